@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import sirv from 'sirv';
+import { startProcess, waitForHttp, type Service } from './process.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const shared = ['svelte.config.js', 'supabase/functions/_shared/domain'];
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** An app's build is stale when any of its sources (or the shared ones) changed after it. */
+function isStale(app: string): boolean {
+  const stamp = join(root, app, 'build', '.built');
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  const inputs = [...sources.map((s) => join(root, app, s)), ...shared.map((s) => join(root, s))];
+  return inputs.some((input) => newestChange(input) > built);
+}
+
+/** `vite build` for each stale app, in parallel. */
+export async function buildApps(apps: string[], log: (line: string) => void): Promise<void> {
+  await Promise.all(
+    apps.filter(isStale).map(async (app) => {
+      log(`building ${app}/ ...`);
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn('npx', ['vite', 'build', '--logLevel', 'warn'], {
+          cwd: join(root, app),
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
+        child.once('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`vite build of ${app}/ failed (${code})`)),
+        );
+      });
+      writeFileSync(join(root, app, 'build', '.built'), new Date().toISOString());
+    }),
+  );
+}
+
+/** The portal as in production: adapter-node's server. */
+export async function startPortal(options: {
+  port: number;
+  supabaseUrl: string;
+  anonKey: string;
+  logDir: string;
+}): Promise<Service> {
+  const origin = `http://127.0.0.1:${options.port}`;
+  const { child, service, logFile } = startProcess(
+    'portal',
+    process.execPath,
+    [join(root, 'portal/build/index.js')],
+    options.logDir,
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(options.port),
+        ORIGIN: origin,
+        SHUTDOWN_TIMEOUT: '1',
+        SUPABASE_URL: options.supabaseUrl,
+        SUPABASE_ANON_KEY: options.anonKey,
+      },
+    },
+  );
+  await waitForHttp(origin, 15000, child, logFile);
+  return service;
+}
+
+/** The admin's static files, plus the /config.json a deployer writes next to them. */
+export async function startAdmin(options: {
+  port: number;
+  supabaseUrl: string;
+  anonKey: string;
+}): Promise<Service> {
+  const files = sirv(join(root, 'admin/build'), { single: true, dev: false, etag: true });
+  const config = JSON.stringify({ supabaseUrl: options.supabaseUrl, anonKey: options.anonKey });
+  const server = createServer((req, res) => {
+    if (req.url?.split('?')[0] === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(config);
+      return;
+    }
+    files(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  return {
+    name: 'admin',
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

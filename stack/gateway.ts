@@ -1,0 +1,177 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { createProxyServer } from 'http-proxy-3';
+import { jwtVerify } from 'jose';
+import type { AuthRequest, AuthResponse } from './auth/handler.ts';
+
+/** Largest request body accepted on any path (hosted Supabase refuses far smaller ones for RPCs too). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type GatewayOptions = {
+  port: number;
+  postgrestUrl: string;
+  functionsUrl: string;
+  jwtSecret: string;
+  apiKeys: string[];
+  /** Function names deployed with verify_jwt = false (supabase/config.toml). */
+  publicFunctions: Set<string>;
+  auth: (request: AuthRequest) => Promise<AuthResponse>;
+  log: (line: string) => void;
+};
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
+  'access-control-allow-headers':
+    'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, x-upsert, accept',
+  'access-control-expose-headers': 'content-range, content-location, x-supabase-api-version',
+  'access-control-max-age': '3600',
+};
+
+/**
+ * One origin with hosted Supabase's paths: /rest/v1 → PostgREST, /functions/v1 → the Deno
+ * functions, /auth/v1 → the auth stand-in. Like Supabase's API gateway it answers CORS, requires
+ * a project API key on /rest and /auth, and checks JWTs for functions that want it.
+ */
+export function startGateway(options: GatewayOptions): Promise<Server> {
+  const proxy = createProxyServer({ xfwd: true, proxyTimeout: 30000 });
+  proxy.on('error', (error, _req, res) => {
+    options.log(`proxy error: ${error.message}`);
+    if (res && 'writeHead' in res && !res.headersSent) {
+      send(res as ServerResponse, 502, { message: 'An invalid response was received from the upstream server' });
+    }
+  });
+  proxy.on('proxyRes', (proxyRes) => {
+    for (const [name, value] of Object.entries(CORS_HEADERS)) proxyRes.headers[name] = value;
+  });
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: Error) => {
+      options.log(`gateway error on ${req.method} ${req.url}: ${error.stack}`);
+      if (!res.headersSent) send(res, 500, { message: 'Internal gateway error' });
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, CORS_HEADERS).end('ok');
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      return tooLarge(res);
+    }
+    const [, service, version, ...rest] = url.pathname.split('/');
+    const path = '/' + rest.join('/');
+    if (version !== 'v1') return send(res, 404, { message: 'no Route matched with those values' });
+
+    if (service === 'rest' || service === 'auth') {
+      const key = req.headers.apikey ?? url.searchParams.get('apikey');
+      if (!key) return send(res, 401, { message: 'No API key found in request' });
+      if (!options.apiKeys.includes(String(key))) return send(res, 401, { message: 'Invalid API key' });
+    }
+    if (service === 'rest') {
+      req.url = path + url.search;
+      return forward(req, res, options.postgrestUrl);
+    }
+    if (service === 'functions') {
+      const name = rest[0] ?? '';
+      if (!options.publicFunctions.has(name)) {
+        const problem = await jwtProblem(req.headers.authorization, options.jwtSecret);
+        if (problem) return send(res, 401, { code: 401, message: problem });
+      }
+      req.url = path + url.search;
+      return forward(req, res, options.functionsUrl);
+    }
+    if (service === 'auth') return authRoute(req, res, path, url.searchParams);
+    return send(res, 404, { message: 'no Route matched with those values' });
+  }
+
+  async function forward(req: IncomingMessage, res: ServerResponse, target: string) {
+    if (req.headers['content-length'] !== undefined || !hasBody(req)) {
+      proxy.web(req, res, { target });
+      return;
+    }
+    // Chunked upload: read it up to the limit so an endless stream cannot get through.
+    const body = await readBody(req);
+    if (!body) return tooLarge(res);
+    req.headers['content-length'] = String(body.length);
+    delete req.headers['transfer-encoding'];
+    proxy.web(req, res, { target, buffer: Readable.from([body]) });
+  }
+
+  async function authRoute(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) {
+    const raw = await readBody(req);
+    if (!raw) return tooLarge(res);
+    let body: unknown = {};
+    if (raw.length) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return send(res, 400, { code: 'bad_json', message: 'Could not parse request body as JSON' });
+      }
+    }
+    const result = await options.auth({
+      method: req.method ?? 'GET',
+      path,
+      query,
+      authorization: req.headers.authorization,
+      body,
+    });
+    send(res, result.status, result.body, { 'x-supabase-api-version': '2024-01-01' });
+  }
+
+  return new Promise((resolve) => server.listen(options.port, '127.0.0.1', () => resolve(server)));
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * The whole body, or null as soon as it exceeds MAX_BODY_BYTES (the rest is drained, not kept,
+ * so the 413 can still be written on the same connection).
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+async function jwtProblem(authorization: string | undefined, secret: string): Promise<string | null> {
+  const token = authorization?.match(/^Bearer (.+)$/i)?.[1];
+  if (!token) return 'Missing authorization header';
+  try {
+    await jwtVerify(token, new TextEncoder().encode(secret));
+    return null;
+  } catch {
+    return 'Invalid JWT';
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = body === null ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    ...headers,
+    ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+  });
+  res.end(text);
+}
+
+function tooLarge(res: ServerResponse) {
+  send(res, 413, { message: 'Request body too large' }, { connection: 'close' });
+}

@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { buildApps, startAdmin, startPortal } from './apps.ts';
+import { createAuthHandler } from './auth/handler.ts';
+import { demo } from './demo.ts';
+import { functionsDir, publicFunctions, startFunctions } from './functions.ts';
+import { startGateway } from './gateway.ts';
+import { newApiKeys, type ApiKeys } from './keys.ts';
+import { applyMigrations, applyPlatform, applySeed, roleUrl } from './migrate.ts';
+import { freePort, portOr } from './ports.ts';
+import { startDatabase } from './postgres.ts';
+import { startPostgrest } from './postgrest.ts';
+import type { Service } from './process.ts';
+
+/** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
+export type StackInfo = ApiKeys & {
+  supabaseUrl: string;
+  dbUrl: string;
+  superuserDbUrl: string;
+  portalUrl: string;
+  adminUrl: string;
+  demo: typeof demo;
+};
+
+export type StackOptions = {
+  /** Where data, logs and stack.json live (.local for npm start). */
+  dir: string;
+  /** Fixed, well-known ports for npm start (falling back when busy); free ones for tests. */
+  ports: 'default' | 'free';
+  reset?: boolean;
+  /** Throwaway cluster: no fsync. */
+  ephemeral?: boolean;
+  /** Superuser URL of an existing PostgreSQL to use instead of the embedded one. */
+  databaseUrl?: string;
+  /** Extra folders of edge functions (tests add fixtures). */
+  extraFunctionFolders?: string[];
+  extraPublicFunctions?: string[];
+  /** Build and serve portal/ and admin/ (default true; API-only tools turn it off). */
+  apps?: boolean;
+  log: (line: string) => void;
+};
+
+export type Stack = { info: StackInfo; stop: () => Promise<void> };
+
+const DEFAULT_PORTS = { db: 54322, gateway: 54321, postgrest: 54330, postgrestAdmin: 54331, functions: 54332, portal: 5173, admin: 5174 };
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { dir, log } = options;
+  if (options.reset) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const logDir = join(dir, 'logs');
+  const ports = await allocatePorts(options.ports);
+  const keys = await loadOrCreateKeys(join(dir, 'keys.json'));
+  const supabaseUrl = `http://127.0.0.1:${ports.gateway}`;
+  const services: Service[] = [];
+  const stop = async () => {
+    for (const service of services.reverse()) {
+      await service.stop().catch((error: Error) => log(`stopping ${service.name}: ${error.message}`));
+    }
+  };
+
+  try {
+    const withApps = options.apps ?? true;
+    const builds = withApps ? buildApps(['portal', 'admin'], log) : Promise.resolve();
+    const db = await startDatabase({
+      dir: join(dir, 'db'),
+      port: ports.db,
+      externalUrl: options.databaseUrl,
+      ephemeral: options.ephemeral,
+      log: () => {},
+    });
+    services.push({ name: 'postgres', stop: db.stop });
+    const passwords = await applyPlatform(db.superuserUrl);
+    const dbUrl = roleUrl(db.superuserUrl, 'postgres', passwords.postgres);
+    const applied = await applyMigrations(dbUrl);
+    if (applied.length) log(`applied ${applied.length} migration(s)`);
+    const seeded = await applySeed(dbUrl);
+    if (seeded === 'changed') log('supabase/seed.sql changed since it ran: `npm start -- --reset` re-seeds');
+
+    const [postgrest, functions] = await Promise.all([
+      startPostgrest({
+        authenticatorUrl: roleUrl(db.superuserUrl, 'authenticator', passwords.authenticator),
+        jwtSecret: keys.jwtSecret,
+        port: ports.postgrest,
+        adminPort: ports.postgrestAdmin,
+        logDir,
+      }),
+      startFunctions({
+        port: ports.functions,
+        folders: [functionsDir, ...(options.extraFunctionFolders ?? [])],
+        env: {
+          SUPABASE_URL: supabaseUrl,
+          SUPABASE_ANON_KEY: keys.anonKey,
+          SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+          SUPABASE_DB_URL: dbUrl,
+        },
+        logDir,
+      }),
+    ]);
+    services.push(postgrest, functions);
+
+    const authSql = postgres(roleUrl(db.superuserUrl, 'supabase_auth_admin', passwords.supabase_auth_admin), {
+      max: 5,
+      onnotice: () => {},
+    });
+    services.push({ name: 'auth', stop: () => authSql.end() });
+    const gateway = await startGateway({
+      port: ports.gateway,
+      postgrestUrl: `http://127.0.0.1:${ports.postgrest}`,
+      functionsUrl: `http://127.0.0.1:${ports.functions}`,
+      jwtSecret: keys.jwtSecret,
+      apiKeys: [keys.anonKey, keys.serviceRoleKey],
+      publicFunctions: new Set([...publicFunctions(), ...(options.extraPublicFunctions ?? [])]),
+      auth: createAuthHandler({ sql: authSql, jwtSecret: keys.jwtSecret, issuer: `${supabaseUrl}/auth/v1` }),
+      log: (line) => log(`gateway: ${line}`),
+    });
+    services.push({ name: 'gateway', stop: () => closeServer(gateway) });
+
+    await builds;
+    const apps = { supabaseUrl, anonKey: keys.anonKey };
+    if (withApps) {
+      services.push(await startPortal({ port: ports.portal, ...apps, logDir }));
+      services.push(await startAdmin({ port: ports.admin, ...apps }));
+    }
+
+    const info: StackInfo = {
+      ...keys,
+      supabaseUrl,
+      dbUrl,
+      superuserDbUrl: db.superuserUrl,
+      portalUrl: `http://127.0.0.1:${ports.portal}`,
+      adminUrl: `http://127.0.0.1:${ports.admin}`,
+      demo,
+    };
+    writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function allocatePorts(mode: 'default' | 'free') {
+  const entries = await Promise.all(
+    Object.entries(DEFAULT_PORTS).map(async ([name, port]) => [name, mode === 'free' ? await freePort() : await portOr(port)] as const),
+  );
+  const ports = Object.fromEntries(entries) as typeof DEFAULT_PORTS;
+  if (new Set(Object.values(ports)).size !== entries.length) return allocatePorts(mode);
+  return ports;
+}
+
+/** Keys survive restarts so a signed-in admin stays signed in; a reset makes new ones. */
+function loadOrCreateKeys(file: string): Promise<ApiKeys> | ApiKeys {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ApiKeys;
+  return newApiKeys().then((keys) => {
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+    return keys;
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

@@ -1,0 +1,45 @@
+// `npm start`: the whole system locally with demo data; Ctrl-C stops everything.
+// Flags: --reset (forget .local: new database, new keys, demo data again).
+// DATABASE_URL=postgres://superuser@host/db uses that PostgreSQL instead of the embedded one.
+import { join } from 'node:path';
+import { startStack } from './stack.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const began = performance.now();
+const log = (line: string) => console.log(`[stack] ${line}`);
+
+const stack = await startStack({
+  dir: join(root, '.local'),
+  ports: 'default',
+  reset: process.argv.includes('--reset'),
+  databaseUrl: process.env.DATABASE_URL,
+  log,
+}).catch((error: Error) => {
+  console.error(`[stack] could not start: ${error.message}`);
+  process.exit(1);
+});
+
+const { info } = stack;
+console.log(`
+  WiFi Billing is running (ready in ${((performance.now() - began) / 1000).toFixed(1)} s)
+
+  Captive portal   ${info.portalUrl}/s/${info.demo.siteSlug}
+  Admin app        ${info.adminUrl}
+                   sign in as ${info.demo.email} / ${info.demo.password}
+  Supabase API     ${info.supabaseUrl}   (/rest/v1, /auth/v1, /functions/v1)
+  Database         ${info.dbUrl.replace(/:[^:@/]+@/, ':***@')}
+  Everything else  .local/stack.json, logs in .local/logs/
+
+  Ctrl-C stops everything.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping ...');
+    await stack.stop();
+    process.exit(0);
+  });
+}

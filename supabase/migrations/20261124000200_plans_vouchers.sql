@@ -1,0 +1,402 @@
+-- Plans (what is sold), the sites that sell them, and vouchers (what was sold): a voucher keeps a
+-- frozen copy of its plan's limits, so editing a plan changes future sales only.
+
+-- ---------------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------------
+
+-- A product: price in whole KES, validity from first use, optional time/data quotas and rates.
+create table public.plans (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  name text not null check (char_length(btrim(name)) between 1 and 60),
+  price_kes integer not null check (price_kes > 0),
+  validity_seconds integer not null check (validity_seconds > 0),
+  time_quota_seconds integer check (time_quota_seconds > 0),
+  data_quota_bytes bigint check (data_quota_bytes > 0),
+  download_kbps integer check (download_kbps > 0),
+  upload_kbps integer check (upload_kbps > 0),
+  devices_allowed integer not null default 1 check (devices_allowed >= 1),
+  active boolean not null default true,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  unique (id, organization_id)
+);
+alter table public.plans enable row level security;
+create index plans_organization_id_idx on public.plans (organization_id);
+
+-- Which sites sell which plans (both in the same organization as the row).
+create table public.plan_sites (
+  plan_id uuid not null,
+  site_id uuid not null,
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  primary key (plan_id, site_id),
+  foreign key (plan_id, organization_id) references public.plans (id, organization_id)
+    on delete cascade,
+  foreign key (site_id, organization_id) references public.sites (id, organization_id)
+    on delete cascade
+);
+alter table public.plan_sites enable row level security;
+create index plan_sites_organization_id_idx on public.plan_sites (organization_id);
+create index plan_sites_plan_id_idx on public.plan_sites (plan_id, organization_id);
+create index plan_sites_site_id_idx on public.plan_sites (site_id, organization_id);
+
+-- A batch of vouchers printed together; inserting a batch issues `count` vouchers at once.
+-- `prefix` (0-4 characters of the voucher alphabet) is put in front of each random code.
+create table public.voucher_batches (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  plan_id uuid not null,
+  count integer not null check (count between 1 and 1000),
+  prefix text not null default '' check (prefix ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{0,4}$'),
+  created_by uuid default auth.uid() references auth.users (id) on delete set null,
+  created_at timestamptz not null default now(),
+  unique (id, organization_id),
+  foreign key (plan_id, organization_id) references public.plans (id, organization_id)
+);
+alter table public.voucher_batches enable row level security;
+create index voucher_batches_organization_id_idx on public.voucher_batches (organization_id, created_at desc);
+create index voucher_batches_plan_id_idx on public.voucher_batches (plan_id, organization_id);
+create index voucher_batches_created_by_idx on public.voucher_batches (created_by);
+
+-- ---------------------------------------------------------------------------------------------
+-- Voucher codes
+-- ---------------------------------------------------------------------------------------------
+
+-- A new voucher code: 10 symbols from a 31-symbol alphabet without 0/O/1/I/L (about 49.5 bits),
+-- drawn from pgcrypto's CSPRNG. Bytes >= 248 are rejected so that byte % 31 is unbiased.
+create function private.new_voucher_code()
+returns text
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  v_code text := '';
+  v_bytes bytea;
+  v_byte integer;
+begin
+  while char_length(v_code) < 10 loop
+    v_bytes := extensions.gen_random_bytes(16);
+    for i in 0 .. 15 loop
+      v_byte := get_byte(v_bytes, i);
+      if v_byte < 248 then
+        v_code := v_code || substr(v_alphabet, (v_byte % 31) + 1, 1);
+        exit when char_length(v_code) = 10;
+      end if;
+    end loop;
+  end loop;
+  return v_code;
+end;
+$$;
+revoke all on function private.new_voucher_code() from public, anon, authenticated;
+-- Column defaults run with the inserting role's privileges.
+grant execute on function private.new_voucher_code() to authenticated, service_role;
+
+-- A sellable access code; also the RADIUS username, hence unique across the deployment.
+-- The limit columns are a frozen copy of the plan at issue (filled by a trigger).
+create table public.vouchers (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  plan_id uuid not null,
+  batch_id uuid,
+  code text not null unique default private.new_voucher_code()
+    check (code ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$'),
+  status text not null default 'active'
+    check (status in ('active', 'revoked', 'exhausted', 'expired')),
+  price_kes integer not null check (price_kes > 0),
+  validity_seconds integer not null check (validity_seconds > 0),
+  time_quota_seconds integer check (time_quota_seconds > 0),
+  data_quota_bytes bigint check (data_quota_bytes > 0),
+  download_kbps integer check (download_kbps > 0),
+  upload_kbps integer check (upload_kbps > 0),
+  devices_allowed integer not null check (devices_allowed >= 1),
+  used_seconds bigint not null default 0 check (used_seconds >= 0),
+  used_bytes bigint not null default 0 check (used_bytes >= 0),
+  first_used_at timestamptz,
+  expires_at timestamptz,
+  created_by uuid default auth.uid() references auth.users (id) on delete set null,
+  sold_by uuid references auth.users (id) on delete set null,
+  sold_at timestamptz,
+  sold_price_kes integer check (sold_price_kes >= 0),
+  created_at timestamptz not null default now(),
+  unique (id, organization_id),
+  foreign key (plan_id, organization_id) references public.plans (id, organization_id),
+  foreign key (batch_id, organization_id) references public.voucher_batches (id, organization_id)
+    on delete cascade
+);
+alter table public.vouchers enable row level security;
+create index vouchers_organization_id_idx on public.vouchers (organization_id, created_at desc);
+create index vouchers_plan_id_idx on public.vouchers (plan_id, organization_id);
+create index vouchers_batch_id_idx on public.vouchers (batch_id, organization_id);
+create index vouchers_created_by_idx on public.vouchers (created_by, organization_id);
+create index vouchers_sold_by_idx on public.vouchers (sold_by);
+
+-- ---------------------------------------------------------------------------------------------
+-- Triggers
+-- ---------------------------------------------------------------------------------------------
+
+-- Trigger: on insert, copies the plan's price and limits into the voucher (whatever the caller
+-- sent) and refuses inactive plans or plans of another organization.
+create function private.voucher_freeze_plan()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_plan public.plans;
+begin
+  select p.* into v_plan
+  from public.plans p
+  where p.id = new.plan_id and p.organization_id = new.organization_id;
+  if not found then
+    raise exception 'plan not found in this organization' using errcode = '23503';
+  end if;
+  if not v_plan.active then
+    raise exception 'plan "%" is not active', v_plan.name using errcode = '23514';
+  end if;
+  new.code := upper(new.code);
+  new.price_kes := v_plan.price_kes;
+  new.validity_seconds := v_plan.validity_seconds;
+  new.time_quota_seconds := v_plan.time_quota_seconds;
+  new.data_quota_bytes := v_plan.data_quota_bytes;
+  new.download_kbps := v_plan.download_kbps;
+  new.upload_kbps := v_plan.upload_kbps;
+  new.devices_allowed := v_plan.devices_allowed;
+  return new;
+end;
+$$;
+revoke all on function private.voucher_freeze_plan() from public, anon, authenticated;
+
+-- Trigger: what was sold stays as sold. Identity, code and the frozen limits never change.
+create function private.voucher_keep_frozen()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if (new.organization_id, new.plan_id, new.batch_id, new.code, new.price_kes,
+      new.validity_seconds, new.time_quota_seconds, new.data_quota_bytes, new.download_kbps,
+      new.upload_kbps, new.devices_allowed, new.created_by, new.created_at)
+     is distinct from
+     (old.organization_id, old.plan_id, old.batch_id, old.code, old.price_kes,
+      old.validity_seconds, old.time_quota_seconds, old.data_quota_bytes, old.download_kbps,
+      old.upload_kbps, old.devices_allowed, old.created_by, old.created_at) then
+    raise exception 'a voucher''s code, plan and limits cannot change after issue'
+      using errcode = '23514';
+  end if;
+  return new;
+end;
+$$;
+revoke all on function private.voucher_keep_frozen() from public, anon, authenticated;
+
+-- Trigger: issues the vouchers of a new batch (same plan, creator and prefix).
+create function private.voucher_batch_issue()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  insert into public.vouchers (organization_id, plan_id, batch_id, code, created_by)
+  select new.organization_id, new.plan_id, new.id, new.prefix || private.new_voucher_code(), new.created_by
+  from generate_series(1, new.count);
+  return null;
+end;
+$$;
+revoke all on function private.voucher_batch_issue() from public, anon, authenticated;
+
+create trigger plans_set_updated_at before update on public.plans
+  for each row execute function private.set_updated_at();
+
+create trigger vouchers_freeze_plan before insert on public.vouchers
+  for each row execute function private.voucher_freeze_plan();
+create trigger vouchers_keep_frozen before update on public.vouchers
+  for each row execute function private.voucher_keep_frozen();
+create trigger voucher_batches_issue after insert on public.voucher_batches
+  for each row execute function private.voucher_batch_issue();
+
+create trigger plans_audit after insert or delete on public.plans
+  for each row execute function private.audit_row();
+create trigger plans_audit_update after update on public.plans
+  for each row when (old.* is distinct from new.*) execute function private.audit_row();
+create trigger plan_sites_audit after insert or delete on public.plan_sites
+  for each row execute function private.audit_row();
+create trigger plan_sites_audit_update after update on public.plan_sites
+  for each row when (old.* is distinct from new.*) execute function private.audit_row();
+create trigger voucher_batches_audit after insert or delete on public.voucher_batches
+  for each row execute function private.audit_row();
+-- Vouchers: single issues (batches are audited as a batch), deletes, and status or sale changes;
+-- usage counters written by accounting are not audited.
+create trigger vouchers_audit_insert after insert on public.vouchers
+  for each row when (new.batch_id is null) execute function private.audit_row();
+create trigger vouchers_audit_delete after delete on public.vouchers
+  for each row execute function private.audit_row();
+create trigger vouchers_audit_update after update on public.vouchers
+  for each row when (
+    (old.status, old.sold_by, old.sold_at, old.sold_price_kes)
+    is distinct from (new.status, new.sold_by, new.sold_at, new.sold_price_kes)
+  ) execute function private.audit_row();
+
+-- ---------------------------------------------------------------------------------------------
+-- Privileges
+-- ---------------------------------------------------------------------------------------------
+
+revoke all on table public.plans, public.plan_sites, public.voucher_batches, public.vouchers
+  from anon, authenticated;
+
+grant select,
+  insert (organization_id, name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
+          download_kbps, upload_kbps, devices_allowed, active),
+  update (name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
+          download_kbps, upload_kbps, devices_allowed, active),
+  delete
+  on table public.plans to authenticated;
+grant select, insert (plan_id, site_id, organization_id), delete
+  on table public.plan_sites to authenticated;
+grant select, insert (organization_id, plan_id, count, prefix)
+  on table public.voucher_batches to authenticated;
+-- Codes, limits, usage and sale columns are never written by API users directly
+-- (sales go through sell_voucher()).
+grant select, insert (organization_id, plan_id), update (status), delete
+  on table public.vouchers to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Policies
+-- ---------------------------------------------------------------------------------------------
+
+-- plans: members read; owners and admins write.
+create policy "members can read their plans"
+  on public.plans for select to authenticated
+  using (organization_id in (select private.orgs_with_role('owner', 'admin', 'agent')));
+
+create policy "owners and admins can create plans"
+  on public.plans for insert to authenticated
+  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+
+create policy "owners and admins can update plans"
+  on public.plans for update to authenticated
+  using (organization_id in (select private.orgs_with_role('owner', 'admin')))
+  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+
+create policy "owners and admins can delete plans"
+  on public.plans for delete to authenticated
+  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+
+-- plan_sites: members read; owners and admins add and remove (no updates: delete and re-add).
+create policy "members can read which sites sell their plans"
+  on public.plan_sites for select to authenticated
+  using (organization_id in (select private.orgs_with_role('owner', 'admin', 'agent')));
+
+create policy "owners and admins can offer plans at sites"
+  on public.plan_sites for insert to authenticated
+  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+
+create policy "owners and admins can withdraw plans from sites"
+  on public.plan_sites for delete to authenticated
+  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+
+-- voucher_batches: owners and admins read all; agents read their own; any member issues.
+create policy "owners and admins read all batches and agents their own"
+  on public.voucher_batches for select to authenticated
+  using (
+    organization_id in (select private.orgs_with_role('owner', 'admin'))
+    or (created_by = (select auth.uid())
+        and organization_id in (select private.orgs_with_role('agent')))
+  );
+
+create policy "members can issue voucher batches as themselves"
+  on public.voucher_batches for insert to authenticated
+  with check (
+    created_by = (select auth.uid())
+    and organization_id in (select private.orgs_with_role('owner', 'admin', 'agent'))
+  );
+
+-- vouchers: owners and admins read all, revoke/reactivate and delete unused unsold ones;
+-- agents read the vouchers they issued; any member issues single vouchers as themselves.
+create policy "owners and admins read all vouchers and agents their own"
+  on public.vouchers for select to authenticated
+  using (
+    organization_id in (select private.orgs_with_role('owner', 'admin'))
+    or (created_by = (select auth.uid())
+        and organization_id in (select private.orgs_with_role('agent')))
+  );
+
+create policy "members can issue vouchers as themselves"
+  on public.vouchers for insert to authenticated
+  with check (
+    created_by = (select auth.uid())
+    and organization_id in (select private.orgs_with_role('owner', 'admin', 'agent'))
+  );
+
+create policy "owners and admins can revoke or reactivate vouchers"
+  on public.vouchers for update to authenticated
+  using (organization_id in (select private.orgs_with_role('owner', 'admin')))
+  with check (
+    status in ('active', 'revoked')
+    and organization_id in (select private.orgs_with_role('owner', 'admin'))
+  );
+
+create policy "owners and admins can delete unused unsold vouchers"
+  on public.vouchers for delete to authenticated
+  using (
+    sold_at is null
+    and first_used_at is null
+    and used_seconds = 0
+    and used_bytes = 0
+    and organization_id in (select private.orgs_with_role('owner', 'admin'))
+  );
+
+-- ---------------------------------------------------------------------------------------------
+-- RPCs
+-- ---------------------------------------------------------------------------------------------
+
+-- Records a cash sale of an active, unsold voucher: owners and admins may sell any voucher of
+-- their organization, agents only vouchers they issued. The price defaults to the frozen plan
+-- price. Returns {id, code, sold_at, sold_price_kes}.
+create function public.sell_voucher(p_voucher_id uuid, p_price_kes integer default null)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user uuid := auth.uid();
+  v_voucher public.vouchers;
+begin
+  select v.* into v_voucher from public.vouchers v where v.id = p_voucher_id for update;
+  if not found
+     or not (private.has_role(v_voucher.organization_id, 'owner', 'admin')
+             or (v_voucher.created_by = v_user
+                 and private.has_role(v_voucher.organization_id, 'agent'))) then
+    raise exception 'voucher not found or not yours to sell' using errcode = '42501';
+  end if;
+  if v_voucher.sold_at is not null then
+    raise exception 'voucher % was already sold', v_voucher.code;
+  end if;
+  if v_voucher.status <> 'active' then
+    raise exception 'voucher % is %, only active vouchers can be sold', v_voucher.code, v_voucher.status;
+  end if;
+  if p_price_kes is not null and p_price_kes < 0 then
+    raise exception 'price must be zero or more KES' using errcode = '22023';
+  end if;
+  update public.vouchers v
+  set sold_by = v_user,
+      sold_at = now(),
+      sold_price_kes = coalesce(p_price_kes, v_voucher.price_kes)
+  where v.id = p_voucher_id
+  returning v.* into v_voucher;
+  return jsonb_build_object(
+    'id', v_voucher.id,
+    'code', v_voucher.code,
+    'sold_at', v_voucher.sold_at,
+    'sold_price_kes', v_voucher.sold_price_kes
+  );
+end;
+$$;
+revoke execute on function public.sell_voucher(uuid, integer) from public, anon, authenticated;
+grant execute on function public.sell_voucher(uuid, integer) to authenticated;
