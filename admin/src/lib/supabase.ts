@@ -1,0 +1,53 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+
+/**
+ * Where this deployment's Supabase lives. Read at startup from /config.json next to the app's
+ * files (the deployer writes it), so one build serves any project.
+ */
+const configSchema = z.object({
+  supabaseUrl: z.url(),
+  anonKey: z.string().min(1),
+});
+
+/** The app cannot start: no usable /config.json. Shown to the operator as is. */
+export class SetupError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SetupError';
+  }
+}
+
+let client: Promise<SupabaseClient> | undefined;
+
+/** The one Supabase client of this tab, created on first use. */
+export function getSupabase(fetch: typeof globalThis.fetch): Promise<SupabaseClient> {
+  client ??= connect(fetch).catch((err: unknown) => {
+    client = undefined; // let the next navigation try again
+    throw err;
+  });
+  return client;
+}
+
+async function connect(fetch: typeof globalThis.fetch): Promise<SupabaseClient> {
+  let response: Response;
+  try {
+    response = await fetch('/config.json', { cache: 'no-store' });
+  } catch (cause) {
+    throw new SetupError('Cannot reach the server. Check your connection and reload.', { cause });
+  }
+  if (!response.ok) {
+    throw new SetupError(
+      `This admin is not configured yet (/config.json: HTTP ${response.status}).`,
+    );
+  }
+  const config = configSchema.safeParse(await response.json().catch(() => null));
+  if (!config.success) {
+    throw new SetupError(
+      'This admin is misconfigured: /config.json needs supabaseUrl and anonKey.',
+    );
+  }
+  return createClient(config.data.supabaseUrl, config.data.anonKey, {
+    auth: { persistSession: true, autoRefreshToken: true, storage: localStorage },
+  });
+}

@@ -1,0 +1,19 @@
+import type { Lang } from '$lib/language.ts';
+
+declare global {
+  namespace App {
+    interface Error {
+      message: string;
+      /** Which plain-words explanation the error page shows. */
+      reason?: 'unknown-site' | 'unavailable';
+    }
+    interface Locals {
+      /** Language asked for by `?lang=` or Accept-Language, if it is one we speak. */
+      preferredLang: Lang | null;
+      /** Language the page is rendered in; written into `<html lang>`. */
+      lang: Lang;
+    }
+  }
+}
+
+export {};

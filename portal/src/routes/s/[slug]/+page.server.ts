@@ -1,0 +1,24 @@
+import { error } from '@sveltejs/kit';
+import { fetchPortalSite, PortalBackendError, siteSlug } from '$lib/server/portal-site.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, fetch, locals, setHeaders }) => {
+  const slug = siteSlug.safeParse(params.slug);
+  if (!slug.success) error(404, { message: 'Unknown site', reason: 'unknown-site' });
+
+  let site;
+  try {
+    site = await fetchPortalSite(slug.data, fetch);
+  } catch (err) {
+    if (!(err instanceof PortalBackendError)) throw err;
+    console.error(err);
+    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
+  }
+  if (!site) error(404, { message: 'Unknown site', reason: 'unknown-site' });
+
+  // Written into <html lang> by the handle hook once the page renders.
+  locals.lang = locals.preferredLang ?? site.default_language;
+  // Prices and plans change; a captive browser must not show yesterday's list.
+  setHeaders({ 'cache-control': 'no-store' });
+  return { site, lang: locals.lang };
+};

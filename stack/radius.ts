@@ -1,0 +1,174 @@
+// FreeRADIUS for the local stack and the tests: renders radius/ over the installed distribution
+// (radius/render.ts), runs `freeradius -f` as a child, keeps its clients equal to the routers
+// in the database (radius/clients.ts) and runs the stale-session sweeper every minute. In
+// production the same pieces run under systemd (radius/README.md).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import postgres from 'postgres';
+import { fetchClients, type SyncResult } from '../radius/clients.ts';
+import { startHousekeeping, type Housekeeping } from '../radius/housekeeping.ts';
+import { renderConfig } from '../radius/render.ts';
+import { statusAnswered } from '../radius/status-probe.ts';
+import { freePort } from './ports.ts';
+import { startProcess, type Service } from './process.ts';
+
+/** What `apt-get install` needs for startRadius (server, PostgreSQL driver, radclient/radmin). */
+export const RADIUS_APT_PACKAGES = ['freeradius', 'freeradius-postgresql', 'freeradius-utils'];
+
+const REQUIRED_FILES = [
+  '/usr/sbin/freeradius',
+  '/usr/lib/freeradius/rlm_sql_postgresql.so',
+  '/usr/lib/freeradius/rlm_sql_map.so',
+  '/usr/bin/radclient',
+  '/usr/sbin/radmin',
+  '/etc/freeradius/3.0/radiusd.conf',
+];
+
+/** Whether the Debian/Ubuntu FreeRADIUS packages startRadius needs are installed. */
+export function radiusInstalled(): boolean {
+  return REQUIRED_FILES.every((file) => existsSync(file));
+}
+
+export type RadiusOptions = {
+  /** Holds the rendered configuration (raddb/) and the pid file and control socket (run/). */
+  dir: string;
+  dbHost: string;
+  dbPort: number;
+  dbName: string;
+  /** Password of the `freeradius` database role. */
+  dbPassword: string;
+  /** libpq sslmode (production: verify-full or require). */
+  dbSslMode?: string;
+  authPort: number;
+  acctPort: number;
+  /** Status-Server port for readiness probes; a free one when omitted. */
+  statusPort?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  listen?: string;
+  /** Seconds an Access-Reject is held back: 1 in production against guessing, 0 in tests. */
+  rejectDelay?: number;
+  /** How often to compare clients with the database besides LISTEN (default 30 s). */
+  clientPollMs?: number;
+  /** How often to run radius.sweep() (default 60 s; 0 turns it off). */
+  sweepIntervalMs?: number;
+  logDir: string;
+  log?: (line: string) => void;
+};
+
+export type Radius = Service & {
+  host: string;
+  authPort: number;
+  acctPort: number;
+  statusPort: number;
+  statusSecret: string;
+  /** Applies router changes now instead of waiting for the notification or the poll. */
+  syncClients: () => Promise<SyncResult>;
+};
+
+/** Renders the configuration, starts FreeRADIUS and resolves once it answers Status-Server. */
+export async function startRadius(options: RadiusOptions): Promise<Radius> {
+  if (!radiusInstalled()) {
+    throw new Error(
+      `FreeRADIUS is not installed: apt-get install -y ${RADIUS_APT_PACKAGES.join(' ')}`,
+    );
+  }
+  const log = options.log ?? (() => {});
+  const host = options.listen ?? '127.0.0.1';
+  const statusPort = options.statusPort ?? (await freePort());
+  const statusSecret = randomBytes(16).toString('hex');
+  const raddb = join(options.dir, 'raddb');
+  const runDir = join(options.dir, 'run');
+  const env = {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    PGHOST: options.dbHost,
+    PGPORT: String(options.dbPort),
+    PGDATABASE: options.dbName,
+    PGUSER: 'freeradius',
+    PGPASSWORD: options.dbPassword,
+    PGSSLMODE: options.dbSslMode ?? 'prefer',
+    WB_RADIUS_LISTEN: host,
+    WB_RADIUS_AUTH_PORT: String(options.authPort),
+    WB_RADIUS_ACCT_PORT: String(options.acctPort),
+    WB_RADIUS_STATUS_PORT: String(statusPort),
+    WB_RADIUS_STATUS_SECRET: statusSecret,
+  };
+  const sql = postgres({
+    host: options.dbHost,
+    port: options.dbPort,
+    database: options.dbName,
+    username: 'freeradius',
+    password: options.dbPassword,
+    max: 2,
+    onnotice: () => {},
+  });
+
+  let server: Service | undefined;
+  const launch = async () => {
+    const started = startProcess('radius', 'freeradius', ['-f', '-d', raddb], options.logDir, {
+      env,
+    });
+    server = started.service;
+    await waitForStatus(statusPort, statusSecret, started.child, started.logFile);
+  };
+  const restart = async () => {
+    await server?.stop();
+    await launch();
+  };
+
+  let housekeeping: Housekeeping | undefined;
+  const stop = async () => {
+    await housekeeping?.stop();
+    await server?.stop();
+    await sql.end({ timeout: 2 });
+  };
+
+  try {
+    const clients = await fetchClients(sql);
+    renderConfig({ target: raddb, runDir, rejectDelay: options.rejectDelay ?? 1, clients });
+    await launch();
+    housekeeping = await startHousekeeping({
+      sql,
+      raddb,
+      controlSocket: join(runDir, 'control.sock'),
+      loaded: clients,
+      restart,
+      clientPollMs: options.clientPollMs,
+      sweepIntervalMs: options.sweepIntervalMs,
+      log,
+    });
+    return {
+      name: 'radius',
+      stop,
+      host,
+      authPort: options.authPort,
+      acctPort: options.acctPort,
+      statusPort,
+      statusSecret,
+      syncClients: housekeeping.syncClients,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Polls Status-Server until FreeRADIUS answers (or exits, or 15 s pass). */
+async function waitForStatus(
+  port: number,
+  secret: string,
+  child: { exitCode: number | null },
+  logFile: string,
+): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`freeradius exited with ${child.exitCode} (see ${logFile})`);
+    }
+    if (await statusAnswered({ host: '127.0.0.1', port, secret, timeoutMs: 100 })) return;
+    if (Date.now() > deadline)
+      throw new Error(`freeradius did not answer Status-Server in 15 s (see ${logFile})`);
+    await sleep(20);
+  }
+}

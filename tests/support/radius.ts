@@ -1,0 +1,379 @@
+// RADIUS test support: the FreeRADIUS under test, hotspots (organization, site, plan, router,
+// vouchers) each test file creates for itself, and real packets sent with radclient from the
+// router's own loopback address (radclient binds to Packet-Src-IP-Address).
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import postgres from 'postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { statusAnswered } from '../../radius/status-probe.ts';
+import { freePort } from '../../stack/ports.ts';
+import { startRadius, type Radius } from '../../stack/radius.ts';
+import { stackInfo } from './stack.ts';
+import { ownerSql } from './users.ts';
+
+/** Where FreeRADIUS listens (stack.json's `radius` entry, or one this worker started). */
+export type RadiusTarget = { host: string; authPort: number; acctPort: number };
+
+let own: { radius: Radius; dir: string } | undefined;
+let target: Promise<RadiusTarget> | undefined;
+
+/**
+ * The stack's FreeRADIUS when stack.json has one; otherwise a FreeRADIUS of this test worker
+ * against the stack's database (stop it with stopOwnRadius() in afterAll).
+ */
+export function radiusTarget(): Promise<RadiusTarget> {
+  target ??= (async () => {
+    const info = stackInfo() as ReturnType<typeof stackInfo> & { radius?: RadiusTarget };
+    if (info.radius) return info.radius;
+    const db = new URL(info.dbUrl);
+    const password = await freeradiusPassword(info.superuserDbUrl);
+    // Next to the stack (under .local/ in `npm test`), removed again by stopOwnRadius().
+    const dir = mkdtempSync(
+      join(dirname(process.env.STACK_FILE ?? join(tmpdir(), 'x')), 'radius-'),
+    );
+    chmodSync(dir, 0o755); // FreeRADIUS runs as freerad and must reach its files inside
+    const [authPort, acctPort] = await Promise.all([freePort(), freePort()]);
+    const radius = await startRadius({
+      dir,
+      dbHost: db.hostname,
+      dbPort: Number(db.port),
+      dbName: db.pathname.slice(1),
+      dbPassword: password,
+      authPort,
+      acctPort,
+      rejectDelay: 0,
+      logDir: join(dir, 'logs'),
+    });
+    own = { radius, dir };
+    return { host: radius.host, authPort, acctPort };
+  })();
+  return target;
+}
+
+/** Stops the FreeRADIUS radiusTarget() started, if it started one. */
+export async function stopOwnRadius(): Promise<void> {
+  if (!own) return;
+  await own.radius.stop();
+  rmSync(own.dir, { recursive: true, force: true });
+  own = undefined;
+  target = undefined;
+}
+
+/**
+ * Until the stack sets the `freeradius` role's password itself: a password derived from the
+ * superuser's, so every test worker sets the same one and none locks another out.
+ */
+async function freeradiusPassword(superuserUrl: string): Promise<string> {
+  const password = createHash('sha256').update(`freeradius:${superuserUrl}`).digest('hex');
+  const sql = postgres(superuserUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`alter role freeradius with login password '${password}'`);
+  } finally {
+    await sql.end();
+  }
+  return password;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hotspots
+// ---------------------------------------------------------------------------------------------
+
+export type PlanLimits = {
+  validitySeconds?: number;
+  timeQuotaSeconds?: number | null;
+  dataQuotaBytes?: bigint | number | null;
+  downloadKbps?: number | null;
+  uploadKbps?: number | null;
+  devicesAllowed?: number;
+};
+
+export type Router = { id: string; nasIp: string; secret: string };
+
+export type Hotspot = {
+  organizationId: string;
+  siteId: string;
+  planId: string;
+  router: Router;
+  /** Issues a voucher of the hotspot's plan (or another plan of the organization). */
+  voucher: (planId?: string) => Promise<string>;
+  /** Adds a plan to the organization, sold at the site unless `sold` is false. */
+  plan: (limits: PlanLimits, sold?: boolean) => Promise<string>;
+};
+
+/**
+ * A new organization with one site, one plan sold there and one router at a fresh loopback
+ * address that FreeRADIUS already answers. Nothing is shared with other test files.
+ */
+export async function createHotspot(limits: PlanLimits = {}): Promise<Hotspot> {
+  const sql = ownerSql();
+  const tag = randomBytes(4).toString('hex');
+  const [organization] = await sql`
+    insert into public.organizations (name) values (${`RADIUS test ${tag}`}) returning id`;
+  const organizationId = organization.id as string;
+  const [site] = await sql`
+    insert into public.sites (organization_id, slug, name)
+    values (${organizationId}, ${`radius-${tag}`}, 'RADIUS test site') returning id`;
+  const siteId = site.id as string;
+
+  const plan = async (planLimits: PlanLimits, sold = true) => {
+    const [row] = await sql`
+      insert into public.plans (organization_id, name, price_kes, validity_seconds, time_quota_seconds,
+        data_quota_bytes, download_kbps, upload_kbps, devices_allowed)
+      values (${organizationId}, 'Test plan', 10, ${planLimits.validitySeconds ?? 86_400},
+        ${planLimits.timeQuotaSeconds ?? null}, ${planLimits.dataQuotaBytes?.toString() ?? null},
+        ${planLimits.downloadKbps ?? null}, ${planLimits.uploadKbps ?? null}, ${planLimits.devicesAllowed ?? 1})
+      returning id`;
+    if (sold) {
+      await sql`insert into public.plan_sites (plan_id, site_id, organization_id)
+                values (${row.id}, ${siteId}, ${organizationId})`;
+    }
+    return row.id as string;
+  };
+  const planId = await plan(limits);
+  const router = await addRouter(organizationId, siteId);
+  const voucher = async (voucherPlanId = planId) => {
+    const [row] = await sql`
+      insert into public.vouchers (organization_id, plan_id) values (${organizationId}, ${voucherPlanId})
+      returning code`;
+    return row.code as string;
+  };
+  return { organizationId, siteId, planId, router, voucher, plan };
+}
+
+/** A router at an unused 127.x.y.z address with a random secret, answered by FreeRADIUS. */
+export async function addRouter(
+  organizationId: string,
+  siteId: string,
+  options: { secret?: string; requireMessageAuthenticator?: boolean } = {},
+): Promise<Router> {
+  const sql = ownerSql();
+  const secret = options.secret ?? randomBytes(16).toString('hex');
+  for (;;) {
+    const nasIp = unusedLoopbackAddress();
+    const [row] = await sql`
+      insert into public.routers (organization_id, site_id, name, nas_ip, vendor, require_message_authenticator)
+      values (${organizationId}, ${siteId}, 'Test router', ${nasIp}, 'mikrotik',
+              ${options.requireMessageAuthenticator ?? true})
+      on conflict (nas_ip) do nothing
+      returning id`;
+    if (!row) continue;
+    await sql`insert into private.router_secrets (router_id, secret) values (${row.id}, ${secret})`;
+    const router = { id: row.id as string, nasIp, secret };
+    await waitUntilAnswered(router);
+    return router;
+  }
+}
+
+/** Any 127.0.0.0/8 address but 127.0.0.x, which the demo router and other tools use. */
+export function unusedLoopbackAddress(): string {
+  return `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+/** Waits until FreeRADIUS answers Status-Server from the router (it has picked it up). */
+export async function waitUntilAnswered(router: Router, timeoutMs = 15_000): Promise<number> {
+  const began = Date.now();
+  while (Date.now() - began < timeoutMs) {
+    if (await answersStatus(router)) return Date.now() - began;
+    await sleep(20);
+  }
+  throw new Error(`FreeRADIUS did not pick up router ${router.nasIp} within ${timeoutMs} ms`);
+}
+
+/** Whether FreeRADIUS answers a Status-Server from the router's address with its secret. */
+export async function answersStatus(router: { nasIp: string; secret: string }): Promise<boolean> {
+  const server = await radiusTarget();
+  return statusAnswered({
+    host: server.host,
+    port: server.authPort,
+    secret: router.secret,
+    from: router.nasIp,
+    timeoutMs: 150,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packets
+// ---------------------------------------------------------------------------------------------
+
+export type Attributes = Record<string, string | number | bigint>;
+export type Reply = { code: string; attributes: Record<string, string> };
+
+/**
+ * Sends one packet with radclient from `from.nasIp` and returns the reply, or null when none
+ * came (dropped). Access-Requests carry a Message-Authenticator unless `unsigned` is set.
+ * Retries cover a FreeRADIUS restart caused by another test file's router change.
+ */
+export async function radius(
+  kind: 'auth' | 'acct' | 'status',
+  from: { nasIp: string; secret: string },
+  attributes: Attributes,
+  options: { timeout?: number; retries?: number; unsigned?: boolean } = {},
+): Promise<Reply | null> {
+  const server = await radiusTarget();
+  const port = kind === 'acct' ? server.acctPort : server.authPort;
+  const lines = Object.entries(attributes).map(([name, value]) => `${name} = ${format(value)}`);
+  lines.push(`Packet-Src-IP-Address = ${from.nasIp}`);
+  if (kind !== 'acct' && !options.unsigned) lines.push('Message-Authenticator = 0x00');
+  const output = await runRadclient(
+    [
+      '-x',
+      '-t',
+      String(options.timeout ?? 1),
+      '-r',
+      String(options.retries ?? 3),
+      `${server.host}:${port}`,
+      kind,
+      from.secret,
+    ],
+    `${lines.join('\n')}\n`,
+  );
+  return parseReply(output);
+}
+
+/** radclient's input syntax: numbers bare, strings double-quoted with \ and " escaped. */
+function format(value: string | number | bigint): string {
+  if (typeof value !== 'string') return value.toString();
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+function runRadclient(args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('radclient', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
+    child.once('error', reject);
+    child.once('exit', () => resolve(output));
+    child.stdin.end(input);
+  });
+}
+
+/** The first "Received ..." block of `radclient -x` output. */
+export function parseReply(output: string): Reply | null {
+  const lines = output.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('Received '));
+  if (start < 0) return null;
+  const code = lines[start].split(' ')[1];
+  const attributes: Record<string, string> = {};
+  for (const line of lines.slice(start + 1)) {
+    const match = /^\t([A-Za-z0-9-]+) = (.*)$/.exec(line);
+    if (!match) break;
+    // radclient prints the next message right after the last attribute, without a newline.
+    const value = match[2].replace(/\(\d+\) .*$/, '');
+    attributes[match[1]] = value.startsWith('"')
+      ? value.slice(1, -1).replace(/\\(.)/g, '$1')
+      : value;
+  }
+  return { code, attributes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+// ---------------------------------------------------------------------------------------------
+
+export type Session = {
+  router: Router;
+  user: string;
+  sessionId: string;
+  mac: string;
+};
+
+/** A MikroTik-like hotspot session for accounting packets. */
+export function session(router: Router, user: string, mac = randomMac()): Session {
+  return { router, user, sessionId: randomBytes(4).toString('hex'), mac };
+}
+
+export function randomMac(): string {
+  return [...randomBytes(6)]
+    .map((byte) => byte.toString(16).padStart(2, '0').toUpperCase())
+    .join(':');
+}
+
+/** Accounting totals as a router reports them: 32-bit octets plus gigawords. */
+export function octets(direction: 'Input' | 'Output', total: bigint): Attributes {
+  return {
+    [`Acct-${direction}-Octets`]: total % 4294967296n,
+    [`Acct-${direction}-Gigawords`]: total / 4294967296n,
+  };
+}
+
+export function accounting(
+  s: Session,
+  status: 'Start' | 'Interim-Update' | 'Stop',
+  totals: { seconds?: number; input?: bigint; output?: bigint; cause?: string } = {},
+): Promise<Reply | null> {
+  const attributes: Attributes = {
+    'Acct-Status-Type': status,
+    'User-Name': s.user,
+    'Acct-Session-Id': s.sessionId,
+    'Calling-Station-Id': s.mac,
+    'Called-Station-Id': 'hotspot1',
+    'NAS-Port-Id': 'wlan1',
+    'NAS-Identifier': 'test-router',
+  };
+  if (status !== 'Start') {
+    Object.assign(attributes, { 'Acct-Session-Time': totals.seconds ?? 0 });
+    Object.assign(
+      attributes,
+      octets('Input', totals.input ?? 0n),
+      octets('Output', totals.output ?? 0n),
+    );
+  }
+  if (status === 'Stop') attributes['Acct-Terminate-Cause'] = totals.cause ?? 'User-Request';
+  return radius('acct', s.router, attributes);
+}
+
+/** Logs `user` in with PAP (or CHAP) from `mac` through `router`. */
+export function login(
+  router: Router,
+  user: string,
+  options: {
+    password?: string;
+    mac?: string;
+    chap?: boolean;
+    timeout?: number;
+    retries?: number;
+  } = {},
+): Promise<Reply | null> {
+  const password = options.password ?? user;
+  return radius(
+    'auth',
+    router,
+    {
+      'User-Name': user,
+      [options.chap ? 'CHAP-Password' : 'User-Password']: password,
+      'Calling-Station-Id': options.mac ?? randomMac(),
+      'Called-Station-Id': 'hotspot1',
+      'NAS-Identifier': 'test-router',
+    },
+    { timeout: options.timeout, retries: options.retries },
+  );
+}
+
+/** The voucher's usage and validity as the database has them. */
+export async function voucherState(code: string) {
+  const [row] = await ownerSql()`
+    select status, used_seconds::bigint as used_seconds, used_bytes::bigint as used_bytes,
+           first_used_at, expires_at, validity_seconds
+    from public.vouchers where code = ${code}`;
+  return {
+    status: row.status as string,
+    usedSeconds: BigInt(row.used_seconds),
+    usedBytes: BigInt(row.used_bytes),
+    firstUsedAt: row.first_used_at as Date | null,
+    expiresAt: row.expires_at as Date | null,
+    validitySeconds: row.validity_seconds as number,
+  };
+}
+
+/** The radacct rows of a voucher code, oldest first. */
+export async function sessionsOf(code: string) {
+  return ownerSql()`
+    select acctsessionid, acctstarttime, acctupdatetime, acctstoptime, acctsessiontime::bigint as seconds,
+           acctinputoctets::bigint as input, acctoutputoctets::bigint as output, acctterminatecause, mac,
+           host(nasipaddress) as nas_ip
+    from radius.radacct where username = ${code} order by radacctid`;
+}
