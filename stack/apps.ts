@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import sirv from 'sirv';
-import { startProcess, waitForHttp, type Service } from './process.ts';
+import { packageBin, startProcess, waitForHttp, type Service } from './process.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
@@ -31,7 +31,8 @@ export async function buildApps(apps: string[], log: (line: string) => void): Pr
     apps.filter(isStale).map(async (app) => {
       log(`building ${app}/ ...`);
       await new Promise<void>((resolve, reject) => {
-        const child = spawn('npx', ['vite', 'build', '--logLevel', 'warn'], {
+        const [node, vite] = packageBin('vite', 'vite', join(root, app));
+        const child = spawn(node, [vite, 'build', '--logLevel', 'warn'], {
           cwd: join(root, app),
           stdio: ['ignore', 'inherit', 'inherit'],
         });

@@ -8,6 +8,9 @@ const port = Number(Deno.env.get('FUNCTIONS_PORT'));
 const folders = Deno.args;
 const handlers = new Map<string, Handler>();
 const realServe = Deno.serve.bind(Deno);
+// Deno.serve is overloaded (handler, options, or both); we only need the handler out of it.
+type ServeArgument = Handler | { handler?: Handler } | undefined;
+const writableDeno = Deno as unknown as { serve: (...args: ServeArgument[]) => unknown };
 
 for (const folder of folders) {
   for await (const entry of Deno.readDir(folder)) {
@@ -19,25 +22,39 @@ for (const folder of folders) {
       continue;
     }
     let captured: Handler | undefined;
-    // deno-lint-ignore no-explicit-any
-    (Deno as any).serve = (...args: any[]) => {
-      captured = args.find((a) => typeof a === 'function') ?? args.find((a) => a?.handler)?.handler;
-      return { finished: Promise.resolve(), shutdown: async () => {}, ref() {}, unref() {}, addr: null };
+    writableDeno.serve = (...args) => {
+      for (const arg of args) captured ??= typeof arg === 'function' ? arg : arg?.handler;
+      return {
+        finished: Promise.resolve(),
+        shutdown: async () => {},
+        ref() {},
+        unref() {},
+        addr: null,
+      };
     };
     await import(new URL(`file://${index}`).href);
     if (!captured) throw new Error(`${index} did not call Deno.serve(handler)`);
     handlers.set(entry.name, captured);
   }
 }
-// deno-lint-ignore no-explicit-any
-(Deno as any).serve = realServe;
+writableDeno.serve = realServe as unknown as typeof writableDeno.serve;
 
-realServe({ port, hostname: '127.0.0.1', onListen: () => console.log(`functions: ${[...handlers.keys()].join(', ') || '(none)'}`) }, (request, info) => {
-  const name = new URL(request.url).pathname.split('/')[1];
-  if (name === '_health') return new Response('ok');
-  const handler = handlers.get(name);
-  if (!handler) {
-    return Response.json({ code: 'NOT_FOUND', message: 'Requested function was not found' }, { status: 404 });
-  }
-  return handler(request, info);
-});
+realServe(
+  {
+    port,
+    hostname: '127.0.0.1',
+    onListen: () => console.log(`functions: ${[...handlers.keys()].join(', ') || '(none)'}`),
+  },
+  (request, info) => {
+    const name = new URL(request.url).pathname.split('/')[1];
+    if (name === '_health') return new Response('ok');
+    const handler = handlers.get(name);
+    if (!handler) {
+      return Response.json(
+        { code: 'NOT_FOUND', message: 'Requested function was not found' },
+        { status: 404 },
+      );
+    }
+    return handler(request, info);
+  },
+);

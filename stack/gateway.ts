@@ -6,6 +6,7 @@ import type { AuthRequest, AuthResponse } from './auth/handler.ts';
 
 /** Largest request body accepted on any path (hosted Supabase refuses far smaller ones for RPCs too). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
 
 export type GatewayOptions = {
   port: number;
@@ -38,7 +39,9 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
   proxy.on('error', (error, _req, res) => {
     options.log(`proxy error: ${error.message}`);
     if (res && 'writeHead' in res && !res.headersSent) {
-      send(res as ServerResponse, 502, { message: 'An invalid response was received from the upstream server' });
+      send(res as ServerResponse, 502, {
+        message: 'An invalid response was received from the upstream server',
+      });
     }
   });
   proxy.on('proxyRes', (proxyRes) => {
@@ -60,7 +63,10 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      req.resume();
+      // Clients only read a response once they have sent their body: drain a moderately large
+      // one first so they see the 413; cut anything larger off at once.
+      if (declared <= DRAIN_LIMIT_BYTES)
+        await new Promise((done) => req.resume().once('end', done));
       return tooLarge(res);
     }
     const [, service, version, ...rest] = url.pathname.split('/');
@@ -70,7 +76,8 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     if (service === 'rest' || service === 'auth') {
       const key = req.headers.apikey ?? url.searchParams.get('apikey');
       if (!key) return send(res, 401, { message: 'No API key found in request' });
-      if (!options.apiKeys.includes(String(key))) return send(res, 401, { message: 'Invalid API key' });
+      if (!options.apiKeys.includes(String(key)))
+        return send(res, 401, { message: 'Invalid API key' });
     }
     if (service === 'rest') {
       req.url = path + url.search;
@@ -102,7 +109,12 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     proxy.web(req, res, { target, buffer: Readable.from([body]) });
   }
 
-  async function authRoute(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) {
+  async function authRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ) {
     const raw = await readBody(req);
     if (!raw) return tooLarge(res);
     let body: unknown = {};
@@ -110,7 +122,10 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        return send(res, 400, { code: 'bad_json', message: 'Could not parse request body as JSON' });
+        return send(res, 400, {
+          code: 'bad_json',
+          message: 'Could not parse request body as JSON',
+        });
       }
     }
     const result = await options.auth({
@@ -131,27 +146,27 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * The whole body, or null as soon as it exceeds MAX_BODY_BYTES (the rest is drained, not kept,
- * so the 413 can still be written on the same connection).
+ * The whole body, or null when it exceeds MAX_BODY_BYTES. An oversized body is drained (not
+ * kept) up to DRAIN_LIMIT_BYTES so the client reads the 413; beyond that it is cut off.
  */
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer) => {
+    req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      req.off('data', onData);
-      req.resume();
-      resolve(null);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > DRAIN_LIMIT_BYTES) resolve(null);
+    });
+    req.once('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : null));
     req.once('error', reject);
   });
 }
 
-async function jwtProblem(authorization: string | undefined, secret: string): Promise<string | null> {
+async function jwtProblem(
+  authorization: string | undefined,
+  secret: string,
+): Promise<string | null> {
   const token = authorization?.match(/^Bearer (.+)$/i)?.[1];
   if (!token) return 'Missing authorization header';
   try {
@@ -162,7 +177,12 @@ async function jwtProblem(authorization: string | undefined, secret: string): Pr
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = body === null ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...CORS_HEADERS,

@@ -7,7 +7,11 @@ const root = new URL('..', import.meta.url).pathname;
 export const migrationsDir = join(root, 'supabase/migrations');
 export const seedFile = join(root, 'supabase/seed.sql');
 
-export type RolePasswords = { postgres: string; authenticator: string; supabase_auth_admin: string };
+export type RolePasswords = {
+  postgres: string;
+  authenticator: string;
+  supabase_auth_admin: string;
+};
 
 /** Connection URL of `role` on the server behind `superuserUrl`. */
 export function roleUrl(superuserUrl: string, role: string, password: string): string {
@@ -38,6 +42,22 @@ export async function applyPlatform(superuserUrl: string): Promise<RolePasswords
     await sql.end();
   }
   return passwords;
+}
+
+/**
+ * Gives a login role created by a migration (e.g. `freeradius`) a new password, as an operator
+ * would on hosted Supabase, and returns it.
+ */
+export async function setRolePassword(superuserUrl: string, role: string): Promise<string> {
+  if (!/^[a-z_]+$/.test(role)) throw new Error(`not a role name: ${role}`);
+  const password = randomBytes(18).toString('hex');
+  const sql = postgres(superuserUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`alter role ${role} with login password '${password}'`);
+  } finally {
+    await sql.end();
+  }
+  return password;
 }
 
 /**
@@ -93,7 +113,8 @@ export async function applySeed(
   const hash = createHash('sha256').update(text).digest('hex');
   const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   try {
-    const [seen] = await sql`select hash from supabase_migrations.seed_files where path = 'seed.sql'`;
+    const [seen] =
+      await sql`select hash from supabase_migrations.seed_files where path = 'seed.sql'`;
     if (seen) return seen.hash === hash ? 'unchanged' : 'changed';
     await sql.begin(async (tx) => {
       await tx.unsafe(text);

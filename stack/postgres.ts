@@ -51,10 +51,14 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
-      '-c', 'timezone=UTC',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'timezone=UTC',
       ...durability,
     ],
     onLog: options.log,
@@ -76,7 +80,9 @@ function removeStalePidFile(dataDir: string) {
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   try {
     process.kill(pid, 0);
-    throw new Error(`PostgreSQL (pid ${pid}) is already running on ${dataDir}: is another stack up?`);
+    throw new Error(
+      `PostgreSQL (pid ${pid}) is already running on ${dataDir}: is another stack up?`,
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     rmSync(pidFile);

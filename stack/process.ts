@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type Service = { name: string; stop: () => Promise<void> };
@@ -49,7 +50,32 @@ export async function waitForHttp(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer in ${timeoutMs} ms (see ${logFile})`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer in ${timeoutMs} ms (see ${logFile})`);
     await sleep(50);
+  }
+}
+
+/**
+ * `[node, script]` for a package's command-line entry, run on this very Node: `npx` is not on
+ * every machine's PATH (the CI's Node 22 from the npm registry ships only `node`). The package
+ * is looked up from `from` upwards, as Node resolves it (workspaces may keep their own copy).
+ */
+export function packageBin(
+  pkg: string,
+  bin = pkg,
+  from = fileURLToPath(new URL('..', import.meta.url)),
+): [string, string] {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const manifestFile = join(dir, 'node_modules', pkg, 'package.json');
+    if (existsSync(manifestFile)) {
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+        bin?: string | Record<string, string>;
+      };
+      const entry = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
+      if (!entry) throw new Error(`${pkg} has no "${bin}" command`);
+      return [process.execPath, join(dirname(manifestFile), entry)];
+    }
+    if (dir === dirname(dir)) throw new Error(`${pkg} is not installed: run npm install`);
   }
 }

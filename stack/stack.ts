@@ -8,10 +8,11 @@ import { demo } from './demo.ts';
 import { functionsDir, publicFunctions, startFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
 import { newApiKeys, type ApiKeys } from './keys.ts';
-import { applyMigrations, applyPlatform, applySeed, roleUrl } from './migrate.ts';
+import { applyMigrations, applyPlatform, applySeed, roleUrl, setRolePassword } from './migrate.ts';
 import { freePort, portOr } from './ports.ts';
 import { startDatabase } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
+import { RADIUS_APT_PACKAGES, radiusInstalled, startRadius } from './radius.ts';
 import type { Service } from './process.ts';
 
 /** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
@@ -22,6 +23,8 @@ export type StackInfo = ApiKeys & {
   portalUrl: string;
   adminUrl: string;
   demo: typeof demo;
+  /** FreeRADIUS, when it is installed; the demo router (demo.routerIp) signs with `secret`. */
+  radius?: { host: string; authPort: number; acctPort: number; secret: string };
 };
 
 export type StackOptions = {
@@ -44,7 +47,17 @@ export type StackOptions = {
 
 export type Stack = { info: StackInfo; stop: () => Promise<void> };
 
-const DEFAULT_PORTS = { db: 54322, gateway: 54321, postgrest: 54330, postgrestAdmin: 54331, functions: 54332, portal: 5173, admin: 5174 };
+const DEFAULT_PORTS = {
+  db: 54322,
+  gateway: 54321,
+  postgrest: 54330,
+  postgrestAdmin: 54331,
+  functions: 54332,
+  portal: 5173,
+  admin: 5174,
+  radiusAuth: 1812,
+  radiusAcct: 1813,
+};
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { dir, log } = options;
@@ -57,7 +70,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const services: Service[] = [];
   const stop = async () => {
     for (const service of services.reverse()) {
-      await service.stop().catch((error: Error) => log(`stopping ${service.name}: ${error.message}`));
+      await service
+        .stop()
+        .catch((error: Error) => log(`stopping ${service.name}: ${error.message}`));
     }
   };
 
@@ -72,12 +87,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: () => {},
     });
     services.push({ name: 'postgres', stop: db.stop });
-    const passwords = await applyPlatform(db.superuserUrl);
+    const superuserUrl = db.superuserUrl;
+    const passwords = await applyPlatform(superuserUrl);
     const dbUrl = roleUrl(db.superuserUrl, 'postgres', passwords.postgres);
     const applied = await applyMigrations(dbUrl);
     if (applied.length) log(`applied ${applied.length} migration(s)`);
     const seeded = await applySeed(dbUrl);
-    if (seeded === 'changed') log('supabase/seed.sql changed since it ran: `npm start -- --reset` re-seeds');
+    if (seeded === 'changed')
+      log('supabase/seed.sql changed since it ran: `npm start -- --reset` re-seeds');
 
     const [postgrest, functions] = await Promise.all([
       startPostgrest({
@@ -101,10 +118,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ]);
     services.push(postgrest, functions);
 
-    const authSql = postgres(roleUrl(db.superuserUrl, 'supabase_auth_admin', passwords.supabase_auth_admin), {
-      max: 5,
-      onnotice: () => {},
-    });
+    const authSql = postgres(
+      roleUrl(db.superuserUrl, 'supabase_auth_admin', passwords.supabase_auth_admin),
+      {
+        max: 5,
+        onnotice: () => {},
+      },
+    );
     services.push({ name: 'auth', stop: () => authSql.end() });
     const gateway = await startGateway({
       port: ports.gateway,
@@ -113,10 +133,43 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       jwtSecret: keys.jwtSecret,
       apiKeys: [keys.anonKey, keys.serviceRoleKey],
       publicFunctions: new Set([...publicFunctions(), ...(options.extraPublicFunctions ?? [])]),
-      auth: createAuthHandler({ sql: authSql, jwtSecret: keys.jwtSecret, issuer: `${supabaseUrl}/auth/v1` }),
+      auth: createAuthHandler({
+        sql: authSql,
+        jwtSecret: keys.jwtSecret,
+        issuer: `${supabaseUrl}/auth/v1`,
+      }),
       log: (line) => log(`gateway: ${line}`),
     });
     services.push({ name: 'gateway', stop: () => closeServer(gateway) });
+
+    let radius: StackInfo['radius'];
+    if (radiusInstalled()) {
+      const db = new URL(dbUrl);
+      const server = await startRadius({
+        dir: join(dir, 'radius'),
+        dbHost: db.hostname,
+        dbPort: Number(db.port),
+        dbName: db.pathname.slice(1),
+        dbPassword: await setRolePassword(superuserUrl, 'freeradius'),
+        authPort: ports.radiusAuth,
+        acctPort: ports.radiusAcct,
+        // Tests send many wrong codes on purpose; people at `npm start` get production's delay.
+        rejectDelay: options.ports === 'free' ? 0 : 1,
+        logDir,
+        log: (line) => log(`radius: ${line}`),
+      });
+      services.push(server);
+      radius = {
+        host: server.host,
+        authPort: server.authPort,
+        acctPort: server.acctPort,
+        secret: demo.routerSecret,
+      };
+    } else {
+      log(
+        `FreeRADIUS is not installed, so no RADIUS: apt-get install -y ${RADIUS_APT_PACKAGES.join(' ')}`,
+      );
+    }
 
     await builds;
     const apps = { supabaseUrl, anonKey: keys.anonKey };
@@ -133,6 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       portalUrl: `http://127.0.0.1:${ports.portal}`,
       adminUrl: `http://127.0.0.1:${ports.admin}`,
       demo,
+      radius,
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
     return { info, stop };
@@ -144,7 +198,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 async function allocatePorts(mode: 'default' | 'free') {
   const entries = await Promise.all(
-    Object.entries(DEFAULT_PORTS).map(async ([name, port]) => [name, mode === 'free' ? await freePort() : await portOr(port)] as const),
+    Object.entries(DEFAULT_PORTS).map(
+      async ([name, port]) =>
+        [name, mode === 'free' ? await freePort() : await portOr(port)] as const,
+    ),
   );
   const ports = Object.fromEntries(entries) as typeof DEFAULT_PORTS;
   if (new Set(Object.values(ports)).size !== entries.length) return allocatePorts(mode);

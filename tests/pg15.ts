@@ -14,23 +14,51 @@ if (!existsSync(`${bin}/initdb`)) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'pg15-'));
 const asRoot = process.getuid?.() === 0;
-if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+if (asRoot)
+  chownSync(
+    dir,
+    Number(execFileSync('id', ['-u', 'postgres']).toString()),
+    Number(execFileSync('id', ['-g', 'postgres']).toString()),
+  );
 const pg = (tool: string, args: string[]) =>
-  execFileSync(asRoot ? 'runuser' : `${bin}/${tool}`, asRoot ? ['-u', 'postgres', '--', `${bin}/${tool}`, ...args] : args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  execFileSync(
+    asRoot ? 'runuser' : `${bin}/${tool}`,
+    asRoot ? ['-u', 'postgres', '--', `${bin}/${tool}`, ...args] : args,
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 
 const port = await freePort();
 const began = performance.now();
 try {
-  pg('initdb', ['-D', `${dir}/data`, '-U', 'supabase_admin', '--auth=trust', '--encoding=UTF8', '--locale=C']);
-  pg('pg_ctl', ['-D', `${dir}/data`, '-w', '-l', `${dir}/log`, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  pg('initdb', [
+    '-D',
+    `${dir}/data`,
+    '-U',
+    'supabase_admin',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+  ]);
+  pg('pg_ctl', [
+    '-D',
+    `${dir}/data`,
+    '-w',
+    '-l',
+    `${dir}/log`,
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   const superuserUrl = `postgres://supabase_admin@127.0.0.1:${port}/postgres`;
   const passwords = await applyPlatform(superuserUrl);
   const ownerUrl = roleUrl(superuserUrl, 'postgres', passwords.postgres);
   const applied = await applyMigrations(ownerUrl);
   const seeded = await applySeed(ownerUrl);
-  console.log(`PostgreSQL 15: platform, ${applied.length} migrations and seed (${seeded}) applied in ${Math.round(performance.now() - began)} ms`);
+  console.log(
+    `PostgreSQL 15: platform, ${applied.length} migrations and seed (${seeded}) applied in ${Math.round(performance.now() - began)} ms`,
+  );
 } catch (error) {
   console.error(`PostgreSQL 15 check failed: ${(error as Error).message}`);
   process.exitCode = 1;

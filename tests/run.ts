@@ -1,8 +1,10 @@
 // `npm test`: static checks, then one stack on free ports for the whole run (unit, integration
 // and end-to-end tests all use it), then everything is stopped and removed.
+// `npm test -- <vitest filters>` runs only those test files against a fresh stack.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageBin } from '../stack/process.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -15,7 +17,11 @@ const log = (line: string) => console.log(`[test] ${line}`);
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
     log(`$ ${command} ${args.join(' ')}`);
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -26,6 +32,10 @@ async function cleanUp() {
   rmSync(dir, { recursive: true, force: true });
 }
 process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+
+const filters = process.argv.slice(2);
+const [node, vitest] = packageBin('vitest');
+const [, playwright] = packageBin('@playwright/test', 'playwright');
 
 const steps: [string, () => Promise<number>][] = [
   ['static checks', () => run('npm', ['run', '--silent', 'check'])],
@@ -45,9 +55,11 @@ const steps: [string, () => Promise<number>][] = [
       return 0;
     },
   ],
-  ['unit + integration', () => run('npx', ['vitest', 'run'], { STACK_FILE: stackFile })],
-  ['end-to-end', () => run('npx', ['playwright', 'test'], { STACK_FILE: stackFile })],
-];
+  ['unit + integration', () => run(node, [vitest, 'run', ...filters], { STACK_FILE: stackFile })],
+  ['end-to-end', () => run(node, [playwright, 'test'], { STACK_FILE: stackFile })],
+].filter(
+  ([name]) => !filters.length || name === 'stack' || name === 'unit + integration',
+) as typeof steps;
 
 const failed: string[] = [];
 try {
@@ -57,12 +69,16 @@ try {
       console.error(error);
       return 1;
     });
-    log(`${name}: ${code === 0 ? 'ok' : 'FAILED'} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    log(
+      `${name}: ${code === 0 ? 'ok' : 'FAILED'} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    );
     if (code !== 0) failed.push(name);
     if (code !== 0 && name === 'stack') break;
   }
 } finally {
   await cleanUp();
 }
-log(`${failed.length ? `FAILED: ${failed.join(', ')}` : 'all passed'} in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+log(
+  `${failed.length ? `FAILED: ${failed.join(', ')}` : 'all passed'} in ${((performance.now() - began) / 1000).toFixed(1)} s`,
+);
 process.exit(failed.length ? 1 : 0);

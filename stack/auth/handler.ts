@@ -50,14 +50,18 @@ const adminCreate = z.object({
 });
 const invite = z.object({ email: z.email(), data: metadata });
 const updateUser = z.object({ password: z.string().min(6).optional(), data: metadata });
-const verify = z.object({ type: z.enum(['invite', 'signup', 'email']), token_hash: z.string().min(1) });
+const verify = z.object({
+  type: z.enum(['invite', 'signup', 'email']),
+  token_hash: z.string().min(1),
+});
 
 export function createAuthHandler(options: Options) {
   const { sql } = options;
 
   async function claimsOf(authorization: string | undefined): Promise<Claims> {
     const token = authorization?.match(/^Bearer (.+)$/i)?.[1];
-    if (!token) throw new AuthError(401, 'no_authorization', 'This endpoint requires a Bearer token');
+    if (!token)
+      throw new AuthError(401, 'no_authorization', 'This endpoint requires a Bearer token');
     try {
       const { payload } = await jwtVerify(token, new TextEncoder().encode(options.jwtSecret));
       return payload as Claims;
@@ -69,11 +73,17 @@ export function createAuthHandler(options: Options) {
   async function currentUser(authorization: string | undefined) {
     const claims = await claimsOf(authorization);
     const user = claims.sub ? await findUserById(sql, claims.sub) : null;
-    if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    if (!user)
+      throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
     const live = claims.session_id
       ? await sql`select 1 from auth.sessions where id = ${claims.session_id}`
       : [];
-    if (!live.length) throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+    if (!live.length)
+      throw new AuthError(
+        403,
+        'session_not_found',
+        'Session from session_id claim in JWT does not exist',
+      );
     return { user, sessionId: claims.session_id! };
   }
 
@@ -91,7 +101,8 @@ export function createAuthHandler(options: Options) {
     if (!user || !(await passwordMatches(user, input.password))) {
       throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
     }
-    if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
+    if (!user.email_confirmed_at)
+      throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
     if (user.banned_until && user.banned_until > new Date()) {
       throw new AuthError(400, 'user_banned', 'User is banned');
     }
@@ -104,7 +115,11 @@ export function createAuthHandler(options: Options) {
     const row = await redeemRefreshToken(sql, refresh_token);
     const user = row && (await findUserById(sql, row.user_id));
     if (!row || !user) {
-      throw new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+      throw new AuthError(
+        400,
+        'refresh_token_not_found',
+        'Invalid Refresh Token: Refresh Token Not Found',
+      );
     }
     return issueSession(sql, options, user, row.session_id, refresh_token);
   }
@@ -119,7 +134,8 @@ export function createAuthHandler(options: Options) {
       if (grant === 'refresh_token') return ok(await refreshSession(body));
       throw new AuthError(400, 'unsupported_grant_type', 'unsupported_grant_type');
     },
-    'GET /user': async ({ authorization }) => ok(publicUser((await currentUser(authorization)).user)),
+    'GET /user': async ({ authorization }) =>
+      ok(publicUser((await currentUser(authorization)).user)),
     'PUT /user': async ({ authorization, body }) => {
       const { user } = await currentUser(authorization);
       const input = parse(updateUser, body);
@@ -178,7 +194,11 @@ export function createAuthHandler(options: Options) {
 
   async function refuseTakenEmail(email: string) {
     if (await findUserByEmail(sql, email)) {
-      throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+      throw new AuthError(
+        422,
+        'email_exists',
+        'A user with this email address has already been registered',
+      );
     }
   }
 
@@ -210,7 +230,9 @@ export function createAuthHandler(options: Options) {
 
 /** What an invite link carries, as GoTrue computes it. */
 export function tokenHash(email: string, token: string): string {
-  return createHash('sha256').update(email + token).digest('hex');
+  return createHash('sha256')
+    .update(email + token)
+    .digest('hex');
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {

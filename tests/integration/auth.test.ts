@@ -14,8 +14,15 @@ describe('auth stand-in through supabase-js', () => {
     expect(error).toBeNull();
     expect(data.session?.user.email).toBe(demo.email);
 
-    const claims = JSON.parse(Buffer.from(data.session!.access_token.split('.')[1], 'base64url').toString());
-    expect(claims).toMatchObject({ role: 'authenticated', aud: 'authenticated', sub: data.user!.id, email: demo.email });
+    const claims = JSON.parse(
+      Buffer.from(data.session!.access_token.split('.')[1], 'base64url').toString(),
+    );
+    expect(claims).toMatchObject({
+      role: 'authenticated',
+      aud: 'authenticated',
+      sub: data.user!.id,
+      email: demo.email,
+    });
     expect(claims.session_id).toBeTruthy();
     expect(claims.exp - claims.iat).toBe(3600);
 
@@ -39,20 +46,28 @@ describe('auth stand-in through supabase-js', () => {
 
     const signOut = await supabase.auth.signOut();
     expect(signOut.error).toBeNull();
-    const after = await client().auth.refreshSession({ refresh_token: refreshed.data.session!.refresh_token });
+    const after = await client().auth.refreshSession({
+      refresh_token: refreshed.data.session!.refresh_token,
+    });
     expect(after.error?.code).toBe('refresh_token_not_found');
   });
 
   it('gives the same answer for a wrong password and an unknown email', async () => {
     const wrong = await client().auth.signInWithPassword({ email: demo.email, password: 'nope' });
-    const unknown = await client().auth.signInWithPassword({ email: 'nobody@demo.test', password: 'nope' });
+    const unknown = await client().auth.signInWithPassword({
+      email: 'nobody@demo.test',
+      password: 'nope',
+    });
     expect(wrong.error?.code).toBe('invalid_credentials');
     expect(unknown.error?.code).toBe('invalid_credentials');
     expect(wrong.error?.message).toBe(unknown.error?.message);
   });
 
   it('creates and deletes users only with the service role', async () => {
-    const denied = await client().auth.admin.createUser({ email: 'sneaky@test.local', password: 'password1' });
+    const denied = await client().auth.admin.createUser({
+      email: 'sneaky@test.local',
+      password: 'password1',
+    });
     expect(denied.error?.status).toBe(403);
 
     const admin = client(serviceRoleKey);
@@ -63,23 +78,37 @@ describe('auth stand-in through supabase-js', () => {
     });
     expect(created.error).toBeNull();
     expect(created.data.user?.email).toBe('created@test.local');
-    const duplicate = await admin.auth.admin.createUser({ email: 'created@test.local', password: 'password1' });
+    const duplicate = await admin.auth.admin.createUser({
+      email: 'created@test.local',
+      password: 'password1',
+    });
     expect(duplicate.error?.code).toBe('email_exists');
-    const signIn = await client().auth.signInWithPassword({ email: 'created@test.local', password: 'password1' });
+    const signIn = await client().auth.signInWithPassword({
+      email: 'created@test.local',
+      password: 'password1',
+    });
     expect(signIn.error).toBeNull();
     const removed = await admin.auth.admin.deleteUser(created.data.user!.id);
     expect(removed.error).toBeNull();
-    const gone = await client().auth.signInWithPassword({ email: 'created@test.local', password: 'password1' });
+    const gone = await client().auth.signInWithPassword({
+      email: 'created@test.local',
+      password: 'password1',
+    });
     expect(gone.error?.code).toBe('invalid_credentials');
   });
 
   it('invites a user who cannot sign in before accepting', async () => {
     const admin = client(serviceRoleKey);
-    const invited = await admin.auth.admin.inviteUserByEmail('invitee@test.local', { data: { role: 'agent' } });
+    const invited = await admin.auth.admin.inviteUserByEmail('invitee@test.local', {
+      data: { role: 'agent' },
+    });
     expect(invited.error).toBeNull();
     expect(invited.data.user?.invited_at).toBeTruthy();
     expect(invited.data.user?.user_metadata).toEqual({ role: 'agent' });
-    const signIn = await client().auth.signInWithPassword({ email: 'invitee@test.local', password: 'x' });
+    const signIn = await client().auth.signInWithPassword({
+      email: 'invitee@test.local',
+      password: 'x',
+    });
     expect(signIn.error?.code).toBe('invalid_credentials');
   });
 
@@ -89,7 +118,10 @@ describe('auth stand-in through supabase-js', () => {
     await supabase.auth.signInWithPassword({ email: user.email, password: user.password });
     const updated = await supabase.auth.updateUser({ password: 'a-new-password' });
     expect(updated.error).toBeNull();
-    const withNew = await client().auth.signInWithPassword({ email: user.email, password: 'a-new-password' });
+    const withNew = await client().auth.signInWithPassword({
+      email: user.email,
+      password: 'a-new-password',
+    });
     expect(withNew.error).toBeNull();
   });
 

@@ -64,7 +64,8 @@ describe('bad tokens get a clear 4xx and change nothing', () => {
     });
 
   async function forgedCount() {
-    const [row] = await ownerSql()`select count(*)::int as n from public.organizations where name = 'Forged Org'`;
+    const [row] =
+      await ownerSql()`select count(*)::int as n from public.organizations where name = 'Forged Org'`;
     return row.n as number;
   }
 
@@ -83,7 +84,11 @@ describe('bad tokens get a clear 4xx and change nothing', () => {
 
   it('expired JWT of a real user', async () => {
     const user = await createTestUser('expired');
-    const token = await signJwt(jwtSecret, { sub: user.id, role: 'authenticated', aud: 'authenticated' }, -120);
+    const token = await signJwt(
+      jwtSecret,
+      { sub: user.id, role: 'authenticated', aud: 'authenticated' },
+      -120,
+    );
     const response = await insertOrganization(token);
     expect(response.status).toBe(401);
     expect(((await response.json()) as { message: string }).message).toMatch(/expired/i);
@@ -145,7 +150,12 @@ describe('edge functions run in real Deno behind /functions/v1', () => {
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ method: 'POST', path: '/echo-private/sub/path', body: 'hello', hasServiceKey: true });
+    expect(body).toMatchObject({
+      method: 'POST',
+      path: '/echo-private/sub/path',
+      body: 'hello',
+      hasServiceKey: true,
+    });
     expect(String(body.deno)).toMatch(/^2\./);
   });
 

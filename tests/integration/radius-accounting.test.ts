@@ -1,6 +1,6 @@
 // Accounting against the real FreeRADIUS: radacct and the voucher's usage counters move
 // together, once per byte and second, whatever order and duplicates the packets come in.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accounting,
   addRouter,
@@ -9,7 +9,6 @@ import {
   radius,
   session,
   sessionsOf,
-  stopOwnRadius,
   voucherState,
   type Hotspot,
 } from '../support/radius.ts';
@@ -25,7 +24,6 @@ beforeAll(async () => {
     dataQuotaBytes: 10n * GiB,
   });
 });
-afterAll(stopOwnRadius);
 
 /** Moves a session's last update back in time, as if the router had gone silent. */
 async function silence(sessionId: string, minutes: number) {

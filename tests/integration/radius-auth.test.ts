@@ -1,6 +1,6 @@
 // Access-Request against the real FreeRADIUS: what a voucher's frozen limits turn into, and
 // every refusal with its reason code.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accounting,
   createHotspot,
@@ -8,7 +8,6 @@ import {
   randomMac,
   session,
   sessionsOf,
-  stopOwnRadius,
   type Hotspot,
 } from '../support/radius.ts';
 import { ownerSql } from '../support/users.ts';
@@ -27,7 +26,6 @@ beforeAll(async () => {
     devicesAllowed: 1,
   });
 });
-afterAll(stopOwnRadius);
 
 describe('a valid voucher', () => {
   it('is accepted with PAP and gets every limit as reply attributes', async () => {

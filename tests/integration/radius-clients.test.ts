@@ -1,6 +1,6 @@
 // Routers as RADIUS clients: only registered routers, with their own secret, get answers, and
 // changes in the database reach the running FreeRADIUS without anyone restarting it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   addRouter,
@@ -8,7 +8,6 @@ import {
   createHotspot,
   login,
   radius,
-  stopOwnRadius,
   unusedLoopbackAddress,
   waitUntilAnswered,
   type Hotspot,
@@ -20,7 +19,6 @@ let hotspot: Hotspot;
 beforeAll(async () => {
   hotspot = await createHotspot();
 });
-afterAll(stopOwnRadius);
 
 /** Packets that are expected to vanish get one short try (radclient waits about 1 s anyway). */
 const once = { timeout: 0.2, retries: 1 };

@@ -2,79 +2,23 @@
 // vouchers) each test file creates for itself, and real packets sent with radclient from the
 // router's own loopback address (radclient binds to Packet-Src-IP-Address).
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import postgres from 'postgres';
+import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { statusAnswered } from '../../radius/status-probe.ts';
-import { freePort } from '../../stack/ports.ts';
-import { startRadius, type Radius } from '../../stack/radius.ts';
 import { stackInfo } from './stack.ts';
 import { ownerSql } from './users.ts';
 
-/** Where FreeRADIUS listens (stack.json's `radius` entry, or one this worker started). */
+/** Where the stack's FreeRADIUS listens. */
 export type RadiusTarget = { host: string; authPort: number; acctPort: number };
 
-let own: { radius: Radius; dir: string } | undefined;
-let target: Promise<RadiusTarget> | undefined;
-
-/**
- * The stack's FreeRADIUS when stack.json has one; otherwise a FreeRADIUS of this test worker
- * against the stack's database (stop it with stopOwnRadius() in afterAll).
- */
+/** The stack's FreeRADIUS (`npm test` fails early when FreeRADIUS is not installed). */
 export function radiusTarget(): Promise<RadiusTarget> {
-  target ??= (async () => {
-    const info = stackInfo() as ReturnType<typeof stackInfo> & { radius?: RadiusTarget };
-    if (info.radius) return info.radius;
-    const db = new URL(info.dbUrl);
-    const password = await freeradiusPassword(info.superuserDbUrl);
-    // Next to the stack (under .local/ in `npm test`), removed again by stopOwnRadius().
-    const dir = mkdtempSync(
-      join(dirname(process.env.STACK_FILE ?? join(tmpdir(), 'x')), 'radius-'),
+  const { radius } = stackInfo();
+  if (!radius)
+    throw new Error(
+      'stack.json has no FreeRADIUS: apt-get install freeradius freeradius-postgresql freeradius-utils',
     );
-    chmodSync(dir, 0o755); // FreeRADIUS runs as freerad and must reach its files inside
-    const [authPort, acctPort] = await Promise.all([freePort(), freePort()]);
-    const radius = await startRadius({
-      dir,
-      dbHost: db.hostname,
-      dbPort: Number(db.port),
-      dbName: db.pathname.slice(1),
-      dbPassword: password,
-      authPort,
-      acctPort,
-      rejectDelay: 0,
-      logDir: join(dir, 'logs'),
-    });
-    own = { radius, dir };
-    return { host: radius.host, authPort, acctPort };
-  })();
-  return target;
-}
-
-/** Stops the FreeRADIUS radiusTarget() started, if it started one. */
-export async function stopOwnRadius(): Promise<void> {
-  if (!own) return;
-  await own.radius.stop();
-  rmSync(own.dir, { recursive: true, force: true });
-  own = undefined;
-  target = undefined;
-}
-
-/**
- * Until the stack sets the `freeradius` role's password itself: a password derived from the
- * superuser's, so every test worker sets the same one and none locks another out.
- */
-async function freeradiusPassword(superuserUrl: string): Promise<string> {
-  const password = createHash('sha256').update(`freeradius:${superuserUrl}`).digest('hex');
-  const sql = postgres(superuserUrl, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`alter role freeradius with login password '${password}'`);
-  } finally {
-    await sql.end();
-  }
-  return password;
+  return Promise.resolve(radius);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,12 @@ export async function createTestUser(label = 'user'): Promise<TestUser> {
   if (created.error) throw created.error;
   const signedIn = await client().auth.signInWithPassword({ email, password });
   if (signedIn.error) throw signedIn.error;
-  return { id: created.data.user.id, email, password, accessToken: signedIn.data.session.access_token };
+  return {
+    id: created.data.user.id,
+    email,
+    password,
+    accessToken: signedIn.data.session.access_token,
+  };
 }
 
 /** A supabase-js client acting as `user` (its JWT on every request, as after sign-in). */

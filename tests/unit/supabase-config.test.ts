@@ -25,7 +25,9 @@ describe('supabase/config.toml', () => {
   });
 
   it('names only functions that exist, and the local stack reads their verify_jwt', () => {
-    const config = parse(readFileSync(configFile, 'utf8')) as { functions?: Record<string, unknown> };
+    const config = parse(readFileSync(configFile, 'utf8')) as {
+      functions?: Record<string, unknown>;
+    };
     for (const name of Object.keys(config.functions ?? {})) {
       expect(existsSync(join(root, 'supabase/functions', name, 'index.ts')), name).toBe(true);
     }
