@@ -2,6 +2,7 @@
 // (radius/render.ts), runs `freeradius -f` as a child, keeps its clients equal to the routers
 // in the database (radius/clients.ts) and runs the stale-session sweeper every minute. In
 // production the same pieces run under systemd (radius/README.md).
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -171,4 +172,24 @@ async function waitForStatus(
       throw new Error(`freeradius did not answer Status-Server in 15 s (see ${logFile})`);
     await sleep(20);
   }
+}
+
+/**
+ * Installs FreeRADIUS with apt when it is missing and we may (root on Debian/Ubuntu); returns
+ * whether it is installed afterwards. Otherwise the stack says which apt command to run.
+ */
+export function installRadiusIfPossible(log: (line: string) => void): boolean {
+  if (radiusInstalled()) return true;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return false;
+  log(`installing ${RADIUS_APT_PACKAGES.join(' ')} with apt-get ...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const options = { stdio: 'inherit', env } as const;
+  const update = spawnSync('apt-get', ['update', '-qq'], options);
+  const install = spawnSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', ...RADIUS_APT_PACKAGES],
+    options,
+  );
+  if (update.status !== 0 || install.status !== 0) log('apt-get could not install FreeRADIUS');
+  return radiusInstalled();
 }

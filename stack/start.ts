@@ -2,12 +2,14 @@
 // Flags: --reset (forget .local: new database, new keys, demo data again).
 // DATABASE_URL=postgres://superuser@host/db uses that PostgreSQL instead of the embedded one.
 import { join } from 'node:path';
+import { installRadiusIfPossible } from './radius.ts';
 import { startStack } from './stack.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const began = performance.now();
 const log = (line: string) => console.log(`[stack] ${line}`);
 
+installRadiusIfPossible(log);
 const stack = await startStack({
   dir: join(root, '.local'),
   ports: 'default',
@@ -28,6 +30,7 @@ console.log(`
                    sign in as ${info.demo.email} / ${info.demo.password}
   Supabase API     ${info.supabaseUrl}   (/rest/v1, /auth/v1, /functions/v1)
   Database         ${info.dbUrl.replace(/:[^:@/]+@/, ':***@')}
+  RADIUS           ${info.radius ? `${info.radius.host} auth ${info.radius.authPort}, acct ${info.radius.acctPort}; demo router ${info.demo.routerIp}, secret ${info.radius.secret}` : 'not running (FreeRADIUS is not installed, see above)'}
   Everything else  .local/stack.json, logs in .local/logs/
 
   Ctrl-C stops everything.
