@@ -79,8 +79,11 @@ export async function startAdmin(options: {
   port: number;
   supabaseUrl: string;
   anonKey: string;
+  /** Another copy of the build whose files may change while served (a test deploying). */
+  dir?: string;
 }): Promise<Service> {
-  const files = sirv(join(root, 'admin/build'), { single: true, dev: false, etag: true });
+  const dir = options.dir ?? join(root, 'admin/build');
+  const files = sirv(dir, { single: true, dev: options.dir !== undefined, etag: true });
   const config = JSON.stringify({ supabaseUrl: options.supabaseUrl, anonKey: options.anonKey });
   const server = createServer((req, res) => {
     if (req.url?.split('?')[0] === '/config.json') {
