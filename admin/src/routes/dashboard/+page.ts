@@ -1,13 +1,10 @@
-import { error, redirect } from '@sveltejs/kit';
-import { resolve } from '$app/paths';
 import { listOrganizations } from '$lib/organizations.ts';
+import { signedIn } from '$lib/signed-in.ts';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, depends }) => {
   depends('app:organizations');
-  const { supabase, session, setupError } = await parent();
-  if (!supabase) error(503, setupError ?? 'The admin could not start.');
-  if (!session) redirect(307, resolve('/login'));
+  const { supabase, session } = await signedIn(parent);
   return {
     supabase,
     email: session.user.email ?? '',

@@ -1,0 +1,133 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+import type { PlanColumns } from '$domain/plan-form.ts';
+
+const planSchema = z.object({
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string(),
+  price_kes: z.number(),
+  validity_seconds: z.number(),
+  time_quota_seconds: z.number().nullable(),
+  data_quota_bytes: z.number().nullable(),
+  download_kbps: z.number().nullable(),
+  upload_kbps: z.number().nullable(),
+  devices_allowed: z.number(),
+  active: z.boolean(),
+  plan_sites: z.array(z.object({ site_id: z.string() })),
+});
+export type Plan = z.infer<typeof planSchema>;
+
+const siteSchema = z.object({ id: z.string(), name: z.string() });
+export type Site = z.infer<typeof siteSchema>;
+
+const membershipSchema = z.object({
+  role: z.enum(['owner', 'admin', 'agent']),
+  organization: z.object({ id: z.string(), name: z.string() }),
+});
+
+export type PlansPage = {
+  organization: { id: string; name: string };
+  canEdit: boolean;
+  plans: Plan[];
+  sites: Site[];
+};
+
+/** Throws with a message for the operator; the page shows it with a retry. */
+function check<T>(
+  answer: { data: unknown; error: { message: string } | null },
+  schema: z.ZodType<T>,
+  what: string,
+): T {
+  if (answer.error) throw new Error(`Could not load ${what}: ${answer.error.message}`);
+  const parsed = schema.safeParse(answer.data);
+  if (!parsed.success) throw new Error(`The server sent ${what} we cannot read.`);
+  return parsed.data;
+}
+
+/** The user's (first) organization with its plans and sites; null when they belong to none. */
+export async function loadPlansPage(
+  supabase: SupabaseClient,
+  userId: string,
+): Promise<PlansPage | null> {
+  const memberships = check(
+    await supabase
+      .from('memberships')
+      .select('role, organization:organizations(id, name)')
+      .eq('user_id', userId),
+    z.array(membershipSchema),
+    'your organizations',
+  ).sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+  const membership = memberships[0];
+  if (!membership) return null;
+  const organizationId = membership.organization.id;
+  const [plans, sites] = await Promise.all([
+    supabase
+      .from('plans')
+      .select('*, plan_sites(site_id)')
+      .eq('organization_id', organizationId)
+      .order('active', { ascending: false })
+      .order('price_kes'),
+    supabase.from('sites').select('id, name').eq('organization_id', organizationId).order('name'),
+  ]);
+  return {
+    organization: membership.organization,
+    canEdit: membership.role !== 'agent',
+    plans: check(plans, z.array(planSchema), 'plans'),
+    sites: check(sites, z.array(siteSchema), 'sites'),
+  };
+}
+
+/**
+ * Creates or updates a plan and the sites selling it. Vouchers already sold keep the limits
+ * they were sold with (the database freezes them); new sales use the new values at once.
+ */
+export async function savePlan(
+  supabase: SupabaseClient,
+  target: { organizationId: string; planId: string | null },
+  columns: PlanColumns,
+  siteIds: string[],
+  currentSiteIds: string[] = [],
+): Promise<string | null> {
+  const saved = target.planId
+    ? await supabase.from('plans').update(columns).eq('id', target.planId).select('id').single()
+    : await supabase
+        .from('plans')
+        .insert({ ...columns, organization_id: target.organizationId })
+        .select('id')
+        .single();
+  if (saved.error) return `Could not save the plan: ${saved.error.message}`;
+  const planId = (saved.data as { id: string }).id;
+  const added = siteIds.filter((id) => !currentSiteIds.includes(id));
+  const removed = currentSiteIds.filter((id) => !siteIds.includes(id));
+  if (added.length) {
+    const rows = added.map((site_id) => ({
+      plan_id: planId,
+      site_id,
+      organization_id: target.organizationId,
+    }));
+    const { error } = await supabase.from('plan_sites').insert(rows);
+    if (error) return `The plan was saved, but not offered at the new sites: ${error.message}`;
+  }
+  if (removed.length) {
+    const { error } = await supabase
+      .from('plan_sites')
+      .delete()
+      .eq('plan_id', planId)
+      .in('site_id', removed);
+    if (error) return `The plan was saved, but is still offered at removed sites: ${error.message}`;
+  }
+  return null;
+}
+
+/** Stops (or resumes) selling a plan; vouchers already sold keep working. */
+export async function setPlanActive(
+  supabase: SupabaseClient,
+  planId: string,
+  active: boolean,
+): Promise<string | null> {
+  const { error } = await supabase.from('plans').update({ active }).eq('id', planId);
+  return error
+    ? `Could not ${active ? 'activate' : 'deactivate'} the plan: ${error.message}`
+    : null;
+}
