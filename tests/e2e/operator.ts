@@ -4,6 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import { stack } from './stack-file.ts';
 
 export type Operator = {
+  id: string;
   email: string;
   password: string;
   client: SupabaseClient;

@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { PlanColumns } from '$domain/plan-form.ts';
+import { checked, currentMembership } from './membership.ts';
 
 const planSchema = z.object({
   id: z.string(),
@@ -21,11 +22,6 @@ export type Plan = z.infer<typeof planSchema>;
 const siteSchema = z.object({ id: z.string(), name: z.string() });
 export type Site = z.infer<typeof siteSchema>;
 
-const membershipSchema = z.object({
-  role: z.enum(['owner', 'admin', 'agent']),
-  organization: z.object({ id: z.string(), name: z.string() }),
-});
-
 export type PlansPage = {
   organization: { id: string; name: string };
   canEdit: boolean;
@@ -33,32 +29,12 @@ export type PlansPage = {
   sites: Site[];
 };
 
-/** Throws with a message for the operator; the page shows it with a retry. */
-function check<T>(
-  answer: { data: unknown; error: { message: string } | null },
-  schema: z.ZodType<T>,
-  what: string,
-): T {
-  if (answer.error) throw new Error(`Could not load ${what}: ${answer.error.message}`);
-  const parsed = schema.safeParse(answer.data);
-  if (!parsed.success) throw new Error(`The server sent ${what} we cannot read.`);
-  return parsed.data;
-}
-
 /** The user's (first) organization with its plans and sites; null when they belong to none. */
 export async function loadPlansPage(
   supabase: SupabaseClient,
   userId: string,
 ): Promise<PlansPage | null> {
-  const memberships = check(
-    await supabase
-      .from('memberships')
-      .select('role, organization:organizations(id, name)')
-      .eq('user_id', userId),
-    z.array(membershipSchema),
-    'your organizations',
-  ).sort((a, b) => a.organization.name.localeCompare(b.organization.name));
-  const membership = memberships[0];
+  const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
   const organizationId = membership.organization.id;
   const [plans, sites] = await Promise.all([
@@ -73,8 +49,8 @@ export async function loadPlansPage(
   return {
     organization: membership.organization,
     canEdit: membership.role !== 'agent',
-    plans: check(plans, z.array(planSchema), 'plans'),
-    sites: check(sites, z.array(siteSchema), 'sites'),
+    plans: checked(plans, z.array(planSchema), 'plans'),
+    sites: checked(sites, z.array(siteSchema), 'sites'),
   };
 }
 

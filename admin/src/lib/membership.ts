@@ -1,0 +1,40 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+
+/** The API's answer as the schema says, or an error with a message for the operator. */
+export function checked<T>(
+  answer: { data: unknown; error: { message: string } | null },
+  schema: z.ZodType<T>,
+  what: string,
+): T {
+  if (answer.error) throw new Error(`Could not load ${what}: ${answer.error.message}`);
+  const parsed = schema.safeParse(answer.data);
+  if (!parsed.success) throw new Error(`The server sent ${what} we cannot read.`);
+  return parsed.data;
+}
+
+const membershipSchema = z.object({
+  role: z.enum(['owner', 'admin', 'agent']),
+  organization: z.object({ id: z.string(), name: z.string() }),
+});
+export type Membership = z.infer<typeof membershipSchema>;
+
+/**
+ * The organization this admin works on (the first by name when the user has several) and the
+ * user's role there; null when they belong to none. The UI mirrors the role; RLS enforces it.
+ */
+export async function currentMembership(
+  supabase: SupabaseClient,
+  userId: string,
+): Promise<Membership | null> {
+  const memberships = checked(
+    await supabase
+      .from('memberships')
+      .select('role, organization:organizations(id, name)')
+      .eq('user_id', userId),
+    z.array(membershipSchema),
+    'your organizations',
+  );
+  memberships.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+  return memberships[0] ?? null;
+}

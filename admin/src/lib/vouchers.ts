@@ -1,0 +1,118 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+import { checked, currentMembership, type Membership } from './membership.ts';
+
+const voucherSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.enum(['active', 'revoked', 'exhausted', 'expired']),
+  price_kes: z.number(),
+  sold_at: z.string().nullable(),
+  sold_price_kes: z.number().nullable(),
+  first_used_at: z.string().nullable(),
+  created_at: z.string(),
+  plan: z.object({ name: z.string() }),
+});
+export type Voucher = z.infer<typeof voucherSchema>;
+
+const planOptionSchema = z.object({ id: z.string(), name: z.string(), price_kes: z.number() });
+export type PlanOption = z.infer<typeof planOptionSchema>;
+
+export type VoucherFilter = { search: string; status: string };
+export type VouchersPage = {
+  membership: Membership;
+  plans: PlanOption[];
+  vouchers: Voucher[];
+};
+
+/** Most vouchers a list shows; search narrows it. */
+export const LIST_LIMIT = 100;
+
+/** Agents see the vouchers they issued (RLS); owners and admins see all of the organization. */
+export async function loadVouchersPage(
+  supabase: SupabaseClient,
+  userId: string,
+  filter: VoucherFilter,
+): Promise<VouchersPage | null> {
+  const membership = await currentMembership(supabase, userId);
+  if (!membership) return null;
+  const organizationId = membership.organization.id;
+  let query = supabase
+    .from('vouchers')
+    .select(
+      'id, code, status, price_kes, sold_at, sold_price_kes, first_used_at, created_at, plan:plans(name)',
+    )
+    .eq('organization_id', organizationId)
+    .order('created_at', { ascending: false })
+    .order('code')
+    .limit(LIST_LIMIT);
+  // Codes are upper-case letters and digits only, so nothing here reaches the filter syntax.
+  const search = filter.search.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  if (search) query = query.like('code', `%${search}%`);
+  if (voucherSchema.shape.status.safeParse(filter.status).success)
+    query = query.eq('status', filter.status);
+  const [plans, vouchers] = await Promise.all([
+    supabase
+      .from('plans')
+      .select('id, name, price_kes')
+      .eq('organization_id', organizationId)
+      .eq('active', true)
+      .order('price_kes'),
+    query,
+  ]);
+  return {
+    membership,
+    plans: checked(plans, z.array(planOptionSchema), 'plans'),
+    vouchers: checked(vouchers, z.array(voucherSchema), 'vouchers'),
+  };
+}
+
+/** Most vouchers one batch issues (the database's limit). */
+export const MAX_BATCH = 1000;
+
+export const batchFormSchema = z.object({
+  plan_id: z.string().min(1, { error: 'Choose a plan.' }),
+  count: z.coerce
+    .number({ error: 'Enter how many vouchers to make.' })
+    .int({ error: 'Enter a whole number of vouchers.' })
+    .min(1, { error: 'Make at least one voucher.' })
+    .max(MAX_BATCH, { error: `At most ${MAX_BATCH} vouchers at a time.` }),
+  prefix: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{0,4}$/, {
+      error: 'A prefix is up to 4 letters or digits, without 0, 1, I, L or O.',
+    }),
+});
+
+/** Issues a batch: the database makes the codes and freezes the plan's limits on each. */
+export async function generateBatch(
+  supabase: SupabaseClient,
+  organizationId: string,
+  batch: z.output<typeof batchFormSchema>,
+): Promise<string | null> {
+  const { error } = await supabase
+    .from('voucher_batches')
+    .insert({ organization_id: organizationId, ...batch });
+  return error ? `Could not make the vouchers: ${error.message}` : null;
+}
+
+/** Revoked vouchers stop working at the next login (the RADIUS issue also disconnects them). */
+export async function setVoucherStatus(
+  supabase: SupabaseClient,
+  voucherId: string,
+  status: 'active' | 'revoked',
+): Promise<string | null> {
+  const { error } = await supabase.from('vouchers').update({ status }).eq('id', voucherId);
+  return error ? `Could not change the voucher: ${error.message}` : null;
+}
+
+/** Records a cash sale by the signed-in user (their own sales and cash-up come from this). */
+export async function sellVoucher(
+  supabase: SupabaseClient,
+  voucherId: string,
+): Promise<string | null> {
+  const { error } = await supabase.rpc('sell_voucher', { p_voucher_id: voucherId });
+  return error ? `Could not record the sale: ${error.message}` : null;
+}

@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { newOperator, newUser, signInAs } from './operator.ts';
+
+test('vouchers: make a batch, find one, sell it for cash, revoke; agents see only their own', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  const plan = await owner.client
+    .from('plans')
+    .insert({
+      organization_id: owner.organizationId,
+      name: '1 hour',
+      price_kes: 10,
+      validity_seconds: 3600,
+    })
+    .select('id')
+    .single();
+  expect(plan.error).toBeNull();
+
+  await signInAs(page, owner);
+  await page.getByRole('link', { name: 'Vouchers' }).click();
+  await expect(page.getByText('No vouchers yet.')).toBeVisible();
+  await page.getByText('Make vouchers').first().click();
+  await page.getByLabel('How many (up to 1000)').fill('5');
+  await page.getByLabel('Prefix (optional, up to 4)').fill('ab0');
+  await page.getByRole('button', { name: 'Make vouchers' }).click();
+  await expect(page.getByRole('alert')).toContainText('without 0, 1, I, L or O');
+  await page.getByLabel('Prefix (optional, up to 4)').fill('ab');
+  await page.getByRole('button', { name: 'Make vouchers' }).click();
+
+  const codes = page.locator('.vouchers code');
+  await expect(codes).toHaveCount(5);
+  for (const code of await codes.allTextContents()) expect(code).toMatch(/^AB[2-9A-HJKMNP-Z]{10}$/);
+
+  const code = (await codes.first().textContent())!;
+  await page.getByLabel('Search code').fill(code.slice(2, 8).toLowerCase());
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/\?q=/);
+  const voucher = page.getByRole('listitem', { name: code });
+  await expect(codes).toHaveCount(1);
+
+  await voucher.getByRole('button', { name: 'Sell for cash' }).click();
+  await expect(voucher).toContainText(/Sold .* for KES 10/);
+  await voucher.getByRole('button', { name: 'Revoke' }).click();
+  await expect(voucher).toContainText('revoked');
+  const stored = await owner.client
+    .from('vouchers')
+    .select('status, sold_by, sold_price_kes')
+    .eq('code', code)
+    .single();
+  expect(stored.data).toEqual({ status: 'revoked', sold_by: owner.id, sold_price_kes: 10 });
+
+  // An agent makes and sells their own vouchers, and sees nobody else's.
+  const agent = await newUser('agent');
+  await owner.client
+    .from('memberships')
+    .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInAs(page, agent);
+  await page.getByRole('link', { name: 'Vouchers' }).click();
+  await expect(page.getByText('No vouchers yet.')).toBeVisible();
+  await page.getByText('Make vouchers').first().click();
+  await page.getByLabel('How many (up to 1000)').fill('2');
+  await page.getByRole('button', { name: 'Make vouchers' }).click();
+  await expect(codes).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sell for cash' }).first().click();
+  await expect(page.getByText(/Sold .* for KES 10/)).toHaveCount(1);
+  const sales = await owner.client.from('vouchers').select('sold_by').eq('sold_by', agent.id);
+  expect(sales.data).toHaveLength(1);
+});
