@@ -1,0 +1,95 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+import { checked, currentMembership, type Membership } from './membership.ts';
+
+const routerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  nas_ip: z.string(),
+  vendor: z.string(),
+  last_seen_at: z.string().nullable(),
+});
+const siteSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  support_phone: z.string().nullable(),
+  routers: z.array(routerSchema),
+});
+export type Site = z.infer<typeof siteSchema>;
+export type SitesPage = { membership: Membership; sites: Site[] };
+
+export const VENDORS = {
+  mikrotik: 'MikroTik',
+  coovachilli: 'CoovaChilli',
+  opennds: 'openNDS',
+  unifi: 'UniFi',
+  generic: 'Other',
+} as const;
+
+/** Owners and admins manage sites and routers; agents have no business here (RLS agrees). */
+export async function loadSitesPage(
+  supabase: SupabaseClient,
+  userId: string,
+): Promise<SitesPage | null> {
+  const membership = await currentMembership(supabase, userId);
+  if (!membership) return null;
+  const sites = await supabase
+    .from('sites')
+    .select('id, slug, name, support_phone, routers(id, name, nas_ip, vendor, last_seen_at)')
+    .eq('organization_id', membership.organization.id)
+    .order('name');
+  return { membership, sites: checked(sites, z.array(siteSchema), 'sites') };
+}
+
+export const siteFormSchema = z.object({
+  name: z.string().trim().min(1, { error: 'Give the site a name.' }).max(100),
+  slug: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+      error: 'The web address uses lower-case letters, digits and dashes, e.g. "kibera-cafe".',
+    }),
+});
+
+export async function createSite(
+  supabase: SupabaseClient,
+  organizationId: string,
+  site: z.output<typeof siteFormSchema>,
+): Promise<string | null> {
+  const { error } = await supabase
+    .from('sites')
+    .insert({ organization_id: organizationId, ...site });
+  if (error?.code === '23505') return `The address "${site.slug}" is taken: choose another.`;
+  return error ? `Could not create the site: ${error.message}` : null;
+}
+
+// IPv4 or IPv6 as the database's inet accepts it; the database has the last word.
+const ipAddress = z.union([z.ipv4(), z.ipv6()], {
+  error: 'Enter the address the router reaches RADIUS from, e.g. 10.8.0.2.',
+});
+
+export const routerFormSchema = z.object({
+  site_id: z.string().min(1),
+  name: z.string().trim().min(1, { error: 'Give the router a name.' }).max(100),
+  nas_ip: z.string().trim().pipe(ipAddress),
+  vendor: z.enum(Object.keys(VENDORS) as [keyof typeof VENDORS]),
+});
+
+/** The new router's RADIUS secret: returned once, never readable again. */
+export async function createRouter(
+  supabase: SupabaseClient,
+  router: z.output<typeof routerFormSchema>,
+): Promise<{ secret: string } | { problem: string }> {
+  const { data, error } = await supabase.rpc('create_router', {
+    p_site_id: router.site_id,
+    p_name: router.name,
+    p_nas_ip: router.nas_ip,
+    p_vendor: router.vendor,
+  });
+  if (error?.code === '23505') return { problem: `Another router already uses ${router.nas_ip}.` };
+  if (error) return { problem: `Could not add the router: ${error.message}` };
+  const parsed = z.object({ secret: z.string() }).safeParse(data);
+  return parsed.success ? parsed.data : { problem: 'The server did not return the secret.' };
+}

@@ -1,0 +1,13 @@
+import { loadSitesPage } from '$lib/sites.ts';
+import { signedIn } from '$lib/signed-in.ts';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, depends }) => {
+  depends('app:sites');
+  const { supabase, session } = await signedIn(parent);
+  return {
+    supabase,
+    email: session.user.email ?? '',
+    page: loadSitesPage(supabase, session.user.id),
+  };
+};
