@@ -79,12 +79,15 @@ export async function startAdmin(options: {
   port: number;
   supabaseUrl: string;
   anonKey: string;
+  /** Where printed voucher QR codes point. */
+  portalUrl?: string;
   /** Another copy of the build whose files may change while served (a test deploying). */
   dir?: string;
 }): Promise<Service> {
   const dir = options.dir ?? join(root, 'admin/build');
   const files = sirv(dir, { single: true, dev: options.dir !== undefined, etag: true });
-  const config = JSON.stringify({ supabaseUrl: options.supabaseUrl, anonKey: options.anonKey });
+  const { supabaseUrl, anonKey, portalUrl } = options;
+  const config = JSON.stringify({ supabaseUrl, anonKey, portalUrl });
   const server = createServer((req, res) => {
     if (req.url?.split('?')[0] === '/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

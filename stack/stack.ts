@@ -175,7 +175,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const apps = { supabaseUrl, anonKey: keys.anonKey };
     if (withApps) {
       services.push(await startPortal({ port: ports.portal, ...apps, logDir }));
-      services.push(await startAdmin({ port: ports.admin, ...apps }));
+      const portalUrl = `http://127.0.0.1:${ports.portal}`;
+      services.push(await startAdmin({ port: ports.admin, ...apps, portalUrl }));
     }
 
     const info: StackInfo = {

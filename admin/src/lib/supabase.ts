@@ -8,7 +8,16 @@ import { z } from 'zod';
 const configSchema = z.object({
   supabaseUrl: z.url(),
   anonKey: z.string().min(1),
+  /** The captive portal, for QR codes on printed vouchers. */
+  portalUrl: z.url().optional(),
 });
+
+let portalUrl: string | undefined;
+
+/** The captive portal's address from /config.json (known once the client is created). */
+export function portalBaseUrl(): string | undefined {
+  return portalUrl;
+}
 
 /** The app cannot start: no usable /config.json. Shown to the operator as is. */
 export class SetupError extends Error {
@@ -47,6 +56,7 @@ async function connect(fetch: typeof globalThis.fetch): Promise<SupabaseClient> 
       'This admin is misconfigured: /config.json needs supabaseUrl and anonKey.',
     );
   }
+  portalUrl = config.data.portalUrl?.replace(/\/$/, '');
   return createClient(config.data.supabaseUrl, config.data.anonKey, {
     auth: { persistSession: true, autoRefreshToken: true, storage: localStorage },
   });

@@ -116,3 +116,46 @@ export async function sellVoucher(
   const { error } = await supabase.rpc('sell_voucher', { p_voucher_id: voucherId });
   return error ? `Could not record the sale: ${error.message}` : null;
 }
+
+const printableSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  price_kes: z.number(),
+  plan: z.object({
+    name: z.string(),
+    plan_sites: z.array(z.object({ site: z.object({ slug: z.string() }) })),
+  }),
+});
+export type Printable = z.infer<typeof printableSchema>;
+
+/** Most vouchers on one print run (a batch). */
+export const PRINT_LIMIT = 1000;
+
+/** Unsold active vouchers matching the list's search, for the print sheet. */
+export async function loadPrintable(
+  supabase: SupabaseClient,
+  userId: string,
+  filter: VoucherFilter,
+): Promise<Printable[]> {
+  const membership = await currentMembership(supabase, userId);
+  if (!membership) return [];
+  const search = filter.search.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  let query = supabase
+    .from('vouchers')
+    .select('id, code, price_kes, plan:plans(name, plan_sites(site:sites(slug)))')
+    .eq('organization_id', membership.organization.id)
+    .eq('status', 'active')
+    .is('sold_at', null)
+    .order('created_at', { ascending: false })
+    .order('code')
+    .limit(PRINT_LIMIT);
+  if (search) query = query.like('code', `%${search}%`);
+  return checked(await query, z.array(printableSchema), 'vouchers');
+}
+
+/** Where a printed voucher's QR code leads: the portal of a site selling it, code filled in. */
+export function voucherLink(portalUrl: string, voucher: Printable): string | null {
+  const slug = voucher.plan.plan_sites[0]?.site.slug;
+  if (!slug) return null;
+  return `${portalUrl}/s/${encodeURIComponent(slug)}?code=${encodeURIComponent(voucher.code)}`;
+}
