@@ -1,0 +1,95 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+import { normalizeKenyanPhone } from '$domain/phone.ts';
+import { checked, currentMembership, type Membership } from './membership.ts';
+
+const paymentSchema = z.object({
+  id: z.string(),
+  amount_kes: z.number(),
+  status: z.string(),
+  created_at: z.string(),
+  mpesa_receipt: z.string().nullable(),
+});
+const voucherSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.string(),
+  created_at: z.string(),
+});
+const customerSchema = z.object({
+  id: z.string(),
+  phone: z.string(),
+  created_at: z.string(),
+  payments: z.array(paymentSchema),
+});
+export type Customer = z.infer<typeof customerSchema> & { totalKes: number };
+export type CustomerDetail = Customer & { vouchers: z.infer<typeof voucherSchema>[] };
+
+export type CustomersPage = {
+  membership: Membership;
+  customers: Customer[];
+  problem: string | null;
+};
+
+export const LIST_LIMIT = 100;
+
+/** What a customer has paid in successful payments. */
+function withTotal<T extends { payments: { amount_kes: number; status: string }[] }>(c: T) {
+  const totalKes = c.payments
+    .filter((p) => p.status === 'success')
+    .reduce((sum, p) => sum + p.amount_kes, 0);
+  return { ...c, totalKes };
+}
+
+/**
+ * Customers of the organization, newest first; `search` is any spelling of a phone number
+ * (0712…, +254712…, 254712…) or its last digits.
+ */
+export async function loadCustomersPage(
+  supabase: SupabaseClient,
+  userId: string,
+  search: string,
+): Promise<CustomersPage | null> {
+  const membership = await currentMembership(supabase, userId);
+  if (!membership) return null;
+  if (membership.role === 'agent') return { membership, customers: [], problem: null };
+  let query = supabase
+    .from('customers')
+    .select('id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt)')
+    .eq('organization_id', membership.organization.id)
+    .order('created_at', { ascending: false })
+    .limit(LIST_LIMIT);
+  const digits = search.replace(/\D/g, '');
+  const phone = normalizeKenyanPhone(search);
+  if (phone.ok) query = query.eq('phone', phone.e164);
+  else if (digits.length >= 3) query = query.like('phone', `%${digits}`);
+  else if (search.trim())
+    return {
+      membership,
+      customers: [],
+      problem: 'Type a phone number or at least its last 3 digits.',
+    };
+  const customers = checked(await query, z.array(customerSchema), 'customers');
+  return { membership, customers: customers.map(withTotal), problem: null };
+}
+
+/** One customer with payments and vouchers (null when not the user's to see). */
+export async function loadCustomer(
+  supabase: SupabaseClient,
+  id: string,
+): Promise<CustomerDetail | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const answer = await supabase
+    .from('customers')
+    .select(
+      'id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt), vouchers(id, code, status, created_at)',
+    )
+    .eq('id', id)
+    .maybeSingle();
+  const customer = checked(
+    answer,
+    customerSchema.extend({ vouchers: z.array(voucherSchema) }).nullable(),
+    'the customer',
+  );
+  return customer && withTotal(customer);
+}

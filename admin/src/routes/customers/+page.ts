@@ -1,0 +1,14 @@
+import { loadCustomersPage } from '$lib/customers.ts';
+import { signedIn } from '$lib/signed-in.ts';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, url }) => {
+  const { supabase, session } = await signedIn(parent);
+  const search = url.searchParams.get('phone') ?? '';
+  return {
+    supabase,
+    email: session.user.email ?? '',
+    search,
+    page: loadCustomersPage(supabase, session.user.id, search),
+  };
+};
