@@ -1,6 +1,7 @@
 // The production companion of FreeRADIUS (systemd: radius/systemd/wifi-billing-radius-agent
-// .service): keeps /etc/freeradius/3.0/clients.conf equal to the routers in the database and
-// runs the stale-session sweeper every minute. Locally stack/radius.ts does the same.
+// .service): keeps /etc/freeradius/3.0/clients.conf equal to the routers in the database, runs
+// the stale-session sweeper every minute and delivers queued Disconnect-Requests to the
+// routers (radius/disconnect.ts). Locally stack/radius.ts does the same.
 //
 // Environment: PGHOST, PGPORT, PGDATABASE, PGUSER (freeradius), PGPASSWORD, PGSSLMODE as for
 // FreeRADIUS itself; optional WB_RADDB (/etc/freeradius/3.0), WB_RADIUS_CONTROL_SOCKET

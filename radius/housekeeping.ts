@@ -1,8 +1,10 @@
 // What runs beside FreeRADIUS, locally (stack/radius.ts) and in production (radius/agent.ts):
-// keeping its clients equal to the routers in the database, and the stale-session sweeper.
+// keeping its clients equal to the routers in the database, the stale-session sweeper, and
+// delivering queued Disconnect-Requests to the routers.
 import type postgres from 'postgres';
 import { clientSync, type SyncResult } from './clients.ts';
 import type { RadiusClient } from './clients-conf.ts';
+import { startDisconnects, type SendOptions } from './disconnect.ts';
 
 export type HousekeepingOptions = {
   /** Connection as the `freeradius` role (LISTEN needs a direct or session-mode connection). */
@@ -16,12 +18,16 @@ export type HousekeepingOptions = {
   clientPollMs?: number;
   /** How often to run radius.sweep() (default 60 s; 0 leaves it to pg_cron). */
   sweepIntervalMs?: number;
+  /** Disconnect-Request timing (default: 1 s per try, 3 tries; poll every 5 s). */
+  disconnects?: SendOptions & { pollMs?: number };
   log: (line: string) => void;
 };
 
 export type Housekeeping = {
   /** Applies router changes now instead of at the next notification or poll. */
   syncClients: () => Promise<SyncResult>;
+  /** Delivers due Disconnect-Requests now instead of at the next notification or poll. */
+  deliverDisconnects: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -37,11 +43,14 @@ export async function startHousekeeping(options: HousekeepingOptions): Promise<H
   for (const timer of timers) timer.unref();
   // A change made while nothing was listening (e.g. during a restart of this process).
   syncQuietly();
+  const disconnects = await startDisconnects({ sql, log, ...options.disconnects });
   return {
     syncClients: sync,
+    deliverDisconnects: disconnects.deliver,
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
       await listener.unlisten().catch(() => {});
+      await disconnects.stop();
     },
   };
 }

@@ -113,7 +113,7 @@ export function rewriteRadiusd(text: string, target: string, options: RenderOpti
   return out;
 }
 
-function enableOnly(enabledDir: string, availableRelative: string, names: string[]): void {
+export function enableOnly(enabledDir: string, availableRelative: string, names: string[]): void {
   rmSync(enabledDir, { recursive: true, force: true });
   mkdirSync(enabledDir);
   for (const name of names) symlinkSync(join(availableRelative, name), join(enabledDir, name));

@@ -29,6 +29,9 @@ const FUNCTIONS = [
   'radius.accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint, bigint, bigint, text, text, inet, text)',
   'radius.sweep()',
   'radius.nas_clients()',
+  'radius.authorize_mac(inet, text, text)',
+  'radius.claim_disconnects(integer)',
+  'radius.record_disconnect(bigint, text, integer)',
 ];
 
 describe('the freeradius role', () => {
@@ -59,6 +62,10 @@ describe('the freeradius role', () => {
       'select * from private.router_secrets',
       'select * from radius.radacct',
       'select * from radius.voucher_devices',
+      'select * from radius.disconnects',
+      'select * from radius.lockouts',
+      `select radius.queue_disconnect(1, null, 'admin', null)`,
+      'select public.disconnect_session(gen_random_uuid())',
       `insert into radius.radpostauth (username) values ('x')`,
       `update public.vouchers set used_bytes = 0`,
       'select radius.normalise_mac($$aa$$)',

@@ -3,7 +3,22 @@
 // router's own loopback address (radclient binds to Packet-Src-IP-Address).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ATTR,
+  CODE,
+  attributeInteger,
+  attributeText,
+  decode,
+  encodeRequest,
+  encodeResponse,
+  integer,
+  verifyRequest,
+  verifyResponse,
+  type Attribute,
+  type Packet,
+} from '../../radius/packet.ts';
 import { statusAnswered } from '../../radius/status-probe.ts';
 import { stackInfo } from './stack.ts';
 import { ownerSql } from './users.ts';
@@ -320,4 +335,173 @@ export async function sessionsOf(code: string) {
            acctinputoctets::bigint as input, acctoutputoctets::bigint as output, acctterminatecause, mac,
            host(nasipaddress) as nas_ip
     from radius.radacct where username = ${code} order by radacctid`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disconnect-Requests (RFC 5176) arriving at a router
+// ---------------------------------------------------------------------------------------------
+
+export type DisconnectRequest = {
+  packet: Packet;
+  /** Authenticator and Message-Authenticator are right for the router's secret. */
+  signed: boolean;
+  userName?: string;
+  acctSessionId?: string;
+  callingStationId?: string;
+  eventTimestamp?: number;
+};
+
+/**
+ * How the listener answers a request: ACK, NAK with an Error-Cause, nothing, or an ACK signed
+ * with the wrong secret (which the agent must ignore).
+ */
+export type DisconnectAnswer =
+  { code: 'ack' } | { code: 'nak'; errorCause: number } | { code: 'silence' } | { code: 'forged' };
+
+export type CoaListener = {
+  port: number;
+  /** Every request received, in order (retransmissions included). */
+  received: DisconnectRequest[];
+  /** Answers the next requests with these, then with ACK. */
+  answers: DisconnectAnswer[];
+  /** Resolves once `count` requests have arrived (or rejects after `timeoutMs`). */
+  waitFor: (count: number, timeoutMs?: number) => Promise<DisconnectRequest[]>;
+  close: () => Promise<void>;
+};
+
+/**
+ * A tiny RADIUS dynamic-authorization server on the router's own loopback address, as a
+ * MikroTik's `/radius incoming` is: it checks each request against the router's secret and
+ * answers as told. The router's coa_port is pointed at it.
+ */
+export async function listenForDisconnects(router: Router): Promise<CoaListener> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, router.nasIp, () => resolve());
+  });
+  const port = socket.address().port;
+  await ownerSql()`update public.routers set coa_port = ${port} where id = ${router.id}`;
+  const received: DisconnectRequest[] = [];
+  const answers: DisconnectAnswer[] = [];
+  const waiters: (() => void)[] = [];
+  socket.on('message', (raw, from) => {
+    let packet: Packet;
+    try {
+      packet = decode(raw);
+    } catch {
+      return;
+    }
+    received.push({
+      packet,
+      signed: verifyRequest(packet, router.secret),
+      userName: attributeText(packet, ATTR.userName),
+      acctSessionId: attributeText(packet, ATTR.acctSessionId),
+      callingStationId: attributeText(packet, ATTR.callingStationId),
+      eventTimestamp: attributeInteger(packet, ATTR.eventTimestamp),
+    });
+    for (const wake of waiters.splice(0)) wake();
+    const answer = answers.shift() ?? { code: 'ack' };
+    if (answer.code === 'silence') return;
+    const reply =
+      answer.code === 'nak'
+        ? encodeResponse(
+            CODE.disconnectNak,
+            packet,
+            [integer(ATTR.errorCause, answer.errorCause)],
+            router.secret,
+            { messageAuthenticator: true },
+          )
+        : encodeResponse(
+            CODE.disconnectAck,
+            packet,
+            [],
+            answer.code === 'forged' ? 'not-the-secret' : router.secret,
+            { messageAuthenticator: true },
+          );
+    socket.send(reply, from.port, from.address);
+  });
+  const waitFor = async (count: number, timeoutMs = 5000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (received.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`expected ${count} Disconnect-Requests, got ${received.length}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return received.slice(0, count);
+  };
+  return {
+    port,
+    received,
+    answers,
+    waitFor,
+    close: () => new Promise((resolve) => socket.close(() => resolve())),
+  };
+}
+
+/** The disconnects queued for a voucher code's sessions, oldest first. */
+export async function disconnectsOf(code: string) {
+  return ownerSql()`
+    select d.reason, d.state, d.attempts, d.error_cause, a.acctsessionid, d.requested_by
+    from radius.disconnects d join radius.radacct a on a.radacctid = d.radacctid
+    where a.username = ${code} or d.voucher_id = (select id from public.vouchers where code = ${code})
+    order by d.id`;
+}
+
+/** Polls `read` until `done` says yes (or fails after `timeoutMs` with the last value). */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await sleep(25);
+  }
+}
+
+/**
+ * Sends one request over UDP from the router's address with our own encoder (for what radclient
+ * cannot send, e.g. a User-Name that is not UTF-8) and returns the verified reply, or null.
+ */
+export async function rawRequest(
+  router: Router,
+  kind: 'auth' | 'acct',
+  attributes: Attribute[],
+  options: { password?: string; timeoutMs?: number } = {},
+): Promise<{ packet: Packet; signed: boolean } | null> {
+  const server = await radiusTarget();
+  const request = encodeRequest(
+    kind === 'auth' ? CODE.accessRequest : CODE.accountingRequest,
+    randomInt(256),
+    attributes,
+    router.secret,
+    { password: options.password },
+  );
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, router.nasIp, () => resolve()));
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), options.timeoutMs ?? 2000);
+      socket.on('message', (raw) => {
+        const packet = decode(raw);
+        if (packet.id !== request.id) return;
+        clearTimeout(timer);
+        resolve({ packet, signed: verifyResponse(packet, request, router.secret) });
+      });
+      socket.send(request.raw, kind === 'auth' ? server.authPort : server.acctPort, server.host);
+    });
+  } finally {
+    socket.close();
+  }
 }
