@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -14,6 +15,9 @@ import { startDatabase } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import { RADIUS_APT_PACKAGES, radiusInstalled, startRadius } from './radius.ts';
 import type { Service } from './process.ts';
+import { SANDBOX_PASSKEY, SANDBOX_SHORTCODE, startDarajaSim } from './sim/daraja.ts';
+import { configureDemoPayments, startPaymentRunners } from './sim/runners.ts';
+import { startSmsSim } from './sim/sms.ts';
 
 /** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
 export type StackInfo = ApiKeys & {
@@ -25,6 +29,10 @@ export type StackInfo = ApiKeys & {
   demo: typeof demo;
   /** FreeRADIUS, when it is installed; the demo router (demo.routerIp) signs with `secret`. */
   radius?: { host: string; authPort: number; acctPort: number; secret: string };
+  /** The Daraja simulator (absent when PAYMENT_PROVIDERS=real): control API under /_sim. */
+  daraja?: { url: string; shortcode: string; passkey: string };
+  /** The Africa's Talking simulator: messages it received at /_sim/messages. */
+  sms?: { url: string };
 };
 
 export type StackOptions = {
@@ -57,6 +65,8 @@ const DEFAULT_PORTS = {
   admin: 5174,
   radiusAuth: 1812,
   radiusAcct: 1813,
+  daraja: 54340,
+  sms: 54341,
 };
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -96,6 +106,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (seeded === 'changed')
       log('supabase/seed.sql changed since it ran: `npm start -- --reset` re-seeds');
 
+    // Daraja and Africa's Talking simulators unless real providers are wanted.
+    const simulate = process.env.PAYMENT_PROVIDERS !== 'real';
+    const daraja = simulate ? await startDarajaSim({ port: ports.daraja, log }) : undefined;
+    const sms = simulate ? await startSmsSim({ port: ports.sms }) : undefined;
+    for (const sim of [daraja, sms]) if (sim) services.push({ name: 'simulator', stop: sim.stop });
+    if (daraja) await configureDemoPayments(dbUrl);
+
     const [postgrest, functions] = await Promise.all([
       startPostgrest({
         authenticatorUrl: roleUrl(db.superuserUrl, 'authenticator', passwords.authenticator),
@@ -112,6 +129,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           SUPABASE_ANON_KEY: keys.anonKey,
           SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
           SUPABASE_DB_URL: dbUrl,
+          PAY_CALLBACK_SECRET: createHmac('sha256', keys.jwtSecret).update('pay').digest('hex'),
+          ...(daraja ? { DARAJA_BASE_URL: daraja.url } : {}),
+          ...(sms ? { AT_BASE_URL: sms.url } : {}),
         },
         logDir,
       }),
@@ -141,6 +161,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: (line) => log(`gateway: ${line}`),
     });
     services.push({ name: 'gateway', stop: () => closeServer(gateway) });
+    const runners = await startPaymentRunners({
+      functionsUrl: `${supabaseUrl}/functions/v1`,
+      serviceRoleKey: keys.serviceRoleKey,
+      dbUrl,
+      log: (line) => log(`payments: ${line}`),
+    });
+    services.push({ name: 'payment runners', stop: runners.stop });
 
     let radius: StackInfo['radius'];
     if (radiusInstalled()) {
@@ -188,6 +215,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       adminUrl: `http://127.0.0.1:${ports.admin}`,
       demo,
       radius,
+      daraja: daraja && {
+        url: daraja.url,
+        shortcode: SANDBOX_SHORTCODE,
+        passkey: SANDBOX_PASSKEY,
+      },
+      sms: sms && { url: sms.url },
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
     return { info, stop };

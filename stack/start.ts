@@ -3,6 +3,7 @@
 // DATABASE_URL=postgres://superuser@host/db uses that PostgreSQL instead of the embedded one.
 import { join } from 'node:path';
 import { installRadiusIfPossible } from './radius.ts';
+import { DEMO_PHONES } from './sim/daraja.ts';
 import { startStack } from './stack.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -31,6 +32,8 @@ console.log(`
   Supabase API     ${info.supabaseUrl}   (/rest/v1, /auth/v1, /functions/v1)
   Database         ${info.dbUrl.replace(/:[^:@/]+@/, ':***@')}
   RADIUS           ${info.radius ? `${info.radius.host} auth ${info.radius.authPort}, acct ${info.radius.acctPort}; demo router ${info.demo.routerIp}, secret ${info.radius.secret}` : 'not running (FreeRADIUS is not installed, see above)'}
+  M-Pesa           ${info.daraja ? `Daraja simulator ${info.daraja.url} (shortcode ${info.daraja.shortcode}); demo phones:${DEMO_PHONES.map(([phone, what]) => `\n                     ${phone}  ${what}`).join('')}` : 'real Daraja (PAYMENT_PROVIDERS=real): set the M-Pesa settings in the admin app'}
+  SMS              ${info.sms ? `Africa's Talking simulator, messages at ${info.sms.url}/_sim/messages` : "real Africa's Talking"}
   Everything else  .local/stack.json, logs in .local/logs/
 
   Ctrl-C stops everything.

@@ -1,0 +1,21 @@
+// The functions talk to Postgres directly (SUPABASE_DB_URL, role postgres) rather than through
+// PostgREST: settlement, the token lock and the SMS queue are private.* functions that must not
+// be exposed through the API, and a settle is then one round trip in one transaction. On
+// hosted Supabase, point SUPABASE_DB_URL at the transaction pooler: prepared statements are off.
+import postgres from 'postgres';
+import { optionalEnv, requireEnv } from './env.ts';
+
+let sql: postgres.Sql | undefined;
+
+/** One small connection pool per function instance. */
+export function db(): postgres.Sql {
+  sql ??= postgres(requireEnv('SUPABASE_DB_URL'), {
+    max: Number(optionalEnv('DB_POOL_SIZE') ?? 4),
+    prepare: false,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: 'edge-functions' },
+  });
+  return sql;
+}

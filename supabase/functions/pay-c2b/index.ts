@@ -1,0 +1,3 @@
+import { handlePayC2b } from './handler.ts';
+
+Deno.serve(handlePayC2b);

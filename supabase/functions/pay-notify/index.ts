@@ -1,0 +1,3 @@
+import { handlePayNotify } from './handler.ts';
+
+Deno.serve(handlePayNotify);

@@ -1,0 +1,3 @@
+import { handlePayReconcile } from './handler.ts';
+
+Deno.serve(handlePayReconcile);

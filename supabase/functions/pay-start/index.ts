@@ -1,0 +1,3 @@
+import { handlePayStart } from './handler.ts';
+
+Deno.serve(handlePayStart);

@@ -1,0 +1,3 @@
+import { handleSmsDispatch } from './handler.ts';
+
+Deno.serve(handleSmsDispatch);

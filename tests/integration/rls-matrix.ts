@@ -1,0 +1,652 @@
+// The allow-list: who may do what with every table, view and function in the exposed schema
+// (`public`), as supabase/migrations/README.md specifies it. rls-matrix.test.ts fails unless the
+// keys here are exactly what pg_catalog holds, so a new table or function (or a new overload)
+// fails the suite until someone writes down who may use it.
+//
+// Every expectation is a literal per persona, never computed from the database:
+//   select: 'all'    sees every one of organization A's fixture rows
+//           'own'    sees only the rows that are its own (agentA: its membership, its batches
+//                    and vouchers)
+//           'none'   the request succeeds but returns none of A's rows
+//           'denied' the request fails (42501, HTTP 401 for anon / 403 otherwise)
+//   insert/update/delete: 'allowed' or 'denied' (denied = an error or no row touched; the test
+//           checks the database either way)
+//   moveToB: ownerA (and a user who is owner of A and admin of B) trying to move one of A's rows
+//           to organization B, and ownerA creating the row in B.
+import type { Persona } from '../support/personas.ts';
+
+export type See = 'all' | 'own' | 'none' | 'denied';
+export type Can = 'allowed' | 'denied';
+
+export type TableRules = {
+  select: Record<Persona, See>;
+  insert: Record<Persona, Can>;
+  update: Record<Persona, Can>;
+  delete: Record<Persona, Can>;
+  moveToB: 'denied' | 'no organization_id';
+};
+
+/** Scenario name → persona → outcome. */
+export type RpcRules = Record<string, Record<Persona, Can>>;
+
+export const TABLES: Record<string, TableRules> = {
+  organizations: {
+    select: {
+      anon: 'denied',
+      agentA: 'all',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'no organization_id',
+  },
+
+  memberships: {
+    select: {
+      anon: 'denied',
+      agentA: 'own',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    // A new agent.
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    // An agent made admin.
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    // An agent removed.
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  audit_log: {
+    select: {
+      anon: 'denied',
+      agentA: 'none',
+      adminA: 'none',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+    moveToB: 'denied',
+  },
+
+  sites: {
+    select: {
+      anon: 'denied',
+      agentA: 'all',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  routers: {
+    select: {
+      anon: 'denied',
+      agentA: 'none',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    // Only through create_router().
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  plans: {
+    select: {
+      anon: 'denied',
+      agentA: 'all',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  plan_sites: {
+    select: {
+      anon: 'denied',
+      agentA: 'all',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    // No updates through the API (withdraw and offer again); service_role keeps ALL.
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  voucher_batches: {
+    select: {
+      anon: 'denied',
+      agentA: 'own',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  vouchers: {
+    select: {
+      anon: 'denied',
+      agentA: 'own',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    // Revoke an active voucher (a voucher agentA issued).
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    // Delete an unused, unsold voucher (one agentA issued).
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  customers: {
+    select: {
+      anon: 'denied',
+      agentA: 'none',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  payments: {
+    select: {
+      anon: 'denied',
+      agentA: 'none',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+
+  sms_outbox: {
+    select: {
+      anon: 'denied',
+      agentA: 'none',
+      adminA: 'all',
+      ownerA: 'all',
+      adminB: 'none',
+      service_role: 'all',
+    },
+    insert: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    update: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    delete: {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+    moveToB: 'denied',
+  },
+};
+
+/** Keyed by `name(argument types)` as pg_catalog.oidvectortypes() spells them. */
+export const RPCS: Record<string, RpcRules> = {
+  'portal_site(text)': {
+    "organization A's site": {
+      anon: 'allowed',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
+  'create_organization(text)': {
+    'a new organization': {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'denied',
+    },
+  },
+  'create_router(uuid, text, inet, text)': {
+    "a router at organization A's site": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'sell_voucher(uuid, integer)': {
+    'a voucher agentA issued': {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+    'a voucher ownerA issued': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'revenue_summary(uuid)': {
+    "organization A's revenue": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // 20261129000100_radius_disconnect_mac.sql (README.md: RPCs (schema public)).
+  'disconnect_session(uuid, text)': {
+    'a voucher of organization A (no open session)': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // 20261129000200_mpesa_payments.sql (README.md: M-Pesa payments).
+  'set_mpesa_settings(uuid, text, text, text, text, text, text, text)': {
+    "organization A's M-Pesa settings": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'set_sms_settings(uuid, text, text, text)': {
+    "organization A's SMS settings": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'payment_settings(uuid)': {
+    "organization A's payment settings (secrets shown as hints only)": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // Anyone holding the payment's token (the portal), by design.
+  'payment_status(text)': {
+    'a payment of organization A by its status token': {
+      anon: 'allowed',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
+  // Anyone holding the M-Pesa receipt and the phone that paid (the portal), by design.
+  'recover_voucher(text, text, text)': {
+    "a paid voucher at organization A's site by receipt and phone": {
+      anon: 'allowed',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
+  // Support actions of 20261129000200_mpesa_payments.sql (owners and admins of the receipt's or
+  // payment's organization; each call is audited). A driver needs a fresh unmatched receipt
+  // (private.unmatched_receipts) or a successful payment with a voucher per call.
+  'unmatched_receipts(uuid)': {
+    "organization A's unmatched receipts": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'support_issue_voucher(text, uuid, text)': {
+    'an unmatched receipt of organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'support_mark_refunded(text, text)': {
+    'an unmatched receipt of organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'support_resend_sms(uuid)': {
+    'a successful payment of organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // 20261129000400_portal_voucher.sql: anyone holding a code, at its organization's site (the
+  // portal's status page), throttled per site.
+  'portal_voucher_status(text, text)': {
+    "a voucher of organization A at A's site": {
+      anon: 'allowed',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
+};
