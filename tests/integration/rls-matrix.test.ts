@@ -701,6 +701,26 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     denied: async () => {},
   }),
 
+  'dashboard_summary(uuid, uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id, p_site_id: null },
+    allowed: async (data) => {
+      // The fixture's one successful M-Pesa payment settled two days ago; cash sales by other
+      // drivers here may add to the totals, never to the M-Pesa part.
+      const summary = data as {
+        revenue: Record<string, number>;
+        daily: { day: string; kes: number }[];
+        payments: { by_status: Record<string, number> };
+        sessions_online: number;
+      };
+      expect(summary.revenue.mpesa_30_days_kes).toBe(w.a.paymentAmountKes);
+      expect(summary.revenue.last_7_days_kes).toBeGreaterThanOrEqual(w.a.paymentAmountKes);
+      expect(summary.daily).toHaveLength(30);
+      expect(summary.payments.by_status.success).toBe(1);
+      expect(summary.sessions_online).toBe(0);
+    },
+    denied: async () => {},
+  }),
+
   'disconnect_session(uuid, text)': async (w) => {
     const id = await DRIVERS.vouchers.target(w);
     const queued = () =>

@@ -530,6 +530,17 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
+  // 20261129000500_admin_dashboard.sql (README.md: RPCs (schema public)).
+  'dashboard_summary(uuid, uuid)': {
+    "organization A's dashboard": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   // 20261129000100_radius_disconnect_mac.sql (README.md: RPCs (schema public)).
   'disconnect_session(uuid, text)': {
     'a voucher of organization A (no open session)': {
