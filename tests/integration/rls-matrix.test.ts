@@ -701,6 +701,34 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     denied: async () => {},
   }),
 
+  // Organization A has no accounting: empty answers, but answers (the others get 42501).
+  'sessions_online(uuid, uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id, p_site_id: null },
+    allowed: async (data) => expect(data).toEqual([]),
+    denied: async () => {},
+  }),
+  'session_history(uuid, uuid, timestamp with time zone, integer)': async (w) => ({
+    args: { p_organization_id: w.a.id },
+    allowed: async (data) => expect(data).toEqual([]),
+    denied: async () => {},
+  }),
+  'router_health(uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id },
+    allowed: async (data) =>
+      expect(data).toContainEqual(
+        expect.objectContaining({
+          router_id: w.a.routerId,
+          open_sessions: 0,
+          last_accounting_at: null,
+        }),
+      ),
+    denied: async () => {},
+  }),
+  'dashboard_alerts(uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id },
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
   'dashboard_summary(uuid, uuid)': async (w) => ({
     args: { p_organization_id: w.a.id, p_site_id: null },
     allowed: async (data) => {
@@ -902,6 +930,51 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
         });
       },
       denied: async () => {},
+    };
+  },
+
+  'team_members(uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id },
+    allowed: async (data) => {
+      // Other tests add and remove members of A; the fixture's four are there, owners first.
+      const team = data as { user_id: string; email: string; role: string }[];
+      for (const persona of ['ownerA', 'adminA', 'agentA', 'bridge'] as const) {
+        const user = w.users[persona];
+        expect(team).toContainEqual(
+          expect.objectContaining({
+            user_id: user.id,
+            email: user.email,
+            role: persona === 'bridge' ? 'owner' : persona.slice(0, -1),
+          }),
+        );
+      }
+      const ranks = team.map((m) => ['owner', 'admin', 'agent'].indexOf(m.role));
+      expect(ranks).toEqual([...ranks].sort());
+      expect(team.some((m) => m.user_id === w.users.adminB.id)).toBe(false);
+    },
+    denied: async () => {},
+  }),
+
+  // Organization A's router; each allowed call leaves one audit row by the caller.
+  'router_setup(uuid)': async (w) => {
+    const audits = () =>
+      sql()`select actor from public.audit_log
+            where table_name = 'router_setup' and row_id = ${w.a.routerId}`;
+    const before = (await audits()).length;
+    return {
+      args: { p_router_id: w.a.routerId },
+      allowed: async (data, persona) => {
+        expect(data).toMatchObject({
+          router_id: w.a.routerId,
+          vendor: 'mikrotik',
+          site_slug: w.a.siteSlug,
+          secret: w.a.routerSecret,
+        });
+        const rows = await audits();
+        expect(rows).toHaveLength(before + 1);
+        expect(rows.at(-1)!.actor).toBe(w.userId(persona));
+      },
+      denied: async () => expect(await audits()).toHaveLength(before),
     };
   },
 };

@@ -531,6 +531,47 @@ export const RPCS: Record<string, RpcRules> = {
     },
   },
   // 20261129000500_admin_dashboard.sql (README.md: RPCs (schema public)).
+  // 20261129000600_admin_sessions.sql (README.md: RPCs (schema public)).
+  'sessions_online(uuid, uuid)': {
+    "organization A's sessions online": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'session_history(uuid, uuid, timestamp with time zone, integer)': {
+    "organization A's session history": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'router_health(uuid)': {
+    "organization A's routers": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'dashboard_alerts(uuid)': {
+    "organization A's alerts": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   'dashboard_summary(uuid, uuid)': {
     "organization A's dashboard": {
       anon: 'denied',
@@ -658,6 +699,29 @@ export const RPCS: Record<string, RpcRules> = {
       ownerA: 'allowed',
       adminB: 'allowed',
       service_role: 'allowed',
+    },
+  },
+  // 20261129000700_team.sql (README.md: Team): the team screen's member list with emails.
+  'team_members(uuid)': {
+    "organization A's team": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // 20261129000400_portal_voucher.sql: a router's set-up data with its RADIUS secret, for the
+  // router files (owners and admins; every call audited).
+  'router_setup(uuid)': {
+    "organization A's router": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
     },
   },
 };

@@ -22,11 +22,33 @@ const summarySchema = z.object({
 });
 export type Summary = z.infer<typeof summarySchema>;
 
+const alertSchema = z.object({
+  kind: z.enum(['stk_failing', 'sms_failing', 'router_silent']),
+  count: z.number().optional(),
+  detail: z.string().nullable().optional(),
+  router: z.string().optional(),
+  last_accounting_at: z.string().optional(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
 export type DashboardData = {
   membership: Membership;
   sites: { id: string; name: string }[];
   summary: MaybeStale<Summary> | null;
+  alerts: Alert[];
 };
+
+/** An alert in the operator's words, with what to do. */
+export function alertText(alert: Alert): string {
+  switch (alert.kind) {
+    case 'stk_failing':
+      return `M-Pesa prompts failed ${alert.count} time(s) in the last hour (${alert.detail ?? 'no detail'}). Check the M-Pesa settings.`;
+    case 'sms_failing':
+      return `${alert.count} SMS could not be sent today (${alert.detail ?? 'no detail'}). Check the SMS balance and settings.`;
+    case 'router_silent':
+      return `Router ${alert.router} has sent nothing for over 10 minutes while customers are online. Check its power and internet.`;
+  }
+}
 
 class Unreachable extends Error {}
 
@@ -41,7 +63,7 @@ export async function loadDashboard(
     throw error;
   });
   if (!membership || membership.role === 'agent')
-    return membership && { membership, sites: [], summary: null };
+    return membership && { membership, sites: [], summary: null, alerts: [] };
   const organizationId = membership.organization.id;
   const sites = await supabase
     .from('sites')
@@ -60,5 +82,12 @@ export async function loadDashboard(
     },
     (error) => error instanceof Unreachable,
   );
-  return { membership, sites: sites.data ?? [], summary };
+  // Alerts are about now: none from an offline copy.
+  const alerts = await supabase.rpc('dashboard_alerts', { p_organization_id: organizationId });
+  return {
+    membership,
+    sites: sites.data ?? [],
+    summary,
+    alerts: alertSchema.array().safeParse(alerts.data).data ?? [],
+  };
 }

@@ -7,7 +7,6 @@ const routerSchema = z.object({
   name: z.string(),
   nas_ip: z.string(),
   vendor: z.string(),
-  last_seen_at: z.string().nullable(),
 });
 const siteSchema = z.object({
   id: z.string(),
@@ -17,7 +16,18 @@ const siteSchema = z.object({
   routers: z.array(routerSchema),
 });
 export type Site = z.infer<typeof siteSchema>;
-export type SitesPage = { membership: Membership; sites: Site[] };
+const healthSchema = z.object({
+  router_id: z.string(),
+  open_sessions: z.number(),
+  last_accounting_at: z.string().nullable(),
+});
+export type RouterHealth = z.infer<typeof healthSchema>;
+
+export type SitesPage = {
+  membership: Membership;
+  sites: Site[];
+  health: Map<string, RouterHealth>;
+};
 
 export const VENDORS = {
   mikrotik: 'MikroTik',
@@ -34,12 +44,21 @@ export async function loadSitesPage(
 ): Promise<SitesPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  const sites = await supabase
-    .from('sites')
-    .select('id, slug, name, support_phone, routers(id, name, nas_ip, vendor, last_seen_at)')
-    .eq('organization_id', membership.organization.id)
-    .order('name');
-  return { membership, sites: checked(sites, z.array(siteSchema), 'sites') };
+  if (membership.role === 'agent') return { membership, sites: [], health: new Map() };
+  const [sites, health] = await Promise.all([
+    supabase
+      .from('sites')
+      .select('id, slug, name, support_phone, routers(id, name, nas_ip, vendor)')
+      .eq('organization_id', membership.organization.id)
+      .order('name'),
+    supabase.rpc('router_health', { p_organization_id: membership.organization.id }),
+  ]);
+  const byRouter = checked(health, z.array(healthSchema), 'router health');
+  return {
+    membership,
+    sites: checked(sites, z.array(siteSchema), 'sites'),
+    health: new Map(byRouter.map((h) => [h.router_id, h])),
+  };
 }
 
 export const siteFormSchema = z.object({
