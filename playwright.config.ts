@@ -16,6 +16,31 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    // The portal's own specs also run on a small Android screen.
+    {
+      name: 'small-android',
+      testMatch: /portal-.*\.spec\.ts$/,
+      use: {
+        browserName: 'chromium',
+        viewport: { width: 360, height: 640 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
     {
       name: 'phone',
       use: {

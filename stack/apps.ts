@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sirv from 'sirv';
 import { packageBin, startProcess, waitForHttp, type Service } from './process.ts';
 
@@ -28,21 +37,63 @@ function isStale(app: string): boolean {
 /** `vite build` for each stale app, in parallel. */
 export async function buildApps(apps: string[], log: (line: string) => void): Promise<void> {
   await Promise.all(
-    apps.filter(isStale).map(async (app) => {
-      log(`building ${app}/ ...`);
-      await new Promise<void>((resolve, reject) => {
-        const [node, vite] = packageBin('vite', 'vite', join(root, app));
-        const child = spawn(node, [vite, 'build', '--logLevel', 'warn'], {
-          cwd: join(root, app),
-          stdio: ['ignore', 'inherit', 'inherit'],
-        });
-        child.once('exit', (code) =>
-          code === 0 ? resolve() : reject(new Error(`vite build of ${app}/ failed (${code})`)),
-        );
-      });
-      writeFileSync(join(root, app, 'build', '.built'), new Date().toISOString());
-    }),
+    apps.map((app) =>
+      // Stacks started side by side (tests, npm start, benchmarks) share the app's folder: one
+      // builds while the others wait, then find the build fresh.
+      withBuildLock(app, async () => {
+        if (!isStale(app)) return;
+        log(`building ${app}/ ...`);
+        await viteBuild(app);
+        writeFileSync(join(root, app, 'build', '.built'), new Date().toISOString());
+      }),
+    ),
   );
+}
+
+function viteBuild(app: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const [node, vite] = packageBin('vite', 'vite', join(root, app));
+    const child = spawn(node, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: join(root, app),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build of ${app}/ failed (${code})`)),
+    );
+  });
+}
+
+/** Runs `work` holding `<app>/.build.lock` (a directory: creating one is atomic). */
+async function withBuildLock(app: string, work: () => Promise<void>): Promise<void> {
+  const lock = join(root, app, '.build.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      if (!lockHolderAlive(lock)) rmSync(lock, { recursive: true, force: true });
+      else await sleep(200);
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function lockHolderAlive(lock: string): boolean {
+  try {
+    process.kill(Number(readFileSync(join(lock, 'pid'), 'utf8')), 0);
+    return true;
+  } catch (error) {
+    // No pid file yet means the holder is between mkdir and write: alive.
+    return (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'EPERM'
+    );
+  }
 }
 
 /** The portal as in production: adapter-node's server. */
@@ -85,7 +136,9 @@ export async function startAdmin(options: {
   dir?: string;
 }): Promise<Service> {
   const dir = options.dir ?? join(root, 'admin/build');
-  const files = sirv(dir, { single: true, dev: options.dir !== undefined, etag: true });
+  // dev: the file list is read per request, so a rebuild by another local stack (or a test
+  // deploying a new version) is served as it is, not half from a cached list.
+  const files = sirv(dir, { single: true, dev: true, etag: true });
   const { supabaseUrl, anonKey, portalUrl } = options;
   const config = JSON.stringify({ supabaseUrl, anonKey, portalUrl });
   const server = createServer((req, res) => {

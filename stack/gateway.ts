@@ -73,7 +73,9 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     const path = '/' + rest.join('/');
     if (version !== 'v1') return send(res, 404, { message: 'no Route matched with those values' });
 
-    if (service === 'rest' || service === 'auth') {
+    // Email links (GET /auth/v1/verify) are opened from a mail client: no API key, as on Supabase.
+    const emailLink = service === 'auth' && req.method === 'GET' && path === '/verify';
+    if ((service === 'rest' || service === 'auth') && !emailLink) {
       const key = req.headers.apikey ?? url.searchParams.get('apikey');
       if (!key) return send(res, 401, { message: 'No API key found in request' });
       if (!options.apiKeys.includes(String(key)))
@@ -135,7 +137,10 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       authorization: req.headers.authorization,
       body,
     });
-    send(res, result.status, result.body, { 'x-supabase-api-version': '2024-01-01' });
+    send(res, result.status, result.body, {
+      'x-supabase-api-version': '2024-01-01',
+      ...result.headers,
+    });
   }
 
   return new Promise((resolve) => server.listen(options.port, '127.0.0.1', () => resolve(server)));

@@ -18,6 +18,9 @@ import type { Service } from './process.ts';
 import { SANDBOX_PASSKEY, SANDBOX_SHORTCODE, startDarajaSim } from './sim/daraja.ts';
 import { configureDemoPayments, startPaymentRunners } from './sim/runners.ts';
 import { startSmsSim } from './sim/sms.ts';
+import { startMailSim } from './sim/mail.ts';
+import { smtpMailer } from './auth/mailer.ts';
+import { startHotspotSim } from '../tests/hotspot/mikrotik.ts';
 
 /** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
 export type StackInfo = ApiKeys & {
@@ -33,6 +36,10 @@ export type StackInfo = ApiKeys & {
   daraja?: { url: string; shortcode: string; passkey: string };
   /** The Africa's Talking simulator: messages it received at /_sim/messages. */
   sms?: { url: string };
+  /** Mail catcher (the SMTP service auth mails go through): GET/DELETE /_sim/messages?to=… */
+  mailUrl: string;
+  /** MikroTik hotspot simulator in front of the demo site (demo router), with apps and RADIUS. */
+  hotspot?: { url: string };
 };
 
 export type StackOptions = {
@@ -67,6 +74,9 @@ const DEFAULT_PORTS = {
   radiusAcct: 1813,
   daraja: 54340,
   sms: 54341,
+  smtp: 54324,
+  mail: 54325,
+  hotspot: 54350,
 };
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -112,6 +122,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const sms = simulate ? await startSmsSim({ port: ports.sms }) : undefined;
     for (const sim of [daraja, sms]) if (sim) services.push({ name: 'simulator', stop: sim.stop });
     if (daraja) await configureDemoPayments(dbUrl);
+    const mail = await startMailSim({ smtpPort: ports.smtp, httpPort: ports.mail });
+    services.push({ name: 'mail catcher', stop: mail.stop });
 
     const [postgrest, functions] = await Promise.all([
       startPostgrest({
@@ -157,6 +169,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         sql: authSql,
         jwtSecret: keys.jwtSecret,
         issuer: `${supabaseUrl}/auth/v1`,
+        siteUrl: `http://127.0.0.1:${ports.admin}`,
+        mailer: smtpMailer({ ...mail.smtp, from: 'WiFi Billing <noreply@wifi-billing.local>' }),
       }),
       log: (line) => log(`gateway: ${line}`),
     });
@@ -199,11 +213,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     await builds;
+    let hotspotUrl: string | undefined;
     const apps = { supabaseUrl, anonKey: keys.anonKey };
     if (withApps) {
       services.push(await startPortal({ port: ports.portal, ...apps, logDir }));
       const portalUrl = `http://127.0.0.1:${ports.portal}`;
       services.push(await startAdmin({ port: ports.admin, ...apps, portalUrl }));
+      if (radius) {
+        const sim = await startHotspotSim({
+          port: ports.hotspot,
+          portalUrl: `${portalUrl}/s/${demo.siteSlug}`,
+          radius,
+          router: { nasIp: demo.routerIp, secret: demo.routerSecret },
+          log: (line) => log(`hotspot: ${line}`),
+        });
+        services.push({ name: 'hotspot simulator', stop: sim.stop });
+        hotspotUrl = sim.url;
+      }
     }
 
     const info: StackInfo = {
@@ -221,6 +247,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         passkey: SANDBOX_PASSKEY,
       },
       sms: sms && { url: sms.url },
+      mailUrl: mail.url,
+      hotspot: hotspotUrl ? { url: hotspotUrl } : undefined,
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
     return { info, stop };

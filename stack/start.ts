@@ -27,6 +27,7 @@ console.log(`
   WiFi Billing is running (ready in ${((performance.now() - began) / 1000).toFixed(1)} s)
 
   Captive portal   ${info.portalUrl}/s/${info.demo.siteSlug}
+  Hotspot (sim)    ${info.hotspot ? `${info.hotspot.url}  (open it as a phone would: any page leads to the portal, vouchers log in)` : 'not running (needs FreeRADIUS)'}
   Admin app        ${info.adminUrl}
                    sign in as ${info.demo.email} / ${info.demo.password}
   Supabase API     ${info.supabaseUrl}   (/rest/v1, /auth/v1, /functions/v1)
@@ -34,6 +35,7 @@ console.log(`
   RADIUS           ${info.radius ? `${info.radius.host} auth ${info.radius.authPort}, acct ${info.radius.acctPort}; demo router ${info.demo.routerIp}, secret ${info.radius.secret}` : 'not running (FreeRADIUS is not installed, see above)'}
   M-Pesa           ${info.daraja ? `Daraja simulator ${info.daraja.url} (shortcode ${info.daraja.shortcode}); demo phones:${DEMO_PHONES.map(([phone, what]) => `\n                     ${phone}  ${what}`).join('')}` : 'real Daraja (PAYMENT_PROVIDERS=real): set the M-Pesa settings in the admin app'}
   SMS              ${info.sms ? `Africa's Talking simulator, messages at ${info.sms.url}/_sim/messages` : "real Africa's Talking"}
+  Emails (auth)    mail catcher ${info.mailUrl}/_sim/messages (invitations, password resets)
   Everything else  .local/stack.json, logs in .local/logs/
 
   Ctrl-C stops everything.

@@ -15,5 +15,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.append('vary', 'Accept-Language');
   if (response.status === 503) response.headers.set('retry-after', '30');
   if (response.status >= 400) response.headers.set('cache-control', 'no-store');
+  // Answers to a form (a voucher login, a code's status) carry the code: never cache them.
+  if (event.request.method === 'POST') response.headers.set('cache-control', 'no-store, private');
   return response;
 };

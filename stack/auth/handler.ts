@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
+import { authEmail, type Mailer } from './mailer.ts';
 import { endSessions, issueSession, redeemRefreshToken } from './session.ts';
 import {
   createUser,
@@ -23,9 +24,22 @@ export type AuthRequest = {
   authorization: string | undefined;
   body: unknown;
 };
-export type AuthResponse = { status: number; body: unknown };
+export type AuthResponse = { status: number; body: unknown; headers?: Record<string, string> };
 
-type Options = { sql: Sql; jwtSecret: string; issuer: string };
+type Options = {
+  sql: Sql;
+  jwtSecret: string;
+  /** The public URL of /auth/v1 (GoTrue's API_EXTERNAL_URL): JWT issuer and base of email links. */
+  issuer: string;
+  /** GoTrue's SITE_URL: where email links lead when redirect_to is missing or not allowed. */
+  siteUrl?: string;
+  /** GoTrue's URI_ALLOW_LIST, as origins: redirect_to must be on one of them (or siteUrl's). */
+  redirectUrls?: string[];
+  /** Sends invitation and password reset emails (through SMTP); without it none are sent. */
+  mailer?: Mailer;
+  /** How long an email link works (GoTrue's MAILER_OTP_EXP; Supabase's default 3600 s). */
+  otpExpirySeconds?: number;
+};
 type Claims = { sub?: string; role?: string; session_id?: string };
 
 class AuthError extends Error {
@@ -51,12 +65,63 @@ const adminCreate = z.object({
 const invite = z.object({ email: z.email(), data: metadata });
 const updateUser = z.object({ password: z.string().min(6).optional(), data: metadata });
 const verify = z.object({
-  type: z.enum(['invite', 'signup', 'email']),
+  type: z.enum(['invite', 'signup', 'email', 'recovery', 'magiclink']),
   token_hash: z.string().min(1),
 });
+const recover = z.object({ email: z.email() });
+const verifyLink = z.object({
+  token: z.string().min(1),
+  type: z.enum(['invite', 'signup', 'recovery', 'magiclink']),
+  redirect_to: z.string().optional(),
+});
+type LinkType = z.infer<typeof verifyLink>['type'];
 
 export function createAuthHandler(options: Options) {
   const { sql } = options;
+  const otpExpirySeconds = options.otpExpirySeconds ?? 3600;
+  const siteUrl = options.siteUrl ?? new URL(options.issuer).origin;
+
+  /** GoTrue keeps redirect_to only when it is on an allowed origin; otherwise the site URL. */
+  function redirectTarget(requested: string | null | undefined): string {
+    if (!requested) return siteUrl;
+    let url: URL;
+    try {
+      url = new URL(requested);
+    } catch {
+      return siteUrl;
+    }
+    const allowed = [siteUrl, ...(options.redirectUrls ?? [])].map((u) => new URL(u).origin);
+    return allowed.includes(url.origin) ? url.toString() : siteUrl;
+  }
+
+  /** Mails a link as GoTrue does: {API_EXTERNAL_URL}/verify?token=<hash>&type=…&redirect_to=… */
+  async function mailLink(
+    kind: 'invite' | 'recovery',
+    email: string,
+    hash: string,
+    redirect: string,
+  ) {
+    if (!options.mailer) return;
+    const link = `${options.issuer}/verify?${new URLSearchParams({ token: hash, type: kind, redirect_to: redirect })}`;
+    await options.mailer({ to: email, ...authEmail(kind, link) });
+  }
+
+  /** Redeems an email link's token once, within its lifetime; the user, or null. */
+  async function redeemLink(type: LinkType, hash: string) {
+    const [column, sentAt] =
+      type === 'invite' || type === 'signup'
+        ? ['confirmation_token', 'confirmation_sent_at']
+        : ['recovery_token', 'recovery_sent_at'];
+    const rows = await sql.unsafe<{ id: string }[]>(
+      `update auth.users set ${column} = null, email_confirmed_at = coalesce(email_confirmed_at, now()),
+         updated_at = now()
+       where ${column} = $1 and ${sentAt} > now() - make_interval(secs => $2::int)
+         and deleted_at is null
+       returning id`,
+      [hash, otpExpirySeconds],
+    );
+    return rows[0] ? findUserById(sql, rows[0].id) : null;
+  }
 
   async function claimsOf(authorization: string | undefined): Promise<Claims> {
     const token = authorization?.match(/^Bearer (.+)$/i)?.[1];
@@ -166,7 +231,41 @@ export function createAuthHandler(options: Options) {
       });
       return ok(publicUser(user));
     },
-    'POST /invite': async ({ authorization, body }) => {
+    'POST /recover': async ({ query, body }) => {
+      const input = parse(recover, body);
+      const user = await findUserByEmail(sql, input.email);
+      // The same answer whether or not the address has an account: no account enumeration.
+      if (user) {
+        const token = randomBytes(24).toString('hex');
+        const hash = tokenHash(user.email, token);
+        await sql`update auth.users set recovery_token = ${hash}, recovery_sent_at = now()
+                  where id = ${user.id}`;
+        await mailLink('recovery', user.email, hash, redirectTarget(query.get('redirect_to')));
+      }
+      return ok({});
+    },
+    'GET /verify': async ({ query }) => {
+      const input = parse(verifyLink, Object.fromEntries(query));
+      const target = redirectTarget(input.redirect_to);
+      const user = await redeemLink(input.type, input.token);
+      if (!user) {
+        return redirect(target, {
+          error: 'access_denied',
+          error_code: 'otp_expired',
+          error_description: 'Email link is invalid or has expired',
+        });
+      }
+      const session = await issueSession(sql, options, user, null, null);
+      return redirect(target, {
+        access_token: session.access_token,
+        expires_at: String(session.expires_at),
+        expires_in: String(session.expires_in),
+        refresh_token: session.refresh_token,
+        token_type: 'bearer',
+        type: input.type,
+      });
+    },
+    'POST /invite': async ({ authorization, body, query }) => {
       await requireServiceRole(authorization);
       const input = parse(invite, body);
       await refuseTakenEmail(input.email);
@@ -177,18 +276,17 @@ export function createAuthHandler(options: Options) {
         userMetadata: input.data,
       });
       // GoTrue mails a link carrying sha256(email + token); keep the hash so /verify can match it.
-      await sql`update auth.users set confirmation_token = ${tokenHash(user.email, confirmationToken!)}
-                where id = ${user.id}`;
+      const hash = tokenHash(user.email, confirmationToken!);
+      await sql`update auth.users set confirmation_token = ${hash} where id = ${user.id}`;
+      await mailLink('invite', user.email, hash, redirectTarget(query.get('redirect_to')));
       return ok(publicUser(user));
     },
     'POST /verify': async ({ body }) => {
       const input = parse(verify, body);
-      const [row] = await sql<{ id: string }[]>`
-        update auth.users set confirmation_token = null, email_confirmed_at = coalesce(email_confirmed_at, now()),
-                              updated_at = now()
-        where confirmation_token = ${input.token_hash} returning id`;
-      if (!row) throw new AuthError(403, 'otp_expired', 'Email link is invalid or has expired');
-      return ok(await issueSession(sql, options, (await findUserById(sql, row.id))!, null, null));
+      const type = input.type === 'email' ? 'signup' : input.type;
+      const user = await redeemLink(type, input.token_hash);
+      if (!user) throw new AuthError(403, 'otp_expired', 'Email link is invalid or has expired');
+      return ok(await issueSession(sql, options, user, null, null));
     },
   };
 
@@ -244,6 +342,13 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 const ok = (body: unknown): AuthResponse => ({ status: 200, body });
+
+/** GoTrue's answer to an email link: 303 to the app, the outcome in the URL fragment. */
+function redirect(target: string, fragment: Record<string, string>): AuthResponse {
+  const url = new URL(target);
+  url.hash = new URLSearchParams(fragment).toString();
+  return { status: 303, body: null, headers: { location: url.toString() } };
+}
 
 function fail(error: AuthError): AuthResponse {
   // Both error shapes supabase-js understands (API version 2024-01-01 and the older one).

@@ -90,3 +90,48 @@ end;
 $$;
 revoke execute on function public.portal_voucher_status(text, text) from public, anon, authenticated;
 grant execute on function public.portal_voucher_status(text, text) to anon, authenticated;
+
+-- What the router set-up files (supabase/functions/_shared/domain/router-files.ts: the RouterOS
+-- script and the hotspot login.html) need for one router, including its RADIUS secret, for
+-- owners and admins of the router's organization only. Every call is audited (audit_log
+-- table_name 'router_setup', without the secret). Others, unknown router, no user → 42501.
+-- {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug, secret}
+create function public.router_setup(p_router_id uuid)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_router public.routers;
+  v_slug text;
+  v_secret text;
+begin
+  select r.* into v_router from public.routers r
+  where r.id = p_router_id
+    and r.organization_id in (select private.orgs_with_role('owner', 'admin'));
+  if v_router.id is null then
+    raise exception 'no such router, or only its owners and admins may set it up'
+      using errcode = '42501';
+  end if;
+  select s.slug into v_slug from public.sites s where s.id = v_router.site_id;
+  select rs.secret into v_secret from private.router_secrets rs where rs.router_id = v_router.id;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (v_router.organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'router_setup', v_router.id::text,
+          jsonb_build_object('rendered', 'router set-up with secret', 'nas_ip', v_router.nas_ip::text));
+  return jsonb_build_object(
+    'router_id', v_router.id,
+    'name', v_router.name,
+    'vendor', v_router.vendor,
+    'nas_ip', v_router.nas_ip::text,
+    'coa_port', v_router.coa_port,
+    'require_message_authenticator', v_router.require_message_authenticator,
+    'site_slug', v_slug,
+    'secret', v_secret
+  );
+end;
+$$;
+revoke execute on function public.router_setup(uuid) from public, anon, authenticated;
+grant execute on function public.router_setup(uuid) to authenticated;

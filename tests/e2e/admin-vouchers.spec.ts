@@ -21,7 +21,7 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
   await page.getByRole('link', { name: 'Vouchers' }).click();
   await expect(page.getByText('No vouchers yet.')).toBeVisible();
   await page.getByText('Make vouchers').first().click();
-  await page.getByLabel('How many (up to 1000)').fill('5');
+  await page.getByLabel('How many (up to 10,000)').fill('5');
   await page.getByLabel('Prefix (optional, up to 4)').fill('ab0');
   await page.getByRole('button', { name: 'Make vouchers' }).click();
   await expect(page.getByRole('alert')).toContainText('without 0, 1, I, L or O');
@@ -60,7 +60,7 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
   await page.getByRole('link', { name: 'Vouchers' }).click();
   await expect(page.getByText('No vouchers yet.')).toBeVisible();
   await page.getByText('Make vouchers').first().click();
-  await page.getByLabel('How many (up to 1000)').fill('2');
+  await page.getByLabel('How many (up to 10,000)').fill('2');
   await page.getByRole('button', { name: 'Make vouchers' }).click();
   await expect(codes).toHaveCount(2);
   await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);

@@ -34,12 +34,17 @@ beforeAll(async () => {
     insert into public.plans (organization_id, name, price_kes, validity_seconds)
     values (${organizationId}, '1 day', 50, 86400), (${organizationId}, '1 week', 250, 604800)
     returning id`;
-  const voucher = async (planId: string, soldDaysAgo: number | null) => {
+  // A cash sale names the person who sold it; vouchers M-Pesa issued name nobody.
+  const voucher = async (
+    planId: string,
+    soldDaysAgo: number | null,
+    soldBy: string | null = null,
+  ) => {
     const [v] = await sql`
-      insert into public.vouchers (organization_id, plan_id, sold_at, sold_price_kes)
+      insert into public.vouchers (organization_id, plan_id, sold_at, sold_price_kes, sold_by)
       values (${organizationId}, ${planId},
               ${soldDaysAgo === null ? null : sql`now() - make_interval(days => ${soldDaysAgo})`},
-              ${soldDaysAgo === null ? null : 50})
+              ${soldDaysAgo === null ? null : 50}, ${soldBy})
       returning id`;
     return v!.id as string;
   };
@@ -63,11 +68,14 @@ beforeAll(async () => {
   await paid(stall, day!.id, 50, 40); // older than 30 days: left out
   await paid(market, day!.id, 50, 0, 'cancelled');
   await paid(market, day!.id, 50, 0, 'pending');
-  await voucher(day!.id, 0); // a cash sale today
-  const online = await voucher(day!.id, 1);
+  await voucher(day!.id, 0, agent.id); // a cash sale today
+  const online = await voucher(day!.id, 1, agent.id); // and one yesterday
+  const nasIp = `2001:db8:${randomBytes(2).toString('hex')}::d`;
+  await sql`insert into public.routers (organization_id, site_id, name, nas_ip, vendor)
+            values (${organizationId}, ${market}, 'Market router', ${nasIp}, 'mikrotik')`;
   await sql`
     insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, voucher_id)
-    values ('s1', ${`dash-${tag}`}, 'X', '192.0.2.1', now(), ${online})`;
+    values ('s1', ${`dash-${tag}`}, 'X', ${nasIp}, now(), ${online})`;
 });
 
 async function summary(user: TestUser, siteId: string | null = null) {
@@ -112,10 +120,36 @@ describe('dashboard_summary', () => {
 
   it("filters by site: that site's M-Pesa payments only", async () => {
     const s = (await summary(owner, stall)).data as Summary;
+    expect(s.sessions_online).toBe(0);
     expect(s.revenue.last_30_days_kes).toBe(50);
     expect(s.revenue.cash_30_days_kes).toBe(0);
     expect(s.payments.by_status).toEqual({ success: 1 });
     expect(s.top_sites).toEqual([{ site: 'Stall', kes: 50 }]);
+  });
+
+  it('follows a late success and a cash sale as they happen', async () => {
+    const sql = ownerSql();
+    const [plan] =
+      await sql`select id from public.plans where organization_id = ${organizationId} and name = '1 day'`;
+    const [timedOut] = await sql`
+      insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status)
+      values (${organizationId}, ${stall}, ${plan!.id}, '+254712000002', 50, 'timeout') returning id`;
+    let s = (await summary(owner, stall)).data as Summary;
+    expect(s.payments.by_status).toEqual({ success: 1, timeout: 1 });
+    await sql`update public.payments set status = 'success', mpesa_receipt = ${`L${randomBytes(4).toString('hex')}`}
+              where id = ${timedOut!.id}`;
+    s = (await summary(owner, stall)).data as Summary;
+    expect(s.payments.by_status).toEqual({ success: 2 });
+    expect(s.revenue.today_kes).toBe(50);
+    const [unsold] = await sql`insert into public.vouchers (organization_id, plan_id)
+                               values (${organizationId}, ${plan!.id}) returning id`;
+    const sold = await clientAs(owner).rpc('sell_voucher', {
+      p_voucher_id: unsold!.id,
+      p_price_kes: 40,
+    });
+    expect(sold.error).toBeNull();
+    s = (await summary(owner)).data as Summary;
+    expect(s.revenue.cash_30_days_kes).toBe(140);
   });
 
   it('is refused to agents', async () => {

@@ -68,7 +68,7 @@ export async function loadVouchersPage(
 }
 
 /** Most vouchers one batch issues (the database's limit). */
-export const MAX_BATCH = 1000;
+export const MAX_BATCH = 10_000;
 
 export const batchFormSchema = z.object({
   plan_id: z.string().min(1, { error: 'Choose a plan.' }),
@@ -76,7 +76,7 @@ export const batchFormSchema = z.object({
     .number({ error: 'Enter how many vouchers to make.' })
     .int({ error: 'Enter a whole number of vouchers.' })
     .min(1, { error: 'Make at least one voucher.' })
-    .max(MAX_BATCH, { error: `At most ${MAX_BATCH} vouchers at a time.` }),
+    .max(MAX_BATCH, { error: `At most ${MAX_BATCH.toLocaleString('en')} vouchers at a time.` }),
   prefix: z
     .string()
     .trim()

@@ -1,8 +1,14 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { fetchPortalSite, PortalBackendError, siteSlug } from '$lib/server/portal-site.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, fetch, locals, setHeaders }) => {
+export const load: PageServerLoad = async ({ params, url, fetch, locals, setHeaders }) => {
+  // A refused login comes back here from the controller (MikroTik's `error`, CoovaChilli's
+  // res=failed): the voucher page explains it and takes the code again.
+  if (url.searchParams.get('error') || url.searchParams.get('res') === 'failed') {
+    redirect(303, `${url.pathname.replace(/\/$/, '')}/voucher${url.search}`);
+  }
   const slug = siteSlug.safeParse(params.slug);
   if (!slug.success) error(404, { message: 'Unknown site', reason: 'unknown-site' });
 
@@ -20,5 +26,5 @@ export const load: PageServerLoad = async ({ params, fetch, locals, setHeaders }
   locals.lang = locals.preferredLang ?? site.default_language;
   // Prices and plans change; a captive browser must not show yesterday's list.
   setHeaders({ 'cache-control': 'no-store' });
-  return { site, lang: locals.lang };
+  return { site, lang: locals.lang, vars: controllerQuery(controllerVars(url.searchParams)) };
 };

@@ -1,0 +1,135 @@
+import { FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
+import { z } from 'zod';
+import { checked, currentMembership, type Membership } from './membership.ts';
+
+export const ROLES = ['owner', 'admin', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' };
+
+const memberSchema = z.object({
+  membership_id: z.string(),
+  user_id: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  joined_at: z.string(),
+  invitation_pending: z.boolean(),
+  last_sign_in_at: z.string().nullable(),
+});
+export type Member = z.infer<typeof memberSchema>;
+/** members is null for agents: they have no team screen (the RPC refuses them too). */
+export type TeamPage = { membership: Membership; members: Member[] | null };
+
+export async function loadTeamPage(
+  supabase: SupabaseClient,
+  userId: string,
+): Promise<TeamPage | null> {
+  const membership = await currentMembership(supabase, userId);
+  if (!membership) return null;
+  if (membership.role === 'agent') return { membership, members: null };
+  const members = checked(
+    await supabase.rpc('team_members', { p_organization_id: membership.organization.id }),
+    z.array(memberSchema),
+    'the team',
+  );
+  return { membership, members };
+}
+
+/** Roles the signed-in user may hand out: owners any, admins admin and agent (RLS agrees). */
+export function assignableRoles(myRole: Role): Role[] {
+  if (myRole === 'owner') return [...ROLES];
+  if (myRole === 'admin') return ['admin', 'agent'];
+  return [];
+}
+
+/** Whether the signed-in user may change or remove this member (admins never touch owners). */
+export function canManage(myRole: Role, member: Member): boolean {
+  return myRole === 'owner' || (myRole === 'admin' && member.role !== 'owner');
+}
+
+export const inviteFormSchema = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: 'Enter the email address of the person to invite.' })),
+  role: z.enum(ROLES, { error: 'Choose a role.' }),
+});
+
+/** Sends the invitation through the team-invite edge function; a problem to show, or null. */
+export async function inviteMember(
+  supabase: SupabaseClient,
+  organizationId: string,
+  invite: z.output<typeof inviteFormSchema>,
+  acceptUrl: string,
+): Promise<{ invited: boolean } | { problem: string }> {
+  const { data, error } = await supabase.functions.invoke('team-invite', {
+    body: { organization_id: organizationId, ...invite, redirect_to: acceptUrl },
+  });
+  if (error) {
+    if (error instanceof FunctionsHttpError) {
+      const answer = (await (error.context as Response).json().catch(() => null)) as {
+        message?: string;
+      } | null;
+      if (answer?.message) return { problem: answer.message };
+    }
+    return { problem: 'Could not send the invitation. Check your connection and try again.' };
+  }
+  const parsed = z.object({ invited: z.boolean() }).safeParse(data);
+  return parsed.success ? parsed.data : { problem: 'The server sent an answer we cannot read.' };
+}
+
+/** The database's refusal in plain words. */
+export function memberErrorText(error: { code?: string; message: string }, action: string): string {
+  if (error.code === '23514' && /at least one owner/.test(error.message)) {
+    return 'An organization must keep at least one owner. Make another member owner first.';
+  }
+  if (error.code === '42501') return `You are not allowed to ${action}.`;
+  return `Could not ${action}: ${error.message}`;
+}
+
+export async function changeRole(
+  supabase: SupabaseClient,
+  member: Member,
+  role: Role,
+): Promise<string | null> {
+  const { data, error } = await supabase
+    .from('memberships')
+    .update({ role })
+    .eq('id', member.membership_id)
+    .select('id');
+  if (error) return memberErrorText(error, `change the role of ${member.email}`);
+  return data.length ? null : `You are not allowed to change the role of ${member.email}.`;
+}
+
+export async function removeMember(
+  supabase: SupabaseClient,
+  member: Member,
+): Promise<string | null> {
+  const { data, error } = await supabase
+    .from('memberships')
+    .delete()
+    .eq('id', member.membership_id)
+    .select('id');
+  if (error) return memberErrorText(error, `remove ${member.email}`);
+  return data.length ? null : `You are not allowed to remove ${member.email}.`;
+}
+
+export const newPasswordSchema = z
+  .object({
+    password: z.string().min(8, { error: 'Use at least 8 characters.' }),
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, {
+    error: 'The two passwords differ.',
+    path: ['confirm'],
+  });
+
+/** The error GoTrue put in the URL fragment of an email link (expired, used), if any. */
+export function linkError(hash: string): string | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (params.get('error_code') === 'otp_expired') {
+    return 'This link is invalid or has expired (each link works once).';
+  }
+  const description = params.get('error_description');
+  return description ? `This link did not work: ${description}.` : null;
+}

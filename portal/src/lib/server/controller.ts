@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The hotspot controller's variables that arrive with the redirect to the portal, and the
+ * login the customer's browser must send back to the controller. Everything travels in the
+ * URL and in form fields (captive mini-browsers drop cookies); nothing here calls the network.
+ *
+ * MikroTik: `mac, ip, link-login-only, link-orig, chap-id, chap-challenge` (+ `error` after a
+ * failed login). CoovaChilli (UAM): `res, uamip, uamport, challenge, mac, ip, userurl, …`
+ * (+ `reply`). Neither: the generic mode, where the customer types the code at the hotspot.
+ */
+
+/** Controller variables the portal keeps (hidden fields, links); anything else is dropped. */
+export const CONTROLLER_FIELDS = [
+  'mac',
+  'ip',
+  'link-login-only',
+  'link-orig',
+  'chap-id',
+  'chap-challenge',
+  'server-name',
+  'res',
+  'uamip',
+  'uamport',
+  'challenge',
+  'called',
+  'nasid',
+  'sessionid',
+  'userurl',
+] as const;
+
+export type ControllerVars = Partial<Record<(typeof CONTROLLER_FIELDS)[number], string>>;
+
+type Source = { get(name: string): FormDataEntryValue | string | null };
+
+/** The controller variables in a query string or a posted form (values capped at 2 KB). */
+export function controllerVars(source: Source): ControllerVars {
+  const vars: ControllerVars = {};
+  for (const name of CONTROLLER_FIELDS) {
+    const value = source.get(name);
+    if (typeof value === 'string' && value !== '' && value.length <= 2048) vars[name] = value;
+  }
+  return vars;
+}
+
+/** The variables as query-string pairs, for links that must keep them. */
+export function controllerQuery(vars: ControllerVars): [string, string][] {
+  return Object.entries(vars).filter((entry): entry is [string, string] => !!entry[1]);
+}
+
+export type Controller =
+  | { kind: 'mikrotik'; loginUrl: string; chap: { id: Buffer; challenge: Buffer } | null }
+  | { kind: 'coova'; logonUrl: string; challenge: Buffer }
+  | { kind: 'generic' };
+
+/** MikroTik prints CHAP bytes as octal escapes (`\371`); anything else is not a CHAP value. */
+export function decodeOctalEscapes(text: string): Buffer | null {
+  if (!/^(?:\\[0-7]{3})+$/.test(text)) return null;
+  return Buffer.from(
+    text.match(/\\[0-7]{3}/g)!.map((escape) => parseInt(escape.slice(1), 8) & 0xff),
+  );
+}
+
+/** Only a plain http(s) URL with a host can be a controller's login address. */
+function loginAddress(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || !url.hostname) return null;
+  return url.href;
+}
+
+/** Which controller sent the customer, from its variables. */
+export function detectController(vars: ControllerVars): Controller {
+  const loginUrl = loginAddress(vars['link-login-only']);
+  if (loginUrl) {
+    const id = decodeOctalEscapes(vars['chap-id'] ?? '');
+    const challenge = decodeOctalEscapes(vars['chap-challenge'] ?? '');
+    const chap = id?.length === 1 && challenge && challenge.length >= 1 ? { id, challenge } : null;
+    return { kind: 'mikrotik', loginUrl, chap };
+  }
+  const { uamip, uamport, challenge } = vars;
+  if (
+    uamip &&
+    /^(?:\d{1,3}\.){3}\d{1,3}$/.test(uamip) &&
+    /^\d{1,5}$/.test(uamport ?? '') &&
+    Number(uamport) > 0 &&
+    Number(uamport) < 65536 &&
+    /^[0-9a-f]{32}$/i.test(challenge ?? '')
+  ) {
+    return {
+      kind: 'coova',
+      logonUrl: `http://${uamip}:${Number(uamport)}/logon`,
+      challenge: Buffer.from(challenge!, 'hex'),
+    };
+  }
+  return { kind: 'generic' };
+}
+
+const md5 = (...parts: Buffer[]) => createHash('md5').update(Buffer.concat(parts)).digest();
+
+/** MikroTik http-chap: hex(MD5(chap-id ‖ password ‖ chap-challenge)), password as Latin-1. */
+export function mikrotikChapResponse(id: Buffer, password: string, challenge: Buffer): string {
+  return md5(id, Buffer.from(password, 'latin1'), challenge).toString('hex');
+}
+
+/** CoovaChilli's challenge for the login: MD5(challenge ‖ uamsecret), or itself without one. */
+function coovaChallenge(challenge: Buffer, uamsecret: string | undefined): Buffer {
+  return uamsecret ? md5(challenge, Buffer.from(uamsecret, 'latin1')) : challenge;
+}
+
+/** CoovaChilli CHAP: hex(MD5(0x00 ‖ password ‖ newchal)). */
+export function coovaChapResponse(
+  challenge: Buffer,
+  password: string,
+  uamsecret: string | undefined,
+): string {
+  return md5(
+    Buffer.from([0]),
+    Buffer.from(password, 'latin1'),
+    coovaChallenge(challenge, uamsecret),
+  ).toString('hex');
+}
+
+/** CoovaChilli PAP: hex(password XOR newchal repeated). */
+export function coovaPapPassword(
+  challenge: Buffer,
+  password: string,
+  uamsecret: string | undefined,
+): string {
+  const key = coovaChallenge(challenge, uamsecret);
+  const plain = Buffer.from(password, 'latin1');
+  return Buffer.from(plain.map((byte, i) => byte ^ key[i % key.length])).toString('hex');
+}
+
+/** What the browser sends to the controller: a form, posted (MikroTik) or fetched (Coova). */
+export type ControllerLogin =
+  { method: 'post' | 'get'; action: string; fields: [string, string][] } | { method: 'none' };
+
+/**
+ * The login for a voucher code: user name and password are both the code (what FreeRADIUS
+ * expects). MikroTik gets the CHAP response when the redirect carried a challenge, else the
+ * plain password (http-pap); CoovaChilli its CHAP response; the generic mode nothing (the page
+ * shows the code to type).
+ */
+export function controllerLogin(
+  controller: Controller,
+  code: string,
+  vars: ControllerVars,
+  options: { uamsecret?: string } = {},
+): ControllerLogin {
+  switch (controller.kind) {
+    case 'mikrotik': {
+      const password = controller.chap
+        ? mikrotikChapResponse(controller.chap.id, code, controller.chap.challenge)
+        : code;
+      const fields: [string, string][] = [
+        ['username', code],
+        ['password', password],
+      ];
+      if (vars['link-orig']) fields.push(['dst', vars['link-orig']]);
+      fields.push(['popup', 'false']);
+      return { method: 'post', action: controller.loginUrl, fields };
+    }
+    case 'coova': {
+      const fields: [string, string][] = [
+        ['username', code],
+        ['response', coovaChapResponse(controller.challenge, code, options.uamsecret)],
+      ];
+      if (vars.userurl) fields.push(['userurl', vars.userurl]);
+      return { method: 'get', action: controller.logonUrl, fields };
+    }
+    default:
+      return { method: 'none' };
+  }
+}

@@ -1,0 +1,3 @@
+import { handleTeamInvite } from './handler.ts';
+
+Deno.serve(handleTeamInvite);
