@@ -11,6 +11,7 @@
 // alternates too), and the median is printed, so load from other processes hits both alike.
 //
 //   BENCH_ROUNDS=3 BENCH_SECONDS=6 BENCH_CONCURRENCY=32 BENCH_USERS=256 npm run bench:radius
+//   BENCH_SETUP_SQL=<file.sql> npm run bench:radius   (runs the file as the owner first)
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -316,6 +317,12 @@ try {
     () => owner.end({ timeout: 2 }),
   );
   const dbPort = Number(superUrl.port);
+  // A/B runs: BENCH_SETUP_SQL=<file> is run as the migrations' owner before anything is measured
+  // (e.g. earlier versions of the radius functions, to measure before and after in one place).
+  if (process.env.BENCH_SETUP_SQL) {
+    await owner.unsafe(readFileSync(process.env.BENCH_SETUP_SQL, 'utf8'));
+    say(`ran ${process.env.BENCH_SETUP_SQL}`);
+  }
 
   // Ours: one organization, site, plan (rate limits, 1 TB, 30 days) and USERS vouchers.
   const [org] = await owner`insert into public.organizations (name) values ('Bench') returning id`;
