@@ -18,7 +18,10 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
   expect(plan.error).toBeNull();
 
   await signInAs(page, owner);
-  await page.getByRole('link', { name: 'Vouchers' }).click();
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Vouchers' })
+    .click();
   await expect(page.getByText('No vouchers yet.')).toBeVisible();
   await page.getByText('Make vouchers').first().click();
   await page.getByLabel('How many (up to 10,000)').fill('5');
@@ -57,7 +60,10 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
     .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signInAs(page, agent);
-  await page.getByRole('link', { name: 'Vouchers' }).click();
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Vouchers' })
+    .click();
   await expect(page.getByText('No vouchers yet.')).toBeVisible();
   await page.getByText('Make vouchers').first().click();
   await page.getByLabel('How many (up to 10,000)').fill('2');
