@@ -1,20 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { createClient } from '@supabase/supabase-js';
 import { randomInt } from 'node:crypto';
-import { newOperator, signInAs } from './operator.ts';
-import { stack } from './stack-file.ts';
+import { newOperator, serviceClient, signInAs } from './operator.ts';
 
 test('customers: find by any spelling of the phone, see payments, vouchers and total spent', async ({
   page,
 }) => {
   const owner = await newOperator();
-  const service = createClient(
-    stack().supabaseUrl,
-    (stack() as unknown as { serviceRoleKey: string }).serviceRoleKey,
-    {
-      auth: { persistSession: false },
-    },
-  );
+  const service = serviceClient();
   const plan = await owner.client
     .from('plans')
     .insert({

@@ -1,20 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { createClient } from '@supabase/supabase-js';
 import { randomBytes } from 'node:crypto';
-import { newOperator, newUser, signInAs } from './operator.ts';
-import { stack } from './stack-file.ts';
+import { newOperator, serviceClient, newUser, signInAs } from './operator.ts';
 
 test('the dashboard shows revenue, payments and sales by plan, and filters by site', async ({
   page,
 }) => {
   const owner = await newOperator();
-  const service = createClient(
-    stack().supabaseUrl,
-    (stack() as unknown as { serviceRoleKey: string }).serviceRoleKey,
-    {
-      auth: { persistSession: false },
-    },
-  );
+  const service = serviceClient();
   const second = await owner.client
     .from('sites')
     .insert({

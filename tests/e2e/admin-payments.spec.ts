@@ -1,19 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { createClient } from '@supabase/supabase-js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { newOperator, signInAs } from './operator.ts';
-import { stack } from './stack-file.ts';
+import { newOperator, serviceClient, signInAs } from './operator.ts';
 
 test('payments: filter by status, open one with what M-Pesa sent, export CSV', async ({ page }) => {
   const owner = await newOperator();
-  const service = createClient(
-    stack().supabaseUrl,
-    (stack() as unknown as { serviceRoleKey: string }).serviceRoleKey,
-    {
-      auth: { persistSession: false },
-    },
-  );
+  const service = serviceClient();
   const plan = await owner.client
     .from('plans')
     .insert({

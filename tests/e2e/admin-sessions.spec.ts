@@ -8,7 +8,7 @@ test('sessions: who is online, disconnect one, router health, and an alert for a
   page,
 }) => {
   const owner = await newOperator();
-  const sql = postgres((stack() as unknown as { dbUrl: string }).dbUrl, {
+  const sql = postgres(stack().dbUrl, {
     max: 1,
     onnotice: () => {},
   });

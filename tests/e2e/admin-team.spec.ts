@@ -10,7 +10,7 @@ test.describe.configure({ timeout: 60_000 });
 
 /** The newest email to the address in the stack's mail catcher (auth emails go there). */
 async function emailTo(address: string): Promise<Mail> {
-  const { mailUrl } = stack() as unknown as { mailUrl: string };
+  const { mailUrl } = stack();
   let mails: Mail[] = [];
   await expect
     .poll(async () => {

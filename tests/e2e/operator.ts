@@ -18,11 +18,15 @@ function anonClient(): SupabaseClient {
   });
 }
 
+/** The service role, for set-up only (rows the API lets no user write, such as payments). */
+export function serviceClient(): SupabaseClient {
+  const { supabaseUrl, serviceRoleKey } = stack();
+  return createClient(supabaseUrl, serviceRoleKey, { auth: { persistSession: false } });
+}
+
 /** A confirmed user, signed in through the API (its client acts as them). */
 export async function newUser(label: string) {
-  const { supabaseUrl } = stack();
-  const serviceRoleKey = (stack() as unknown as { serviceRoleKey: string }).serviceRoleKey;
-  const admin = createClient(supabaseUrl, serviceRoleKey, { auth: { persistSession: false } });
+  const admin = serviceClient();
   const email = `${label}-${randomUUID().slice(0, 8)}@e2e.test`;
   const password = `pw-${randomUUID()}`;
   const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });

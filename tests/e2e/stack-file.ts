@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 export interface Stack {
   supabaseUrl: string;
   anonKey: string;
+  serviceRoleKey: string;
+  dbUrl: string;
+  mailUrl: string;
   portalUrl: string;
   adminUrl: string;
   demo: {
