@@ -62,9 +62,21 @@ export async function createPayHotspot(priceKes = 20): Promise<PayHotspot> {
   };
 }
 
-/** A fresh Kenyan number (E.164) whose last four digits pick the simulator's outcome. */
+const usedPhones = new Set<string>();
+
+/**
+ * A Kenyan number (E.164) not used before in this test file, whose last four digits pick the
+ * simulator's outcome. Only four digits are free, so repeats are ruled out rather than left to
+ * chance: a repeat would meet the two-minute one-push-per-phone rule.
+ */
 export function testPhone(suffix = '0000'): string {
-  return `+2547${String(randomInt(0, 10_000)).padStart(4, '0')}${suffix}`;
+  for (;;) {
+    const phone = `+2547${String(randomInt(0, 10_000)).padStart(4, '0')}${suffix}`;
+    if (!usedPhones.has(phone)) {
+      usedPhones.add(phone);
+      return phone;
+    }
+  }
 }
 
 /** A fresh MAC address. */
