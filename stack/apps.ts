@@ -101,6 +101,8 @@ export async function startPortal(options: {
   port: number;
   supabaseUrl: string;
   anonKey: string;
+  /** The portal server starts payments (pay-start) and resumes them (portal_resume). */
+  serviceRoleKey: string;
   logDir: string;
 }): Promise<Service> {
   const origin = `http://127.0.0.1:${options.port}`;
@@ -118,6 +120,7 @@ export async function startPortal(options: {
         SHUTDOWN_TIMEOUT: '1',
         SUPABASE_URL: options.supabaseUrl,
         SUPABASE_ANON_KEY: options.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
       },
     },
   );

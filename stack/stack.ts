@@ -216,7 +216,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let hotspotUrl: string | undefined;
     const apps = { supabaseUrl, anonKey: keys.anonKey };
     if (withApps) {
-      services.push(await startPortal({ port: ports.portal, ...apps, logDir }));
+      services.push(
+        await startPortal({
+          port: ports.portal,
+          ...apps,
+          serviceRoleKey: keys.serviceRoleKey,
+          logDir,
+        }),
+      );
       const portalUrl = `http://127.0.0.1:${ports.portal}`;
       services.push(await startAdmin({ port: ports.admin, ...apps, portalUrl }));
       if (radius) {

@@ -859,12 +859,29 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
         expect(data).toEqual({
           status: 'pending',
           amount_kes: w.a.planPriceKes,
+          plan_id: w.a.planId,
           plan_name: w.a.planName,
           result_code: null,
           voucher_code: null,
           receipt_missing: false,
         });
       },
+      denied: async () => {},
+    };
+  },
+
+  // A pending payment from a device of its own, found by its MAC in another spelling.
+  'portal_resume(text, text)': async (w) => {
+    const token = randomTag(16);
+    const mac = Array.from({ length: 6 }, () => randomTag(1)).join(':');
+    await sql()`
+      insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes,
+        status_token, client_mac)
+      values (${w.a.id}, ${w.a.siteId}, ${w.a.planId}, ${randomPhone()}, ${w.a.planPriceKes},
+        ${token}, ${mac})`;
+    return {
+      args: { p_site_slug: w.a.siteSlug, p_mac: mac.toUpperCase().replaceAll(':', '-') },
+      allowed: async (data) => expect(data).toEqual({ status_token: token, status: 'pending' }),
       denied: async () => {},
     };
   },

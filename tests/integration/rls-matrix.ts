@@ -635,6 +635,17 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
+  // 20261129001000_portal_payments.sql: the portal server only (service role key), by MAC.
+  'portal_resume(text, text)': {
+    "a device's pending payment at organization A's site": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'allowed',
+    },
+  },
   // Anyone holding the M-Pesa receipt and the phone that paid (the portal), by design.
   'recover_voucher(text, text, text)': {
     "a paid voucher at organization A's site by receipt and phone": {

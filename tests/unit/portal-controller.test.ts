@@ -6,6 +6,7 @@ import {
   coovaPapPassword,
   decodeOctalEscapes,
   detectController,
+  freshChallengeLogin,
   mikrotikChapResponse,
 } from '../../portal/src/lib/server/controller.ts';
 import { classifyLoginError } from '../../portal/src/lib/login-errors.ts';
@@ -60,6 +61,32 @@ describe('MikroTik', () => {
         ['popup', 'false'],
       ],
     });
+  });
+
+  it('after a payment, asks the router for a fresh challenge first, then sends the browser on to dst', () => {
+    const vars = controllerVars(
+      new URLSearchParams({
+        'link-login-only': 'http://10.5.50.1/login',
+        'link-orig': 'http://example.com/',
+        'chap-id': chapId,
+        'chap-challenge': chapChallenge,
+      }),
+    );
+    const controller = detectController(vars);
+    expect(freshChallengeLogin(controller, vars)).toEqual({
+      method: 'get',
+      action: 'http://10.5.50.1/login',
+      fields: [['dst', 'http://example.com/']],
+    });
+    const dst = 'https://portal.example/s/cafe/p/0123/connected?lang=en';
+    expect(controllerLogin(controller, 'secret123', vars, { dst }).fields).toContainEqual([
+      'dst',
+      dst,
+    ]);
+    // PAP and CoovaChilli have no challenge to go stale.
+    const pap = { 'link-login-only': 'http://hotspot.lan/login' };
+    expect(freshChallengeLogin(detectController(pap), pap)).toBeNull();
+    expect(freshChallengeLogin({ kind: 'generic' }, {})).toBeNull();
   });
 
   it('falls back to PAP without a challenge, and refuses non-http login addresses', () => {

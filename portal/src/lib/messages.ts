@@ -1,3 +1,4 @@
+import type { PhoneErrorReason } from '$domain/phone.ts';
 import type { Lang } from './language.ts';
 
 /** Every sentence the portal shows, in plain words, per language. */
@@ -54,6 +55,34 @@ const en = {
   statusExpired: 'Expired',
   statusExhausted: 'Used up',
   statusRevoked: 'Cancelled',
+  buy: 'Buy',
+  paidNoVoucher: 'I paid but have no voucher',
+  payTitle: 'Pay with M-Pesa',
+  phoneLabel: 'Your M-Pesa phone number',
+  phoneHint: 'We send a payment request to this phone: enter your M-Pesa PIN there.',
+  pay: 'Pay',
+  waitingTitle: 'Check your phone',
+  waitingBody: 'Enter your M-Pesa PIN on your phone to pay. This page updates by itself.',
+  refresh: 'Refresh',
+  paidTitle: 'Payment received',
+  payFailedTitle: 'The payment did not go through',
+  connectedTitle: 'You are online',
+  connectedBody: 'Here is what is left on your plan.',
+  recoverBody:
+    'Type the M-Pesa confirmation code from your SMS (like QJK3ABC123) and the phone number that paid.',
+  receiptLabel: 'M-Pesa confirmation code',
+  findVoucher: 'Find my voucher',
+  recoverNotFound:
+    'We found no payment with this code from this phone at this hotspot. Check both and try again, or call the hotspot.',
+  recoverLimited: 'Too many tries. Please wait 10 minutes and try again.',
+  recoverTooSmall:
+    'This payment is less than the cheapest plan here. Please call the hotspot for help.',
+  recoveredTitle: 'Here is your voucher',
+  phoneEmpty: 'Enter your phone number, for example 0712 345 678.',
+  phoneCharacters: 'A phone number can only contain digits, for example 0712 345 678.',
+  phoneCountry: 'Enter a Kenyan mobile number (+254), for example 0712 345 678.',
+  phoneInvalid:
+    'That is not a valid Kenyan mobile number. Enter it like 0712 345 678 or 0110 123 456.',
 };
 
 const sw: typeof en = {
@@ -114,10 +143,65 @@ const sw: typeof en = {
   statusExpired: 'Imeisha muda',
   statusExhausted: 'Imetumika yote',
   statusRevoked: 'Imefutwa',
+  buy: 'Nunua',
+  paidNoVoucher: 'Nimelipa lakini sina vocha',
+  payTitle: 'Lipa kwa M-Pesa',
+  phoneLabel: 'Nambari yako ya simu ya M-Pesa',
+  phoneHint: 'Tunatuma ombi la malipo kwa simu hii: weka PIN yako ya M-Pesa hapo.',
+  pay: 'Lipa',
+  waitingTitle: 'Angalia simu yako',
+  waitingBody: 'Weka PIN yako ya M-Pesa kwenye simu ili ulipe. Ukurasa huu unajisasisha wenyewe.',
+  refresh: 'Onyesha upya',
+  paidTitle: 'Malipo yamepokelewa',
+  payFailedTitle: 'Malipo hayakufanikiwa',
+  connectedTitle: 'Umeunganishwa',
+  connectedBody: 'Hiki ndicho kilichobaki kwenye kifurushi chako.',
+  recoverBody:
+    'Andika nambari ya uthibitisho wa M-Pesa kutoka kwenye SMS yako (kama QJK3ABC123) na nambari ya simu iliyolipa.',
+  receiptLabel: 'Nambari ya uthibitisho wa M-Pesa',
+  findVoucher: 'Tafuta vocha yangu',
+  recoverNotFound:
+    'Hatukupata malipo yenye nambari hii kutoka simu hii kwenye hotspot hii. Angalia zote mbili ujaribu tena, au piga simu kwa hotspot.',
+  recoverLimited: 'Majaribio mengi mno. Tafadhali subiri dakika 10 kisha ujaribu tena.',
+  recoverTooSmall:
+    'Malipo haya ni chini ya bei ya kifurushi cha bei nafuu zaidi hapa. Tafadhali piga simu kwa hotspot upate msaada.',
+  recoveredTitle: 'Hii ndiyo vocha yako',
+  phoneEmpty: 'Andika nambari yako ya simu, kwa mfano 0712 345 678.',
+  phoneCharacters: 'Nambari ya simu ina tarakimu tu, kwa mfano 0712 345 678.',
+  phoneCountry: 'Andika nambari ya simu ya Kenya (+254), kwa mfano 0712 345 678.',
+  phoneInvalid:
+    'Hiyo si nambari sahihi ya simu ya Kenya. Iandike kama 0712 345 678 au 0110 123 456.',
 };
 
 export type Messages = typeof en;
 
 export function messages(lang: Lang): Messages {
   return lang === 'sw' ? sw : en;
+}
+
+/** The words for a voucher code the portal refused before asking anyone (parseVoucherCode). */
+export const codeErrorKeys: Record<string, keyof Messages> = {
+  empty: 'codeEmpty',
+  lookalike: 'codeLookalike',
+  characters: 'codeCharacters',
+  length: 'codeLength',
+};
+
+/** The words for a phone number the portal refused (normalizeKenyanPhone's reasons). */
+export const phoneErrorKeys: Record<PhoneErrorReason, keyof Messages> = {
+  empty: 'phoneEmpty',
+  characters: 'phoneCharacters',
+  country: 'phoneCountry',
+  invalid: 'phoneInvalid',
+};
+
+/** A portal page of the site, keeping the controller's variables and the language. */
+export function sitePath(
+  slug: string,
+  path: string,
+  vars: [string, string][],
+  lang: Lang,
+  extra: [string, string][] = [],
+): string {
+  return `/s/${slug}${path}?${new URLSearchParams([...vars, ...extra, ['lang', lang]])}`;
 }

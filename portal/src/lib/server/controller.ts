@@ -152,7 +152,7 @@ export function controllerLogin(
   controller: Controller,
   code: string,
   vars: ControllerVars,
-  options: { uamsecret?: string } = {},
+  options: { uamsecret?: string; dst?: string } = {},
 ): ControllerLogin {
   switch (controller.kind) {
     case 'mikrotik': {
@@ -163,7 +163,8 @@ export function controllerLogin(
         ['username', code],
         ['password', password],
       ];
-      if (vars['link-orig']) fields.push(['dst', vars['link-orig']]);
+      const dst = options.dst ?? vars['link-orig'];
+      if (dst) fields.push(['dst', dst]);
       fields.push(['popup', 'false']);
       return { method: 'post', action: controller.loginUrl, fields };
     }
@@ -172,10 +173,26 @@ export function controllerLogin(
         ['username', code],
         ['response', coovaChapResponse(controller.challenge, code, options.uamsecret)],
       ];
-      if (vars.userurl) fields.push(['userurl', vars.userurl]);
+      const userurl = options.dst ?? vars.userurl;
+      if (userurl) fields.push(['userurl', userurl]);
       return { method: 'get', action: controller.logonUrl, fields };
     }
     default:
       return { method: 'none' };
   }
+}
+
+/**
+ * A MikroTik CHAP challenge is good for one page load: after a minute-long payment it may be
+ * stale. Asking the router's login URL again (without credentials) makes the router send the
+ * browser back to the portal through login.html with a fresh challenge, and the portal then
+ * finds the paid payment by the device's MAC. Null when the login can go straight ahead.
+ */
+export function freshChallengeLogin(
+  controller: Controller,
+  vars: ControllerVars,
+): ControllerLogin | null {
+  if (controller.kind !== 'mikrotik' || !controller.chap) return null;
+  const fields: [string, string][] = vars['link-orig'] ? [['dst', vars['link-orig']]] : [];
+  return { method: 'get', action: controller.loginUrl, fields };
 }

@@ -1,5 +1,5 @@
-import { env } from '$env/dynamic/private';
 import { z } from 'zod';
+import { rpc } from './supabase.ts';
 
 /** A site's public page data, as the `portal_site` RPC returns it. */
 
@@ -22,6 +22,7 @@ const planSchema = z.object({
 });
 
 const siteSchema = z.object({
+  id: z.string(),
   name: z.string(),
   slug: z.string(),
   support_phone: z.string().nullish(),
@@ -42,56 +43,10 @@ export const siteSlug = z
   .transform((slug) => slug.trim().toLowerCase())
   .pipe(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/));
 
-/** Supabase could not answer properly: the visitor should try again later. */
-export class PortalBackendError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PortalBackendError';
-  }
-}
-
-const timeoutMs = 8000;
-
 /** The site and its plans on sale, or null when no site has this slug. */
-export async function fetchPortalSite(
+export function fetchPortalSite(
   slug: string,
   fetch: typeof globalThis.fetch,
 ): Promise<PortalSite | null> {
-  const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey } = env;
-  if (!url || !anonKey) {
-    throw new PortalBackendError('SUPABASE_URL and SUPABASE_ANON_KEY must be set for the portal');
-  }
-
-  let response: Response;
-  try {
-    response = await fetch(new URL('rest/v1/rpc/portal_site', url.replace(/\/*$/, '/')), {
-      method: 'POST',
-      headers: {
-        apikey: anonKey,
-        authorization: `Bearer ${anonKey}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify({ p_slug: slug }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (cause) {
-    throw new PortalBackendError(`portal_site: Supabase unreachable at ${url}`, { cause });
-  }
-  if (!response.ok) {
-    const detail = (await response.text().catch(() => '')).slice(0, 300);
-    throw new PortalBackendError(`portal_site: HTTP ${response.status} ${detail}`);
-  }
-
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (cause) {
-    throw new PortalBackendError('portal_site: response is not JSON', { cause });
-  }
-  const parsed = siteSchema.nullable().safeParse(body);
-  if (!parsed.success) {
-    throw new PortalBackendError(`portal_site: unexpected shape: ${z.prettifyError(parsed.error)}`);
-  }
-  return parsed.data;
+  return rpc('portal_site', { p_slug: slug }, siteSchema.nullable(), fetch);
 }

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { fetchPortalSite, PortalBackendError, siteSlug, type PortalSite } from './portal-site.ts';
+import { fetchPortalSite, siteSlug, type PortalSite } from './portal-site.ts';
+import { PortalBackendError } from './supabase.ts';
 
 /**
  * The site behind `/s/[slug]/…` (for its name, colour and language), or the same 404/503 pages

@@ -1,6 +1,9 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { sitePath } from '$lib/messages.ts';
 import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
-import { fetchPortalSite, PortalBackendError, siteSlug } from '$lib/server/portal-site.ts';
+import { resumablePayment } from '$lib/server/payments.ts';
+import { loadSite } from '$lib/server/site-page.ts';
+import { PortalBackendError } from '$lib/server/supabase.ts';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url, fetch, locals, setHeaders }) => {
@@ -9,22 +12,22 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
   if (url.searchParams.get('error') || url.searchParams.get('res') === 'failed') {
     redirect(303, `${url.pathname.replace(/\/$/, '')}/voucher${url.search}`);
   }
-  const slug = siteSlug.safeParse(params.slug);
-  if (!slug.success) error(404, { message: 'Unknown site', reason: 'unknown-site' });
+  const { site, slug } = await loadSite(params.slug, fetch, locals);
+  const vars = controllerQuery(controllerVars(url.searchParams));
 
-  let site;
-  try {
-    site = await fetchPortalSite(slug.data, fetch);
-  } catch (err) {
-    if (!(err instanceof PortalBackendError)) throw err;
-    console.error(err);
-    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
+  // The device is back (a mini-browser closed during the M-Pesa prompt, or the router sent it
+  // round for a fresh login challenge): its payment, not the plans, unless it asked for plans.
+  const mac = url.searchParams.get('mac');
+  if (mac && url.searchParams.get('plans') === null) {
+    const token = await resumablePayment(slug, mac, fetch).catch((err: unknown) => {
+      if (!(err instanceof PortalBackendError)) throw err;
+      console.error(err);
+      return null;
+    });
+    if (token) redirect(303, sitePath(slug, `/p/${token}`, vars, locals.lang, [['via', 'router']]));
   }
-  if (!site) error(404, { message: 'Unknown site', reason: 'unknown-site' });
 
-  // Written into <html lang> by the handle hook once the page renders.
-  locals.lang = locals.preferredLang ?? site.default_language;
   // Prices and plans change; a captive browser must not show yesterday's list.
   setHeaders({ 'cache-control': 'no-store' });
-  return { site, lang: locals.lang, vars: controllerQuery(controllerVars(url.searchParams)) };
+  return { site, lang: locals.lang, vars };
 };

@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { parseVoucherCode } from '$domain/voucher-code.ts';
-import { PortalBackendError } from '$lib/server/portal-site.ts';
+import { PortalBackendError } from '$lib/server/supabase.ts';
 import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { fetchVoucherStatus } from '$lib/server/voucher-status.ts';

@@ -1,0 +1,110 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Lang } from '$lib/language.ts';
+import { callFunction, PortalBackendError, rpc } from './supabase.ts';
+
+/** The portal server's side of an M-Pesa payment: start it, follow it, resume it, recover it. */
+
+const started = z.union([
+  z.object({ payment_id: z.string(), status_token: z.string().regex(/^[0-9a-f]{32}$/) }),
+  z.object({ error: z.string(), message: z.string() }),
+]);
+
+export type StartOutcome =
+  { ok: true; token: string } | { ok: false; error: string; message: string; status: number };
+
+/** pay-start with what the form and the controller gave; its refusals come back in words. */
+export async function startPayment(
+  input: {
+    site_id: string;
+    plan_id: string;
+    phone: string;
+    client_mac: string | null;
+    idempotency_key: string;
+    language: Lang;
+  },
+  fetch: typeof globalThis.fetch,
+): Promise<StartOutcome> {
+  const answer = await callFunction('pay-start', input, started, fetch);
+  if ('status_token' in answer.body) return { ok: true, token: answer.body.status_token };
+  return { ok: false, status: answer.status, ...answer.body };
+}
+
+const paymentSchema = z
+  .object({
+    status: z.enum(['pending', 'success', 'failed', 'cancelled', 'timeout']),
+    amount_kes: z.number(),
+    plan_id: z.string(),
+    plan_name: z.string(),
+    result_code: z.string().nullable(),
+    voucher_code: z.string().nullable(),
+  })
+  .nullable();
+
+export type PaymentState = NonNullable<z.infer<typeof paymentSchema>>;
+
+/** The payment behind a status token, or null for an unknown token. */
+export function paymentStatus(
+  token: string,
+  fetch: typeof globalThis.fetch,
+): Promise<PaymentState | null> {
+  return rpc('payment_status', { p_token: token }, paymentSchema, fetch);
+}
+
+/** The payment behind a token in the URL, or the same 404/503 pages as elsewhere. */
+export async function loadPayment(token: string, fetch: typeof globalThis.fetch) {
+  if (!/^[0-9a-f]{32}$/i.test(token)) error(404, { message: 'Unknown payment' });
+  try {
+    const payment = await paymentStatus(token, fetch);
+    if (!payment) error(404, { message: 'Unknown payment' });
+    return payment;
+  } catch (err) {
+    if (!(err instanceof PortalBackendError)) throw err;
+    console.error(err);
+    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
+  }
+}
+
+const resumeSchema = z.object({ status_token: z.string(), status: z.string() }).nullable();
+
+/** The payment this device came back for (pending, or paid and unused), by the controller's MAC. */
+export async function resumablePayment(
+  slug: string,
+  mac: string,
+  fetch: typeof globalThis.fetch,
+): Promise<string | null> {
+  const answer = await rpc(
+    'portal_resume',
+    { p_site_slug: slug, p_mac: mac },
+    resumeSchema,
+    fetch,
+    'service',
+  );
+  return answer?.status_token ?? null;
+}
+
+const recoveredSchema = z.union([
+  z.object({ ok: z.literal(true), voucher_code: z.string(), plan_name: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.enum(['not_found', 'rate_limited', 'amount_too_small']),
+    amount_kes: z.number().optional(),
+  }),
+]);
+
+export type Recovered = z.infer<typeof recoveredSchema>;
+
+/** The voucher an M-Pesa receipt bought (or buys now, for money that matched no payment). */
+export function recoverVoucher(
+  slug: string,
+  receipt: string,
+  phone: string,
+  fetch: typeof globalThis.fetch,
+): Promise<Recovered> {
+  return rpc(
+    'recover_voucher',
+    { p_site_slug: slug, p_receipt: receipt, p_phone: phone },
+    recoveredSchema,
+    fetch,
+  );
+}

@@ -1,0 +1,92 @@
+import { env } from '$env/dynamic/private';
+import { z } from 'zod';
+
+/**
+ * The portal server's only ways into Supabase: PostgREST RPCs and edge functions, with a
+ * timeout, and answers checked against a schema. The browser never calls Supabase (the walled
+ * garden holds only the portal's host).
+ */
+
+/** Supabase could not answer properly: the visitor should try again later. */
+export class PortalBackendError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PortalBackendError';
+  }
+}
+
+const timeoutMs = 8000;
+
+/** The anon key for public reads; the service role key (server-side only) for the rest. */
+function credentials(role: 'anon' | 'service'): { url: string; key: string } {
+  const url = env.SUPABASE_URL;
+  const key = role === 'anon' ? env.SUPABASE_ANON_KEY : env.SUPABASE_SERVICE_ROLE_KEY;
+  const keyName = role === 'anon' ? 'SUPABASE_ANON_KEY' : 'SUPABASE_SERVICE_ROLE_KEY';
+  if (!url || !key) throw new PortalBackendError(`SUPABASE_URL and ${keyName} must be set`);
+  return { url: url.replace(/\/*$/, '/'), key };
+}
+
+async function post(
+  what: string,
+  path: string,
+  body: unknown,
+  role: 'anon' | 'service',
+  fetch: typeof globalThis.fetch,
+): Promise<Response> {
+  const { url, key } = credentials(role);
+  try {
+    return await fetch(new URL(path, url), {
+      method: 'POST',
+      headers: {
+        apikey: key,
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (cause) {
+    throw new PortalBackendError(`${what}: Supabase unreachable at ${url}`, { cause });
+  }
+}
+
+function parse<T extends z.ZodType>(what: string, schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new PortalBackendError(`${what}: unexpected shape: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** Calls `public.<name>(args)` through PostgREST; any non-2xx answer is a backend error. */
+export async function rpc<T extends z.ZodType>(
+  name: string,
+  args: Record<string, unknown>,
+  schema: T,
+  fetch: typeof globalThis.fetch,
+  role: 'anon' | 'service' = 'anon',
+): Promise<z.output<T>> {
+  const response = await post(name, `rest/v1/rpc/${name}`, args, role, fetch);
+  if (!response.ok) {
+    const detail = (await response.text().catch(() => '')).slice(0, 300);
+    throw new PortalBackendError(`${name}: HTTP ${response.status} ${detail}`);
+  }
+  return parse(name, schema, await response.json().catch(() => undefined));
+}
+
+/**
+ * Calls an edge function as the portal server. Its own refusals (4xx, and 503 with a reason)
+ * are answers for the customer, returned with their status; a body that is not JSON is not.
+ */
+export async function callFunction<T extends z.ZodType>(
+  name: string,
+  body: unknown,
+  schema: T,
+  fetch: typeof globalThis.fetch,
+): Promise<{ status: number; body: z.output<T> }> {
+  const response = await post(name, `functions/v1/${name}`, body, 'service', fetch);
+  const json = await response.json().catch(() => undefined);
+  if (json === undefined) throw new PortalBackendError(`${name}: HTTP ${response.status}, no JSON`);
+  return { status: response.status, body: parse(name, schema, json) };
+}

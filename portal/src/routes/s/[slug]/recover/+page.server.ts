@@ -1,0 +1,64 @@
+import { error, fail } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import { normalizeKenyanPhone } from '$domain/phone.ts';
+import { formatVoucherCode } from '$domain/voucher-code.ts';
+import { messages, phoneErrorKeys } from '$lib/messages.ts';
+import {
+  controllerLogin,
+  controllerQuery,
+  controllerVars,
+  detectController,
+} from '$lib/server/controller.ts';
+import { recoverVoucher } from '$lib/server/payments.ts';
+import { loadSite } from '$lib/server/site-page.ts';
+import { PortalBackendError } from '$lib/server/supabase.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, url, fetch, locals, setHeaders }) => {
+  const { site } = await loadSite(params.slug, fetch, locals);
+  setHeaders({ 'cache-control': 'no-store' });
+  return { site, lang: locals.lang, vars: controllerQuery(controllerVars(url.searchParams)) };
+};
+
+export const actions: Actions = {
+  // Receipt and phone travel in the POST body only; the voucher comes back in the page.
+  default: async ({ request, params, fetch, locals }) => {
+    const form = await request.formData();
+    const vars = controllerVars(form);
+    const query = controllerQuery(vars);
+    const receipt = String(form.get('receipt') ?? '')
+      .replace(/\s/g, '')
+      .toUpperCase()
+      .slice(0, 20);
+    const typedPhone = String(form.get('phone') ?? '').slice(0, 32);
+    const t = messages(locals.lang);
+    const refused = (status: number, message: string) =>
+      fail(status, { message, receipt, phone: typedPhone, vars: query });
+
+    const phone = normalizeKenyanPhone(typedPhone);
+    if (!phone.ok) return refused(400, t[phoneErrorKeys[phone.reason]]);
+    if (!/^[A-Z0-9]{6,20}$/.test(receipt)) return refused(400, t.recoverNotFound);
+    let found;
+    try {
+      found = await recoverVoucher(params.slug, receipt, phone.e164, fetch);
+    } catch (err) {
+      if (!(err instanceof PortalBackendError)) throw err;
+      console.error(err);
+      error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
+    }
+    if (!found.ok) {
+      if (found.error === 'rate_limited') return refused(429, t.recoverLimited);
+      if (found.error === 'amount_too_small') return refused(402, t.recoverTooSmall);
+      return refused(404, t.recoverNotFound);
+    }
+    const login = controllerLogin(detectController(vars), found.voucher_code, vars, {
+      uamsecret: env.PORTAL_UAM_SECRET || undefined,
+    });
+    return {
+      code: formatVoucherCode(found.voucher_code),
+      planName: found.plan_name,
+      login,
+      vars: query,
+    };
+  },
+};
