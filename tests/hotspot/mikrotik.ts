@@ -56,6 +56,11 @@ export type HotspotSimOptions = {
   serverName?: string;
   identity?: string;
   /**
+   * The host name browsers use for the router (default 127.0.0.1), e.g. one mapped to loopback
+   * by Chromium's --host-resolver-rules: Chromium trusts 127.0.0.1 like https, a router not.
+   */
+  host?: string;
+  /**
    * A hotspot `login.html` in RouterOS servlet syntax (`$(name)`, `$(if name)…$(else)…$(endif)`),
    * e.g. the one domain/router-files.ts generates: shown instead of a plain redirect.
    */
@@ -254,7 +259,7 @@ export async function startHotspotSim(options: HotspotSimOptions): Promise<Hotsp
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : 0}`;
   const loginUrl = `${url}/login`;
 
   /** login.html forwarding to the portal: a fresh challenge every time it is shown. */
@@ -318,8 +323,13 @@ export async function startHotspotSim(options: HotspotSimOptions): Promise<Hotsp
       res.end(page('Logged out', '<h1>You are logged out</h1>'));
       return;
     }
+    // RouterOS also takes the login fields in the query of a GET (what a link can carry).
     if (requested.pathname === '/login' && req.method === 'POST') {
       await login(client, await readForm(req), res);
+      return;
+    }
+    if (requested.pathname === '/login' && requested.searchParams.has('username')) {
+      await login(client, requested.searchParams, res);
       return;
     }
     if (client.session) {

@@ -6,7 +6,9 @@ import {
   coovaPapPassword,
   decodeOctalEscapes,
   detectController,
+  forPage,
   freshChallengeLogin,
+  isHttpsPage,
   mikrotikChapResponse,
 } from '../../portal/src/lib/server/controller.ts';
 import { classifyLoginError } from '../../portal/src/lib/login-errors.ts';
@@ -87,6 +89,28 @@ describe('MikroTik', () => {
     const pap = { 'link-login-only': 'http://hotspot.lan/login' };
     expect(freshChallengeLogin(detectController(pap), pap)).toBeNull();
     expect(freshChallengeLogin({ kind: 'generic' }, {})).toBeNull();
+  });
+
+  it('from an https page, sends the browser to an http controller by link instead of a form', () => {
+    const login = {
+      method: 'post' as const,
+      action: 'http://10.5.50.1/login',
+      fields: [
+        ['username', 'ABCDEFGHJK'],
+        ['password', '0f'.repeat(16)],
+      ] as [string, string][],
+    };
+    expect(forPage(login, false)).toBe(login);
+    expect(forPage(login, true)).toEqual({
+      method: 'link',
+      href: `http://10.5.50.1/login?username=ABCDEFGHJK&password=${'0f'.repeat(16)}`,
+    });
+    const secure = { ...login, action: 'https://hotspot.example/login' };
+    expect(forPage(secure, true)).toBe(secure);
+    expect(forPage({ method: 'none' }, true)).toEqual({ method: 'none' });
+    const headers = new Headers({ 'x-forwarded-proto': 'https' });
+    expect(isHttpsPage(new URL('http://127.0.0.1/'), headers)).toBe(true);
+    expect(isHttpsPage(new URL('http://127.0.0.1/'), new Headers())).toBe(false);
   });
 
   it('falls back to PAP without a challenge, and refuses non-http login addresses', () => {

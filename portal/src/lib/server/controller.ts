@@ -140,7 +140,9 @@ export function coovaPapPassword(
 
 /** What the browser sends to the controller: a form, posted (MikroTik) or fetched (Coova). */
 export type ControllerLogin =
-  { method: 'post' | 'get'; action: string; fields: [string, string][] } | { method: 'none' };
+  | { method: 'post' | 'get'; action: string; fields: [string, string][] }
+  | { method: 'link'; href: string }
+  | { method: 'none' };
 
 /**
  * The login for a voucher code: user name and password are both the code (what FreeRADIUS
@@ -195,4 +197,24 @@ export function freshChallengeLogin(
   if (controller.kind !== 'mikrotik' || !controller.chap) return null;
   const fields: [string, string][] = vars['link-orig'] ? [['dst', vars['link-orig']]] : [];
   return { method: 'get', action: controller.loginUrl, fields };
+}
+
+/**
+ * Chromium stops every form sent from an https page to an http address (GET or POST, tapped or
+ * submitted by script) at "The information you're about to submit is not secure", but follows a
+ * plain link without a word (tests/e2e/portal-https.spec.ts). So an https portal sends the
+ * browser to an http controller by link. For MikroTik CHAP the password in that link is
+ * good for one login only; the code as user name is in the router's URL, on the hotspot's LAN.
+ */
+export function forPage(login: ControllerLogin, pageIsHttps: boolean): ControllerLogin {
+  if (!pageIsHttps || (login.method !== 'post' && login.method !== 'get')) return login;
+  const target = new URL(login.action);
+  if (target.protocol !== 'http:') return login;
+  for (const [name, value] of login.fields) target.searchParams.append(name, value);
+  return { method: 'link', href: target.href };
+}
+
+/** Whether the browser sees the portal over https (directly, or behind a TLS proxy). */
+export function isHttpsPage(url: URL, headers: Headers): boolean {
+  return url.protocol === 'https:' || headers.get('x-forwarded-proto') === 'https';
 }

@@ -8,6 +8,8 @@ import {
   controllerQuery,
   controllerVars,
   detectController,
+  forPage,
+  isHttpsPage,
 } from '$lib/server/controller.ts';
 import { recoverVoucher } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
@@ -22,7 +24,7 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 
 export const actions: Actions = {
   // Receipt and phone travel in the POST body only; the voucher comes back in the page.
-  default: async ({ request, params, fetch, locals }) => {
+  default: async ({ request, url, params, fetch, locals }) => {
     const form = await request.formData();
     const vars = controllerVars(form);
     const query = controllerQuery(vars);
@@ -51,9 +53,12 @@ export const actions: Actions = {
       if (found.error === 'amount_too_small') return refused(402, t.recoverTooSmall);
       return refused(404, t.recoverNotFound);
     }
-    const login = controllerLogin(detectController(vars), found.voucher_code, vars, {
-      uamsecret: env.PORTAL_UAM_SECRET || undefined,
-    });
+    const login = forPage(
+      controllerLogin(detectController(vars), found.voucher_code, vars, {
+        uamsecret: env.PORTAL_UAM_SECRET || undefined,
+      }),
+      isHttpsPage(url, request.headers),
+    );
     return {
       code: formatVoucherCode(found.voucher_code),
       planName: found.plan_name,

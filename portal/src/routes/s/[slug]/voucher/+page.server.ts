@@ -7,6 +7,8 @@ import {
   controllerQuery,
   controllerVars,
   detectController,
+  forPage,
+  isHttpsPage,
 } from '$lib/server/controller.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,16 +29,19 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 };
 
 export const actions: Actions = {
-  default: async ({ request }) => {
+  default: async ({ request, url }) => {
     const form = await request.formData();
     const typed = form.get('code');
     const parsed = parseVoucherCode(typeof typed === 'string' ? typed.slice(0, 64) : '');
     const vars = controllerVars(form);
     // The controller's variables came in the form: the page rendered next must keep them.
     if (!parsed.ok) return fail(400, { codeError: parsed.reason, vars: controllerQuery(vars) });
-    const login = controllerLogin(detectController(vars), parsed.code, vars, {
-      uamsecret: env.PORTAL_UAM_SECRET || undefined,
-    });
+    const login = forPage(
+      controllerLogin(detectController(vars), parsed.code, vars, {
+        uamsecret: env.PORTAL_UAM_SECRET || undefined,
+      }),
+      isHttpsPage(url, request.headers),
+    );
     return { code: formatVoucherCode(parsed.code), login, vars: controllerQuery(vars) };
   },
 };

@@ -6,13 +6,15 @@ import {
   controllerQuery,
   controllerVars,
   detectController,
+  forPage,
   freshChallengeLogin,
+  isHttpsPage,
 } from '$lib/server/controller.ts';
 import { loadPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, url, fetch, locals, setHeaders }) => {
+export const load: PageServerLoad = async ({ params, url, request, fetch, locals, setHeaders }) => {
   const { site, slug } = await loadSite(params.slug, fetch, locals);
   const payment = await loadPayment(params.token, fetch);
   // Carries the voucher once paid: never cached, by the browser or anyone in between.
@@ -25,12 +27,14 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
     const controller = detectController(vars);
     // Arrived straight from the router (resume): its challenge is fresh, log in with it.
     const fromRouter = url.searchParams.get('via') === 'router';
-    login =
+    login = forPage(
       (!fromRouter && freshChallengeLogin(controller, vars)) ||
-      controllerLogin(controller, code, vars, {
-        uamsecret: env.PORTAL_UAM_SECRET || undefined,
-        dst: new URL(sitePath(slug, `/p/${params.token}/connected`, [], locals.lang), url).href,
-      });
+        controllerLogin(controller, code, vars, {
+          uamsecret: env.PORTAL_UAM_SECRET || undefined,
+          dst: new URL(sitePath(slug, `/p/${params.token}/connected`, [], locals.lang), url).href,
+        }),
+      isHttpsPage(url, request.headers),
+    );
   }
   return {
     site,
