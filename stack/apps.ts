@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sirv from 'sirv';
+import { demo } from './demo.ts';
 import { packageBin, startProcess, waitForHttp, type Service } from './process.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -121,6 +122,7 @@ export async function startPortal(options: {
         SUPABASE_URL: options.supabaseUrl,
         SUPABASE_ANON_KEY: options.anonKey,
         SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
+        PORTAL_FAS_KEY: demo.fasKey,
       },
     },
   );
@@ -135,6 +137,8 @@ export async function startAdmin(options: {
   anonKey: string;
   /** Where printed voucher QR codes point. */
   portalUrl?: string;
+  /** FreeRADIUS as routers reach it: prefills the router set-up script's download form. */
+  radius?: { host: string; authPort: number; acctPort: number };
   /** Another copy of the build whose files may change while served (a test deploying). */
   dir?: string;
 }): Promise<Service> {
@@ -142,8 +146,15 @@ export async function startAdmin(options: {
   // dev: the file list is read per request, so a rebuild by another local stack (or a test
   // deploying a new version) is served as it is, not half from a cached list.
   const files = sirv(dir, { single: true, dev: true, etag: true });
-  const { supabaseUrl, anonKey, portalUrl } = options;
-  const config = JSON.stringify({ supabaseUrl, anonKey, portalUrl });
+  const { supabaseUrl, anonKey, portalUrl, radius } = options;
+  const config = JSON.stringify({
+    supabaseUrl,
+    anonKey,
+    portalUrl,
+    radiusHost: radius?.host,
+    radiusAuthPort: radius?.authPort,
+    radiusAcctPort: radius?.acctPort,
+  });
   const server = createServer((req, res) => {
     if (req.url?.split('?')[0] === '/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

@@ -1,4 +1,4 @@
-/** What supabase/seed.sql creates, for the banner and the tests. */
+/** What supabase/seed.sql creates (and the local portal's demo secrets), for the banner and the tests. */
 export const demo = {
   email: 'owner@demo.test',
   password: 'demo-owner-pass',
@@ -6,4 +6,6 @@ export const demo = {
   siteSlug: 'demo',
   routerIp: '127.0.0.1',
   routerSecret: 'demo-radius-secret',
+  /** The local portal's openNDS faskey (PORTAL_FAS_KEY), for a demo openNDS gateway. */
+  fasKey: 'demofaskey2026',
 };

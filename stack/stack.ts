@@ -225,7 +225,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         }),
       );
       const portalUrl = `http://127.0.0.1:${ports.portal}`;
-      services.push(await startAdmin({ port: ports.admin, ...apps, portalUrl }));
+      services.push(await startAdmin({ port: ports.admin, ...apps, portalUrl, radius }));
       if (radius) {
         const sim = await startHotspotSim({
           port: ports.hotspot,

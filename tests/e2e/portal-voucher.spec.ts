@@ -13,7 +13,7 @@ import { stack } from './stack-file.ts';
 type FullStack = ReturnType<typeof stack> & {
   dbUrl: string;
   radius?: { host: string; authPort: number; acctPort: number; secret: string };
-  demo: { routerIp: string };
+  demo: { routerIp: string; fasKey: string };
 };
 
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
@@ -293,5 +293,47 @@ test.describe('behind CoovaChilli, with JavaScript off', () => {
       `${stack().portalUrl}/s/demo?res=failed&reply=WB_EXHAUSTED_DATA&uamip=10.1.0.1&uamport=3990&lang=sw`,
     );
     await expect(page.getByRole('alert')).toContainText('Data ya vocha hii imekwisha');
+  });
+});
+
+test.describe('behind openNDS (FAS level 1), with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+  const hid = 'a1b2c3d4e5f60718';
+  const fas = Buffer.from(
+    `hid=${hid}, clientip=192.168.8.23, clientmac=aa:bb:cc:00:11:22, gatewayname=Cafe, ` +
+      'gatewayaddress=192.168.8.1:2050, originurl=http://example.com/',
+  ).toString('base64');
+
+  async function typeCode(page: Page, code: string) {
+    await page.goto(`${stack().portalUrl}/s/demo?fas=${encodeURIComponent(fas)}&lang=en`);
+    await page.getByRole('link', { name: /I have a voucher/ }).click();
+    await page.getByLabel('Voucher code').fill(code);
+    await page.getByRole('button', { name: 'Connect' }).click();
+  }
+
+  test('a good code is sent to opennds_auth with the tok of the gateway key', async ({
+    page,
+  }, info) => {
+    await typeCode(page, await newVoucher());
+    await expect(page.getByRole('heading', { name: 'Connecting you…' })).toBeVisible();
+    await shot(page, info, 'opennds-connecting');
+    const form = page.locator('form[name=login]');
+    await expect(form).toHaveAttribute('action', 'http://192.168.8.1:2050/opennds_auth/');
+    await expect(form).toHaveAttribute('method', 'get');
+    const tok = createHash('sha256')
+      .update(hid + fullStack().demo.fasKey)
+      .digest('hex');
+    await expect(form.locator('input[name=tok]')).toHaveValue(tok);
+    await expect(form.locator('input[name=redir]')).toHaveValue('http://example.com/');
+  });
+
+  test('openNDS asks no RADIUS server, so the portal refuses an expired code itself', async ({
+    page,
+  }) => {
+    const code = await newVoucher();
+    await sql`update public.vouchers set status = 'expired' where code = ${code}`;
+    await typeCode(page, code);
+    await expect(page.getByRole('alert')).toContainText('This voucher has expired');
+    await expect(page.locator('input[name=tok]')).toHaveCount(0);
   });
 });

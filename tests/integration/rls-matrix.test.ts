@@ -687,6 +687,27 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     };
   },
 
+  'voucher_sessions(uuid)': async (w, scenario) => {
+    if (scenario !== 'a voucher agentA issued' && scenario !== 'a voucher ownerA issued') {
+      throw new Error(`no voucher_sessions scenario "${scenario}"`);
+    }
+    const issuer = scenario === 'a voucher agentA issued' ? w.users.agentA : w.users.ownerA;
+    const [voucher] = await sql()`
+      insert into public.vouchers (organization_id, plan_id, created_by)
+      values (${w.a.id}, ${w.a.planId}, ${issuer.id}) returning id`;
+    await sql()`insert into radius.voucher_devices (voucher_id, mac)
+                values (${voucher.id}, 'aa:bb:cc:00:00:01')`;
+    return {
+      args: { p_voucher_id: voucher.id },
+      allowed: async (data) =>
+        expect(data).toEqual({
+          devices: [expect.objectContaining({ mac: 'aa:bb:cc:00:00:01' })],
+          sessions: [],
+        }),
+      denied: async () => {},
+    };
+  },
+
   'revenue_summary(uuid)': async (w) => ({
     args: { p_organization_id: w.a.id },
     allowed: async (data) => {

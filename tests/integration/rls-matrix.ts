@@ -735,4 +735,24 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
+  // 20261129001200_router_files_voucher_detail.sql: a voucher's bound devices and sessions for
+  // the admin's voucher page (whoever may read the voucher: the vouchers select policy).
+  'voucher_sessions(uuid)': {
+    'a voucher agentA issued': {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+    'a voucher ownerA issued': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
 };

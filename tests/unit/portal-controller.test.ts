@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clientMac,
   controllerLogin,
   controllerVars,
   coovaChapResponse,
@@ -12,6 +13,7 @@ import {
   mikrotikChapResponse,
 } from '../../portal/src/lib/server/controller.ts';
 import { classifyLoginError } from '../../portal/src/lib/login-errors.ts';
+import { fasToken, parseFas } from '../../portal/src/lib/server/opennds.ts';
 
 const chapId = '\\371';
 const chapChallenge =
@@ -81,10 +83,10 @@ describe('MikroTik', () => {
       fields: [['dst', 'http://example.com/']],
     });
     const dst = 'https://portal.example/s/cafe/p/0123/connected?lang=en';
-    expect(controllerLogin(controller, 'secret123', vars, { dst }).fields).toContainEqual([
-      'dst',
-      dst,
-    ]);
+    expect(controllerLogin(controller, 'secret123', vars, { dst })).toMatchObject({
+      method: 'post',
+      fields: expect.arrayContaining([['dst', dst]]),
+    });
     // PAP and CoovaChilli have no challenge to go stale.
     const pap = { 'link-login-only': 'http://hotspot.lan/login' };
     expect(freshChallengeLogin(detectController(pap), pap)).toBeNull();
@@ -170,5 +172,50 @@ describe('controller errors', () => {
     expect(classifyLoginError('no more sessions are allowed for user')).toBe('devices');
     expect(classifyLoginError('RADIUS server is not responding')).toBe('unavailable');
     expect(classifyLoginError('something new')).toBe('other');
+  });
+});
+
+describe('openNDS FAS (level 1)', () => {
+  const fas = (text: string) => Buffer.from(text).toString('base64');
+  const vars = {
+    fas: fas(
+      'hid=abc123def4567890, clientip=192.168.8.23, clientmac=aa:bb:cc:00:11:22, ' +
+        'gatewayname=Cafe, gatewayaddress=192.168.8.1:2050, originurl=http://example.com/',
+    ),
+  };
+
+  it('computes the tok of the reference worked example', () => {
+    expect(fasToken('abc123hid', 'mykey')).toBe(
+      '2167d0f2df5a2e7b617f53ebd521dfa71dc61faf017f018d2ab06a83a3e7d9d7',
+    );
+  });
+
+  it('reads the client from fas and sends the browser to opennds_auth with the tok', () => {
+    expect(parseFas(vars.fas)).toEqual({
+      hid: 'abc123def4567890',
+      mac: 'aa:bb:cc:00:11:22',
+      authUrl: 'http://192.168.8.1:2050/opennds_auth/',
+      originUrl: 'http://example.com/',
+    });
+    expect(clientMac(vars)).toBe('aa:bb:cc:00:11:22');
+    const controller = detectController(vars);
+    expect(controller.kind).toBe('opennds');
+    expect(controllerLogin(controller, 'ABCDEFGHJK', vars, { faskey: 'k3y' })).toEqual({
+      method: 'get',
+      action: 'http://192.168.8.1:2050/opennds_auth/',
+      fields: [
+        ['tok', fasToken('abc123def4567890', 'k3y')],
+        ['redir', 'http://example.com/'],
+      ],
+    });
+    // Without the faskey no tok can be right: the page shows the code instead.
+    expect(controllerLogin(controller, 'ABCDEFGHJK', vars)).toEqual({ method: 'none' });
+  });
+
+  it('refuses a fas without a hid or with a gateway that is not an address', () => {
+    expect(parseFas(fas('clientip=1.2.3.4, gatewayaddress=192.168.8.1:2050'))).toBeNull();
+    expect(parseFas(fas('hid=abc123def4567890, gatewayaddress=evil.example/x'))).toBeNull();
+    expect(parseFas('not base64 !')).toBeNull();
+    expect(detectController({ fas: fas('hid=zz') }).kind).toBe('generic');
   });
 });

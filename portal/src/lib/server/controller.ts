@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fasToken, parseFas, type FasClient } from './opennds.ts';
 
 /**
  * The hotspot controller's variables that arrive with the redirect to the portal, and the
@@ -7,7 +8,8 @@ import { createHash } from 'node:crypto';
  *
  * MikroTik: `mac, ip, link-login-only, link-orig, chap-id, chap-challenge` (+ `error` after a
  * failed login). CoovaChilli (UAM): `res, uamip, uamport, challenge, mac, ip, userurl, …`
- * (+ `reply`). Neither: the generic mode, where the customer types the code at the hotspot.
+ * (+ `reply`). openNDS FAS: `fas` (./opennds.ts). None of these: the generic mode, where the
+ * customer types the code at the hotspot.
  */
 
 /** Controller variables the portal keeps (hidden fields, links); anything else is dropped. */
@@ -27,6 +29,7 @@ export const CONTROLLER_FIELDS = [
   'nasid',
   'sessionid',
   'userurl',
+  'fas',
 ] as const;
 
 export type ControllerVars = Partial<Record<(typeof CONTROLLER_FIELDS)[number], string>>;
@@ -51,6 +54,7 @@ export function controllerQuery(vars: ControllerVars): [string, string][] {
 export type Controller =
   | { kind: 'mikrotik'; loginUrl: string; chap: { id: Buffer; challenge: Buffer } | null }
   | { kind: 'coova'; logonUrl: string; challenge: Buffer }
+  | ({ kind: 'opennds' } & FasClient)
   | { kind: 'generic' };
 
 /** MikroTik prints CHAP bytes as octal escapes (`\371`); anything else is not a CHAP value. */
@@ -99,6 +103,8 @@ export function detectController(vars: ControllerVars): Controller {
       challenge: Buffer.from(challenge!, 'hex'),
     };
   }
+  const fas = parseFas(vars.fas);
+  if (fas) return { kind: 'opennds', ...fas };
   return { kind: 'generic' };
 }
 
@@ -154,7 +160,7 @@ export function controllerLogin(
   controller: Controller,
   code: string,
   vars: ControllerVars,
-  options: { uamsecret?: string; dst?: string } = {},
+  options: { uamsecret?: string; faskey?: string; dst?: string } = {},
 ): ControllerLogin {
   switch (controller.kind) {
     case 'mikrotik': {
@@ -179,9 +185,22 @@ export function controllerLogin(
       if (userurl) fields.push(['userurl', userurl]);
       return { method: 'get', action: controller.logonUrl, fields };
     }
+    case 'opennds': {
+      // Without the gateway's faskey no tok can be right: show the code instead.
+      if (!options.faskey) return { method: 'none' };
+      const fields: [string, string][] = [['tok', fasToken(controller.hid, options.faskey)]];
+      const redir = options.dst ?? controller.originUrl;
+      if (redir) fields.push(['redir', redir]);
+      return { method: 'get', action: controller.authUrl, fields };
+    }
     default:
       return { method: 'none' };
   }
+}
+
+/** The device's MAC as the controller told it (MikroTik/CoovaChilli `mac`, openNDS `fas`). */
+export function clientMac(vars: ControllerVars): string | null {
+  return vars.mac ?? parseFas(vars.fas)?.mac ?? null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { rpc } from './supabase.ts';
+import type { LoginError } from '$lib/login-errors.ts';
+import { PortalBackendError, rpc } from './supabase.ts';
 
 /** What is left on a voucher, as the `portal_voucher_status` RPC answers. */
 
@@ -39,4 +40,34 @@ export function fetchVoucherStatus(
   fetch: typeof globalThis.fetch,
 ): Promise<VoucherStatus> {
   return rpc('portal_voucher_status', { p_site_slug: slug, p_code: code }, answerSchema, fetch);
+}
+
+/**
+ * Why a code may not log in now, as the words a controller's refusal would get, or null when
+ * it may (for controllers that ask no RADIUS server). Backend trouble is a refusal too.
+ */
+export async function voucherRefusal(
+  slug: string,
+  code: string,
+  fetch: typeof globalThis.fetch,
+): Promise<LoginError | null> {
+  let status: VoucherStatus;
+  try {
+    status = await fetchVoucherStatus(slug, code, fetch);
+  } catch (err) {
+    if (!(err instanceof PortalBackendError)) throw err;
+    console.error(err);
+    return 'unavailable';
+  }
+  if (!status.ok) return status.error === 'rate_limited' ? 'locked' : 'unknown';
+  switch (status.status) {
+    case 'active':
+      return null;
+    case 'expired':
+      return 'expired';
+    case 'revoked':
+      return 'revoked';
+    default:
+      return status.bytes_left === 0 ? 'data-used' : 'time-used';
+  }
 }

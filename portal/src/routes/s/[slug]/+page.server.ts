@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { sitePath } from '$lib/messages.ts';
-import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { resumablePayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { PortalBackendError } from '$lib/server/supabase.ts';
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 
   // The device is back (a mini-browser closed during the M-Pesa prompt, or the router sent it
   // round for a fresh login challenge): its payment, not the plans, unless it asked for plans.
-  const mac = url.searchParams.get('mac');
+  const mac = clientMac(controllerVars(url.searchParams));
   if (mac && url.searchParams.get('plans') === null) {
     const token = await resumablePayment(slug, mac, fetch).catch((err: unknown) => {
       if (!(err instanceof PortalBackendError)) throw err;

@@ -1,16 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { formatVoucherCode } from '$domain/voucher-code.ts';
 import { messages, phoneErrorKeys } from '$lib/messages.ts';
-import {
-  controllerLogin,
-  controllerQuery,
-  controllerVars,
-  detectController,
-  forPage,
-  isHttpsPage,
-} from '$lib/server/controller.ts';
+import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { loginFor } from '$lib/server/login.ts';
 import { recoverVoucher } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { PortalBackendError } from '$lib/server/supabase.ts';
@@ -53,12 +46,7 @@ export const actions: Actions = {
       if (found.error === 'amount_too_small') return refused(402, t.recoverTooSmall);
       return refused(404, t.recoverNotFound);
     }
-    const login = forPage(
-      controllerLogin(detectController(vars), found.voucher_code, vars, {
-        uamsecret: env.PORTAL_UAM_SECRET || undefined,
-      }),
-      isHttpsPage(url, request.headers),
-    );
+    const login = loginFor({ url, request }, vars, found.voucher_code);
     return {
       code: formatVoucherCode(found.voucher_code),
       planName: found.plan_name,

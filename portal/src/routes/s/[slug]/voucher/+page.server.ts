@@ -1,15 +1,9 @@
 import { fail } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
 import { formatVoucherCode, parseVoucherCode } from '$domain/voucher-code.ts';
 import { classifyLoginError } from '$lib/login-errors.ts';
-import {
-  controllerLogin,
-  controllerQuery,
-  controllerVars,
-  detectController,
-  forPage,
-  isHttpsPage,
-} from '$lib/server/controller.ts';
+import { controllerQuery, controllerVars, detectController } from '$lib/server/controller.ts';
+import { voucherRefusal } from '$lib/server/voucher-status.ts';
+import { loginFor } from '$lib/server/login.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,19 +23,19 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 };
 
 export const actions: Actions = {
-  default: async ({ request, url }) => {
+  default: async ({ request, url, params, fetch }) => {
     const form = await request.formData();
     const typed = form.get('code');
     const parsed = parseVoucherCode(typeof typed === 'string' ? typed.slice(0, 64) : '');
     const vars = controllerVars(form);
     // The controller's variables came in the form: the page rendered next must keep them.
     if (!parsed.ok) return fail(400, { codeError: parsed.reason, vars: controllerQuery(vars) });
-    const login = forPage(
-      controllerLogin(detectController(vars), parsed.code, vars, {
-        uamsecret: env.PORTAL_UAM_SECRET || undefined,
-      }),
-      isHttpsPage(url, request.headers),
-    );
+    // openNDS asks no RADIUS server: the portal is the one that refuses a code.
+    if (detectController(vars).kind === 'opennds') {
+      const refusal = await voucherRefusal(params.slug, parsed.code, fetch);
+      if (refusal) return fail(403, { loginError: refusal, vars: controllerQuery(vars) });
+    }
+    const login = loginFor({ url, request }, vars, parsed.code);
     return { code: formatVoucherCode(parsed.code), login, vars: controllerQuery(vars) };
   },
 };

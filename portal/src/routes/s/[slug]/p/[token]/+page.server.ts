@@ -1,15 +1,7 @@
-import { env } from '$env/dynamic/private';
 import { formatVoucherCode } from '$domain/voucher-code.ts';
 import { sitePath } from '$lib/messages.ts';
-import {
-  controllerLogin,
-  controllerQuery,
-  controllerVars,
-  detectController,
-  forPage,
-  freshChallengeLogin,
-  isHttpsPage,
-} from '$lib/server/controller.ts';
+import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { loginFor } from '$lib/server/login.ts';
 import { loadPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import type { PageServerLoad } from './$types';
@@ -22,20 +14,13 @@ export const load: PageServerLoad = async ({ params, url, request, fetch, locals
   const vars = controllerVars(url.searchParams);
   const query = controllerQuery(vars);
   const code = payment.status === 'success' ? payment.voucher_code : null;
-  let login = null;
-  if (code) {
-    const controller = detectController(vars);
-    // Arrived straight from the router (resume): its challenge is fresh, log in with it.
-    const fromRouter = url.searchParams.get('via') === 'router';
-    login = forPage(
-      (!fromRouter && freshChallengeLogin(controller, vars)) ||
-        controllerLogin(controller, code, vars, {
-          uamsecret: env.PORTAL_UAM_SECRET || undefined,
-          dst: new URL(sitePath(slug, `/p/${params.token}/connected`, [], locals.lang), url).href,
-        }),
-      isHttpsPage(url, request.headers),
-    );
-  }
+  // Straight from the router (resume) the challenge is fresh; after polling it may not be.
+  const login =
+    code &&
+    loginFor({ url, request }, vars, code, {
+      fresh: url.searchParams.get('via') !== 'router',
+      dst: new URL(sitePath(slug, `/p/${params.token}/connected`, [], locals.lang), url).href,
+    });
   return {
     site,
     lang: locals.lang,
@@ -48,6 +33,6 @@ export const load: PageServerLoad = async ({ params, url, request, fetch, locals
       result_code: payment.result_code,
     },
     code: code && formatVoucherCode(code),
-    login,
+    login: login || null,
   };
 };

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { normalizeMac } from '$domain/payment-request.ts';
 import { messages, phoneErrorKeys, sitePath } from '$lib/messages.ts';
-import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { startPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { PortalBackendError } from '$lib/server/supabase.ts';
@@ -36,7 +36,8 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 export const actions: Actions = {
   default: async ({ request, params, fetch, locals }) => {
     const form = await request.formData();
-    const vars = controllerQuery(controllerVars(form));
+    const controller = controllerVars(form);
+    const vars = controllerQuery(controller);
     const typed = String(form.get('phone') ?? '').slice(0, 32);
     const key = String(form.get('key') ?? '');
     const { site, slug, plan } = await loadPlan(params, fetch, locals);
@@ -52,7 +53,7 @@ export const actions: Actions = {
           site_id: site.id,
           plan_id: plan.id,
           phone: phone.e164,
-          client_mac: normalizeMac(form.get('mac')?.toString() ?? ''),
+          client_mac: normalizeMac(clientMac(controller) ?? ''),
           idempotency_key: key,
           language: locals.lang,
         },
