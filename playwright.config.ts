@@ -9,6 +9,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   workers: 2,
   retries: 0,
+  // Whole journeys (pay, wait, log in through FreeRADIUS) on a 2-core machine running the stack.
+  timeout: 60_000,
   reporter: 'list',
   outputDir: 'test-results',
   use: {

@@ -53,6 +53,19 @@ values (
 )
 on conflict (id) do nothing;
 
+-- The demo site's logo (an 80×80 PNG, 435 bytes), served by the portal at /s/demo/logo.
+insert into private.site_logos (site_id, content_type, bytes)
+values ('d0000000-0000-4000-8000-000000000020', 'image/png', decode(
+  'iVBORw0KGgoAAAANSUhEUgAAAFAAAABQCAYAAACOEfKtAAABeklEQVR42u3cQQ6DMAxEUW7Qm3bZ67c9AiSOZyb5lt'
+  || 'hVKDxBExPj6yII4h+vz/v75ABrwQEamHq4bSDVcLGQIxc3GttBdqBVYMbCdUUUpBPcCKQ1nktYIibAPYHcBm/1XS1H'
+  || 'rL642fVdFGLVhaxaLFsjVgy8K+uwQ5wd8IpHseKcbbPzzGA7ZuvqcZUCzjw63cuc2XGVI878/7ilcpIXEKoZsvvlwh'
+  || 'LAZDwLRCWe00J9CNBtTeay9pS9jlelcpJtga7sIO38txE7UqxV2UNHymi7m6acYcsAE+AcIG0AHdd7AJ4EyCO8EHHk'
+  || 'N1JAde3K000lu1obt2Ig9wNAAAEEEEAAAQQQQAABBJB8OB8PQAABBPB0QBCD94UBDC3ViKqP6SgMt/jmGECzGkHnmj'
+  || '/7CtVjAZ1LPWL6LQAo+lZkp0kkroWJE2B0D5jYiYMUT/TNMHggevRNAO9QRDq0pXZ2A+9gRJou7tiMETxagAJJN1/g'
+  || 'NJjXyQEWQYzED4WgFKkEaGB0AAAAAElFTkSuQmCC',
+  'base64'))
+on conflict (site_id) do nothing;
+
 -- The router the local hotspot simulator plays (RADIUS requests from 127.0.0.1).
 insert into public.routers (id, organization_id, site_id, name, nas_ip, vendor)
 values (

@@ -1,8 +1,9 @@
 -- The portal's pay flow (issue 5): the site's id for starting a payment, and resuming a device's
 -- payment when a captive mini-browser was closed during the M-Pesa prompt.
 
--- A site's portal data by slug, now with the site's id (pay-start takes it), or null when the
--- slug is unknown: {id, name, slug, support_phone, primary_color, logo_url, default_language,
+-- A site's portal data by slug, now with the site's id (pay-start takes it) and the logo the
+-- portal serves itself (20261129000950_site_logos.sql), or null when the slug is unknown:
+-- {id, name, slug, support_phone, primary_color, logo_url, default_language,
 --  plans: [{id, name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
 --           download_kbps, upload_kbps, devices_allowed}]}  (active plans, cheapest first).
 create or replace function public.portal_site(p_slug text)
@@ -18,7 +19,7 @@ as $$
     'slug', s.slug,
     'support_phone', s.support_phone,
     'primary_color', s.primary_color,
-    'logo_url', s.logo_url,
+    'logo_url', private.site_logo_path(s.id),
     'default_language', s.default_language,
     'plans', coalesce((
       select jsonb_agg(

@@ -1,0 +1,37 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { siteSlug } from '$lib/server/portal-site.ts';
+import { PortalBackendError, rpc } from '$lib/server/supabase.ts';
+import type { RequestHandler } from './$types';
+
+const logoSchema = z
+  .object({
+    content_type: z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/gif']),
+    base64: z.string(),
+  })
+  .nullable();
+
+/**
+ * The site's logo, served by the portal itself (the walled garden holds only this host). Its
+ * URL carries a version (`?v=`, from portal_site), so browsers may keep it for a year.
+ */
+export const GET: RequestHandler = async ({ params, fetch }) => {
+  const slug = siteSlug.safeParse(params.slug);
+  if (!slug.success) error(404, { message: 'Unknown site' });
+  let logo;
+  try {
+    logo = await rpc('portal_logo', { p_slug: slug.data }, logoSchema, fetch);
+  } catch (err) {
+    if (!(err instanceof PortalBackendError)) throw err;
+    console.error(err);
+    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
+  }
+  if (!logo) error(404, { message: 'No logo' });
+  return new Response(Buffer.from(logo.base64, 'base64'), {
+    headers: {
+      'content-type': logo.content_type,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+};
