@@ -132,6 +132,25 @@ describe('when accounting shows a voucher used up', () => {
   });
 });
 
+describe('when the sweeper finds a voucher past its validity', () => {
+  it('disconnects its sessions even though the router sent no accounting since', async () => {
+    const { code, sessions } = await online(1);
+    await ownerSql()`update public.vouchers set expires_at = now() - interval '1 second'
+                     where code = ${code}`;
+    expect(listener.received.filter((r) => r.userName === code)).toHaveLength(0);
+    // What the agent's housekeeping (or pg_cron) runs every minute.
+    const [{ result }] = await ownerSql()`select radius.sweep() as result`;
+    expect(result.expired_vouchers).toBeGreaterThanOrEqual(1);
+    expectWellFormed((await requestsFor(code, 1))[0], code, sessions[0]);
+    const rows = await eventually(
+      () => disconnectsOf(code),
+      (r) => r[0]?.state === 'ack',
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ reason: 'expired', state: 'ack' });
+  });
+});
+
 describe('when an owner revokes a voucher', () => {
   it('disconnects its sessions and records the NAK with its Error-Cause', async () => {
     const { code, sessions } = await online(1);
