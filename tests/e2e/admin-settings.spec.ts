@@ -1,6 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { newOperator, newUser, signInAs } from './operator.ts';
+import { stack } from './stack-file.ts';
+
+// A 1×1 PNG: small enough for the 8 KB limit, and a real image for the portal's type check.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+// Each test signs in and makes many round trips; a busy machine needs more than the default.
+test.describe.configure({ timeout: 60_000 });
 
 test('settings: M-Pesa secrets are write-only, admins only see hints, the portal look is saved', async ({
   page,
@@ -65,4 +75,98 @@ test('settings: M-Pesa secrets are write-only, admins only see hints, the portal
   await expect(mpesa).toContainText('Configured: sandbox, paybill 174379');
   await expect(mpesa).toContainText('Only owners change M-Pesa settings.');
   await expect(mpesa.getByRole('button')).toHaveCount(0);
+});
+
+test('settings: a site logo is uploaded to the portal, a too big one is refused, and it is removed', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  const site = await owner.client
+    .from('sites')
+    .select('id, slug')
+    .eq('organization_id', owner.organizationId)
+    .single();
+  expect(site.error).toBeNull();
+  const { id: siteId, slug } = site.data!;
+  const served = () => page.request.get(`${stack().portalUrl}/s/${slug}/logo`);
+  const audits = async () => {
+    const rows = await owner.client
+      .from('audit_log')
+      .select('actor, new')
+      .eq('table_name', 'support:site_logo')
+      .eq('row_id', siteId)
+      .order('id');
+    expect(rows.error).toBeNull();
+    return rows.data!;
+  };
+
+  await signInAs(page, owner);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const look = page.getByRole('region', { name: `Portal look of ${owner.siteName}` });
+  await expect(look).toContainText('No logo');
+  await expect(look.getByRole('button', { name: 'Remove logo' })).toHaveCount(0);
+  // The web address field is gone: the portal makes no third-party request.
+  await expect(look.locator('input[type=url]')).toHaveCount(0);
+  const upload = look.getByLabel(/Upload a logo/);
+  await expect(upload).toHaveAttribute('accept', 'image/png,image/jpeg,image/webp,image/gif');
+
+  // Upload: the portal serves exactly these bytes from its own host, and the change is audited.
+  await upload.setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+  await expect(look.getByRole('status').filter({ hasText: 'Logo saved.' })).toBeVisible();
+  const portalSite = await owner.client.rpc('portal_site', { p_slug: slug });
+  const logoUrl = portalSite.data.logo_url as string;
+  expect(logoUrl).toMatch(new RegExp(`^/s/${slug}/logo\\?v=\\d+$`));
+  const preview = look.getByRole('img', { name: `Current logo of ${owner.siteName}` });
+  await expect(preview).toHaveAttribute('src', `${stack().portalUrl}${logoUrl}`);
+  await expect(preview).toHaveJSProperty('naturalWidth', 1);
+  let response = await served();
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('image/png');
+  expect(Buffer.from(await response.body())).toEqual(PNG);
+  expect(await audits()).toEqual([
+    { actor: owner.id, new: { content_type: 'image/png', size: PNG.length } },
+  ]);
+
+  // After a reload the settings show the stored logo (from the portal's own answer).
+  await page.reload();
+  await expect(preview).toHaveAttribute('src', `${stack().portalUrl}${logoUrl}`);
+  await expect(preview).toHaveJSProperty('naturalWidth', 1);
+
+  // 9 KB is refused in the browser, in plain words, before anything is sent: nothing changes.
+  const big = Buffer.concat([PNG.subarray(0, 8), randomBytes(9 * 1024 - 8)]);
+  await upload.setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
+  await expect(look.getByRole('alert')).toContainText(
+    'The logo can be at most 8 KB, and this file is 9 KB (9216 bytes).',
+  );
+  await expect(preview).toHaveAttribute('src', `${stack().portalUrl}${logoUrl}`);
+  response = await served();
+  expect(Buffer.from(await response.body())).toEqual(PNG);
+  expect(await audits()).toHaveLength(1);
+
+  // Not an image the portal serves (the server reads the bytes, not the name): refused too.
+  await upload.setInputFiles({
+    name: 'logo.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('<svg onload="alert(1)"/>'),
+  });
+  await expect(look.getByRole('alert')).toContainText('not a PNG, JPEG, WebP or GIF image');
+  expect(Buffer.from(await (await served()).body())).toEqual(PNG);
+  expect(await audits()).toHaveLength(1);
+
+  // Remove asks first; dismissing keeps the logo.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await look.getByRole('button', { name: 'Remove logo' }).click();
+  await expect(preview).toBeVisible();
+  expect((await served()).status()).toBe(200);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await look.getByRole('button', { name: 'Remove logo' }).click();
+  await expect(look.getByRole('status').filter({ hasText: 'Logo removed.' })).toBeVisible();
+  await expect(preview).toHaveCount(0);
+  await expect(look).toContainText('No logo');
+  expect((await served()).status()).toBe(404);
+  expect((await owner.client.rpc('portal_site', { p_slug: slug })).data.logo_url).toBeNull();
+  expect((await audits()).map((row) => row.new)).toEqual([
+    { content_type: 'image/png', size: PNG.length },
+    { removed: true },
+  ]);
 });

@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { portalBaseUrl } from './supabase.ts';
 
 const hint = z.string().nullable();
 const settingsSchema = z.object({
@@ -21,15 +22,18 @@ const settingsSchema = z.object({
 });
 export type PaymentSettings = z.infer<typeof settingsSchema>;
 
-const siteLookSchema = z.object({
+const siteRowSchema = z.object({
   id: z.string(),
   name: z.string(),
+  slug: z.string(),
   support_phone: z.string().nullable(),
   primary_color: z.string(),
-  logo_url: z.string().nullable(),
   default_language: z.enum(['en', 'sw']),
 });
-export type SiteLook = z.infer<typeof siteLookSchema>;
+/** A site's look; `logo_url` is where the portal serves its logo (a path on the portal) or null. */
+export type SiteLook = z.infer<typeof siteRowSchema> & { logo_url: string | null };
+
+const portalSiteLogoSchema = z.object({ logo_url: z.string().nullish() }).nullable();
 
 export type SettingsPage = {
   membership: Membership;
@@ -46,19 +50,27 @@ export async function loadSettingsPage(
   if (!membership) return null;
   if (membership.role === 'agent') return { membership, payment: null, sites: [] };
   const organizationId = membership.organization.id;
-  const [payment, sites] = await Promise.all([
+  const [payment, siteRows] = await Promise.all([
     supabase.rpc('payment_settings', { p_organization_id: organizationId }),
     supabase
       .from('sites')
-      .select('id, name, support_phone, primary_color, logo_url, default_language')
+      .select('id, name, slug, support_phone, primary_color, default_language')
       .eq('organization_id', organizationId)
       .order('name'),
   ]);
-  return {
-    membership,
-    payment: checked(payment, settingsSchema, 'payment settings'),
-    sites: checked(sites, z.array(siteLookSchema), 'sites'),
-  };
+  const rows = checked(siteRows, z.array(siteRowSchema), 'sites');
+  // The logo lives in the database; the portal says where it serves it (versioned path).
+  const sites = await Promise.all(
+    rows.map(async (row): Promise<SiteLook> => {
+      const portal = checked(
+        await supabase.rpc('portal_site', { p_slug: row.slug }),
+        portalSiteLogoSchema,
+        `the logo of ${row.name}`,
+      );
+      return { ...row, logo_url: portal?.logo_url ?? null };
+    }),
+  );
+  return { membership, payment: checked(payment, settingsSchema, 'payment settings'), sites };
 }
 
 /** An empty secret field keeps the stored secret. */
@@ -134,13 +146,6 @@ export const lookFormSchema = z.object({
     })
     .transform((value) => value || null),
   primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'Choose a colour.' }),
-  logo_url: z
-    .string()
-    .trim()
-    .regex(/^(https?:\/\/\S{1,2040})?$/, {
-      error: 'The logo is a web address starting with https://.',
-    })
-    .transform((value) => value || null),
   default_language: z.enum(['en', 'sw']),
 });
 
@@ -151,4 +156,66 @@ export async function saveLook(
 ): Promise<string | null> {
   const { error } = await supabase.from('sites').update(look).eq('id', siteId);
   return error ? `Could not save the portal look: ${error.message}` : null;
+}
+
+/** The largest logo the portal serves (its landing page must stay small on a weak signal). */
+export const LOGO_MAX_BYTES = 8192;
+export const LOGO_ACCEPT = 'image/png,image/jpeg,image/webp,image/gif';
+
+/** A size in kilobytes as operators read it: "8 KB", "9.2 KB". */
+function kilobytes(bytes: number): string {
+  const kb = bytes / 1024;
+  return `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB`;
+}
+
+/** Why this file cannot be a logo before sending it (size only: the server reads the type). */
+export function logoFileProblem(file: { size: number }): string | null {
+  if (file.size === 0) return 'That file is empty. Choose a PNG, JPEG, WebP or GIF image.';
+  if (file.size > LOGO_MAX_BYTES)
+    return `The logo can be at most ${kilobytes(LOGO_MAX_BYTES)}, and this file is ${kilobytes(file.size)} (${file.size} bytes). Choose a smaller image, for example with fewer pixels.`;
+  return null;
+}
+
+/** The file's bytes as base64 (logos are small, so a plain loop is fine). */
+export async function fileBase64(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** Where the admin shows a logo the portal serves (`logo_url` is a path on the portal). */
+export function logoPreviewUrl(logoUrl: string | null): string | null {
+  const portal = portalBaseUrl();
+  return logoUrl && portal ? portal + logoUrl : null;
+}
+
+const setLogoSchema = z.object({ logo_url: z.string().nullable() });
+
+/**
+ * Stores a site's logo (base64), or removes it with null. The new logo's path on the portal, or
+ * a problem in plain words.
+ */
+export async function setSiteLogo(
+  supabase: SupabaseClient,
+  siteId: string,
+  imageBase64: string | null,
+): Promise<{ logoUrl: string | null } | { problem: string }> {
+  const { data, error } = await supabase.rpc('set_site_logo', {
+    p_site_id: siteId,
+    p_image_base64: imageBase64,
+  });
+  if (error?.code === '22023')
+    return { problem: 'That file is not a PNG, JPEG, WebP or GIF image. Choose one of those.' };
+  if (error?.code === '22001')
+    return {
+      problem: `The logo can be at most ${kilobytes(LOGO_MAX_BYTES)}. Choose a smaller image.`,
+    };
+  if (error?.code === '42501')
+    return { problem: "Only owners and admins of this site's organization can change its logo." };
+  const what = imageBase64 === null ? 'remove the logo' : 'save the logo';
+  if (error) return { problem: `Could not ${what}: ${error.message}` };
+  const parsed = setLogoSchema.safeParse(data);
+  if (!parsed.success) return { problem: `Could not ${what}: the server's answer is unreadable.` };
+  return { logoUrl: parsed.data.logo_url };
 }
