@@ -576,6 +576,12 @@ type RpcCall = {
   denied: () => Promise<void>;
 };
 
+/** The smallest PNG: one transparent pixel. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
 const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCall>> = {
   // The payments migration's support RPCs: drivers kept next to the payments test support.
   ...PAYMENT_SUPPORT_RPC_DRIVERS,
@@ -588,7 +594,6 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
         slug: w.a.siteSlug,
         support_phone: '+254700000001',
         primary_color: '#0f766e',
-        logo_url: null,
         default_language: 'en',
       });
       expect((data as { plans: unknown[] }).plans).toContainEqual({
@@ -993,6 +998,37 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     denied: async () => {},
   }),
 
+  // A cash sale by agentA and one by ownerA today; the answer must be the database's own sums
+  // (per seller, Nairobi day), all of A's sellers for owners and admins, agentA's row for agentA.
+  'cash_up(uuid, date)': async (w) => {
+    for (const seller of [w.users.agentA, w.users.ownerA]) {
+      await sql()`
+        insert into public.vouchers
+          (organization_id, plan_id, created_by, sold_by, sold_at, sold_price_kes)
+        values (${w.a.id}, ${w.a.planId}, ${seller.id}, ${seller.id}, now(), 7)`;
+    }
+    const [{ day }] = await sql()`select (now() at time zone 'Africa/Nairobi')::date::text as day`;
+    return {
+      args: { p_organization_id: w.a.id, p_day: day },
+      allowed: async (data, persona) => {
+        const expected = await sql()`
+          select v.sold_by as seller_id, u.email, count(*)::int as vouchers,
+                 sum(v.sold_price_kes)::int as total_kes
+          from public.vouchers v join auth.users u on u.id = v.sold_by
+          where v.organization_id = ${w.a.id} and v.sold_by is not null
+            and (v.sold_at at time zone 'Africa/Nairobi')::date = ${day}::date
+            and (${persona !== 'agentA'} or v.sold_by = ${w.users.agentA.id})
+          group by v.sold_by, u.email`;
+        const rows = data as { seller_id: string }[];
+        expect(rows).toHaveLength(expected.length);
+        for (const row of expected) expect(rows).toContainEqual(expect.objectContaining(row));
+        expect(rows.some((r) => r.seller_id === w.users.agentA.id)).toBe(true);
+        expect(rows.some((r) => r.seller_id === w.users.ownerA.id)).toBe(persona !== 'agentA');
+      },
+      denied: async () => {},
+    };
+  },
+
   // Organization A's router; each allowed call leaves one audit row by the caller.
   'router_setup(uuid)': async (w) => {
     const audits = () =>
@@ -1013,6 +1049,38 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
         expect(rows.at(-1)!.actor).toBe(w.userId(persona));
       },
       denied: async () => expect(await audits()).toHaveLength(before),
+    };
+  },
+
+  // A 1×1 PNG; each allowed call leaves one audit row by the caller.
+  'set_site_logo(uuid, text)': async (w) => {
+    const png = TINY_PNG.toString('base64');
+    const audits = () =>
+      sql()`select actor from public.audit_log
+            where table_name = 'support:site_logo' and row_id = ${w.a.siteId}`;
+    const before = (await audits()).length;
+    return {
+      args: { p_site_id: w.a.siteId, p_image_base64: png },
+      allowed: async (data, persona) => {
+        expect(data).toMatchObject({ content_type: 'image/png', size: TINY_PNG.length });
+        const rows = await audits();
+        expect(rows).toHaveLength(before + 1);
+        expect(rows.at(-1)!.actor).toBe(w.userId(persona));
+      },
+      denied: async () => expect(await audits()).toHaveLength(before),
+    };
+  },
+
+  'portal_logo(text)': async (w) => {
+    await sql()`
+      insert into private.site_logos (site_id, content_type, bytes)
+      values (${w.a.siteId}, 'image/png', ${TINY_PNG})
+      on conflict (site_id) do update set bytes = excluded.bytes, content_type = 'image/png'`;
+    return {
+      args: { p_slug: w.a.siteSlug },
+      allowed: async (data) =>
+        expect(data).toEqual({ content_type: 'image/png', base64: TINY_PNG.toString('base64') }),
+      denied: async () => {},
     };
   },
 };

@@ -723,6 +723,18 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
+  // 20261129001300_audit_cashup.sql: cash sales per seller on a Nairobi day (owners and admins
+  // every seller, an agent their own row only).
+  'cash_up(uuid, date)': {
+    "organization A's cash-up today": {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   // 20261129000400_portal_voucher.sql: a router's set-up data with its RADIUS secret, for the
   // router files (owners and admins; every call audited).
   'router_setup(uuid)': {
@@ -753,6 +765,28 @@ export const RPCS: Record<string, RpcRules> = {
       ownerA: 'allowed',
       adminB: 'denied',
       service_role: 'denied',
+    },
+  },
+  // 20261129000950_site_logos.sql: owners and admins set a site's logo (audited); anyone may
+  // fetch it for the portal (it is on the landing page anyway).
+  'set_site_logo(uuid, text)': {
+    "a logo for organization A's site": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'portal_logo(text)': {
+    "organization A's site logo": {
+      anon: 'allowed',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
     },
   },
 };
