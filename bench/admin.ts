@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { startStack } from '../stack/stack.ts';
+import { finishScaleData, seedScaleOrganization } from './scale-data.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -24,76 +25,39 @@ const sql = postgres(info.superuserDbUrl, { max: 2, onnotice: () => {} });
 
 try {
   const t0 = performance.now();
-  const [{ id: org }] =
-    await sql`insert into public.organizations (name) values ('Scale Hotspots') returning id`;
-  const sites = await sql`
-    insert into public.sites (organization_id, slug, name)
-    select ${org}, 'scale-' || i, 'Site ' || i from generate_series(1, 20) i returning id`;
-  await sql`
-    insert into public.routers (organization_id, site_id, name, nas_ip, vendor)
-    select ${org}, (${sql.array(sites.map((s) => s.id as string))}::uuid[])[1 + (i % 20)],
-           'Router ' || i, ('2001:db8:5ca1::' || to_hex(i))::inet, 'mikrotik'
-    from generate_series(1, 100) i`;
-  const [{ id: plan }] = await sql`
-    insert into public.plans (organization_id, name, price_kes, validity_seconds)
-    values (${org}, '1 day', 50, 86400) returning id`;
+  const tenth = Math.max(1, Math.floor(ROWS / 10));
+  const member = (role: string) => ({
+    email: `${role}-${process.pid}@bench.test`,
+    password: `pw-${role}-${process.pid}`,
+  });
+  const scale = await seedScaleOrganization(sql, info, {
+    name: 'Scale Hotspots',
+    index: 0,
+    slugPrefix: 'scale-',
+    sites: 20,
+    routers: 100,
+    owner: member('owner'),
+    agent: member('agent'),
+    customers: Math.max(1, Math.floor(tenth / 10)),
+    vouchers: tenth,
+    payments: tenth,
+    accounting: ROWS,
+    offset: 0,
+  });
+  const { id: org, planId: plan } = scale;
   const users = Object.fromEntries(
     await Promise.all(
       (['owner', 'agent'] as const).map(async (role) => {
-        const email = `${role}-${process.pid}@bench.test`;
-        const password = `pw-${role}-${process.pid}`;
-        const admin = createClient(info.supabaseUrl, info.serviceRoleKey, {
-          auth: { persistSession: false },
-        });
-        const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
-        if (created.error) throw created.error;
-        await sql`insert into public.memberships (organization_id, user_id, role) values (${org}, ${created.data.user.id}, ${role})`;
         const client = createClient(info.supabaseUrl, info.anonKey, {
           auth: { persistSession: false },
         });
-        const signedIn = await client.auth.signInWithPassword({ email, password });
+        const signedIn = await client.auth.signInWithPassword(member(role));
         if (signedIn.error) throw signedIn.error;
-        return [role, { client, id: created.data.user.id }] as const;
+        return [role, { client }] as const;
       }),
     ),
   );
-  const tenth = Math.max(1, Math.floor(ROWS / 10));
-  // Bulk data straight into the tables (triggers off for the load only: it is data, not actions).
-  await sql.begin(async (tx) => {
-    await tx`set local session_replication_role = replica`;
-    await tx`
-      insert into public.customers (organization_id, phone)
-      select ${org}, '+2547' || lpad(i::text, 8, '0') from generate_series(1, ${Math.max(1, Math.floor(tenth / 10))}) i`;
-    await tx`
-      insert into public.vouchers (organization_id, plan_id, code, price_kes, validity_seconds,
-                                   devices_allowed, created_by, sold_by, sold_at, sold_price_kes, created_at)
-      select ${org}, ${plan}, 'S' || translate(lpad(upper(to_hex(i)), 11, 'Z'), '01', 'XY'), 50, 86400, 1,
-             case when i % 10 = 0 then ${users.agent!.id}::uuid else ${users.owner!.id}::uuid end,
-             case when i % 2 = 0 then ${users.owner!.id}::uuid end,
-             now() - (i % 60) * interval '1 day', 50, now() - (i % 60) * interval '1 day'
-      from generate_series(1, ${tenth}) i`;
-    await tx`
-      insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
-                                   created_at, settled_at, mpesa_receipt)
-      select ${org}, (${tx.array(sites.map((s) => s.id as string))}::uuid[])[1 + (i % 20)], ${plan},
-             '+2547' || lpad((i % 100000)::text, 8, '0'), 50,
-             (array['success','success','success','failed','cancelled','timeout'])[1 + (i % 6)],
-             now() - (i % 60) * interval '1 day', now() - (i % 60) * interval '1 day',
-             case when i % 6 < 3 then 'R' || i end
-      from generate_series(1, ${tenth}) i`;
-    await tx`
-      insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
-                                  acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets,
-                                  acctoutputoctets, acctterminatecause, mac)
-      select 's' || i, 'u' || i, 'CODE' || (i % 100000), ('2001:db8:5ca1::' || to_hex(1 + i % 100))::inet,
-             now() - (i % 90) * interval '1 day', now() - (i % 90) * interval '1 day' + interval '1 hour',
-             case when i % 1000 = 0 then null else now() - (i % 90) * interval '1 day' + interval '1 hour' end,
-             3600, 1000000, 5000000, 'User-Request', 'aa:bb:cc:00:00:01'
-      from generate_series(1, ${ROWS}) i`;
-  });
-  // The dashboard's daily rollups, as the triggers would have kept them.
-  await sql`select private.rebuild_rollups(${org})`;
-  await sql`analyze`;
+  await finishScaleData(sql, [org]);
   log(
     `scale data: ${ROWS.toLocaleString('en')} accounting rows, ${tenth.toLocaleString('en')} payments and vouchers (${((performance.now() - t0) / 1000).toFixed(0)} s to load)`,
   );
@@ -122,7 +86,7 @@ try {
   const o = { p_organization_id: org };
   await time('dashboard_summary', 'owner', (c) => c.rpc('dashboard_summary', o));
   await time('dashboard_summary (one site)', 'owner', (c) =>
-    c.rpc('dashboard_summary', { ...o, p_site_id: sites[0]!.id }),
+    c.rpc('dashboard_summary', { ...o, p_site_id: scale.siteIds[0] }),
   );
   await time('dashboard_alerts', 'owner', (c) => c.rpc('dashboard_alerts', o));
   await time('sessions_online', 'owner', (c) => c.rpc('sessions_online', o));
@@ -159,6 +123,16 @@ try {
       .select('id, code')
       .eq('organization_id', org)
       .like('code', '%2AB%')
+      .limit(100),
+  );
+  await time('vouchers search, newest', 'owner', (c) =>
+    c
+      .from('vouchers')
+      .select('id, code')
+      .eq('organization_id', org)
+      .like('code', '%2AB%')
+      .order('created_at', { ascending: false })
+      .order('code')
       .limit(100),
   );
   await time('vouchers list (own)', 'agent', (c) =>
