@@ -3,7 +3,7 @@
 // lists the sales; the owner's audit log shows a plan edit they just made, and an agent cannot
 // open the audit log. Users of their own: another spec signs the demo owner out everywhere.
 import { expect, test } from '@playwright/test';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 
 // Two sign-ins and a few screens each: room for a busy machine.
 test.describe.configure({ timeout: 60_000 });
@@ -98,6 +98,7 @@ test('cash-up: an agent’s sales and totals; audit log: owners only', async ({ 
   await expect(page).toHaveURL(/seller=/);
   await expect(page.getByRole('heading', { name: `Sales by ${agent.email}` })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Sales' }).getByRole('listitem')).toHaveCount(2);
+  await shot(page, 'cashup');
 
   // A plan edit shows up in the owner's audit log: who, what and the change.
   await sections.getByRole('link', { name: 'Plans' }).click();
@@ -116,6 +117,7 @@ test('cash-up: an agent’s sales and totals; audit log: owners only', async ({ 
   await expect(edit).toContainText(plan.data!.id);
   // The agent's sales are there too, by the agent.
   await expect(changes.getByRole('listitem', { name: 'Changed Vouchers' })).toHaveCount(2);
+  await shot(page, 'audit');
   await expect(changes.getByRole('listitem', { name: 'Changed Vouchers' }).first()).toContainText(
     agent.email,
   );

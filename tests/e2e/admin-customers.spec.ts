@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { randomInt } from 'node:crypto';
-import { newOperator, serviceClient, signInAs } from './operator.ts';
+import { newOperator, serviceClient, signInAs, shot } from './operator.ts';
 
 test('customers: find by any spelling of the phone, see payments, vouchers and total spent', async ({
   page,
@@ -53,6 +53,7 @@ test('customers: find by any spelling of the phone, see payments, vouchers and t
   await signInAs(page, owner);
   await page.getByRole('link', { name: 'Customers' }).click();
   await expect(page.locator('.customers li')).toHaveCount(2);
+  await shot(page, 'customers');
 
   await page
     .getByLabel('Phone number')
@@ -71,4 +72,5 @@ test('customers: find by any spelling of the phone, see payments, vouchers and t
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(e164);
   await expect(page.getByText('spent KES 500')).toBeVisible();
   await expect(page.getByText(voucher.data!.code)).toBeVisible();
+  await shot(page, 'customer');
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { newOperator, serviceClient, newUser, signInAs } from './operator.ts';
+import { newOperator, serviceClient, newUser, signInAs, shot } from './operator.ts';
 
 test('the dashboard shows revenue, payments and sales by plan, and filters by site', async ({
   page,
@@ -70,6 +70,7 @@ test('the dashboard shows revenue, payments and sales by plan, and filters by si
   await expect(
     page.getByRole('img', { name: 'Revenue per day, last 30 days' }).locator('rect'),
   ).toHaveCount(30);
+  await shot(page, 'dashboard');
 
   await page.getByLabel('Site', { exact: true }).selectOption({ label: 'Second site' });
   await expect(page).toHaveURL(new RegExp(`site=${second.data!.id}`));

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { newOperator, serviceClient, signInAs } from './operator.ts';
+import { newOperator, serviceClient, signInAs, shot } from './operator.ts';
 
 test('payments: filter by status, open one with what M-Pesa sent, export CSV', async ({ page }) => {
   const owner = await newOperator();
@@ -55,6 +55,7 @@ test('payments: filter by status, open one with what M-Pesa sent, export CSV', a
   await expect(page).toHaveURL(/status=success/);
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(`Receipt ${receipt}`);
+  await shot(page, 'payments');
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export CSV' }).click();
@@ -68,4 +69,5 @@ test('payments: filter by status, open one with what M-Pesa sent, export CSV', a
   await rows.first().getByRole('link').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('KES 50 · success');
   await expect(page.locator('pre')).toContainText('"ResultCode": 0');
+  await shot(page, 'payment');
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 
 test('an owner creates, edits and stops selling a plan; an agent only reads', async ({ page }) => {
   const owner = await newOperator();
@@ -22,6 +22,7 @@ test('an owner creates, edits and stops selling a plan; an agent only reads', as
   const plan = page.getByRole('listitem', { name: '1 day' });
   await expect(plan).toContainText('KES 50 · valid 1 day · 1.5 GB · 2 Mbps down · 2 devices');
   await expect(plan).toContainText(`Sold at: ${owner.siteName}`);
+  await shot(page, 'plans');
   const stored = await owner.client
     .from('plans')
     .select('*')

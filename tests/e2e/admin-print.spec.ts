@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import jsQRModule from 'jsqr';
-import { newOperator, signInAs } from './operator.ts';
+import { newOperator, signInAs, shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 // jsqr is CommonJS whose types declare an ES default export: take whichever is callable.
@@ -66,6 +66,7 @@ test('the print sheet has every unsold voucher with a QR code that opens the por
   const cards = page.locator('.sheet .card');
   await expect(cards).toHaveCount(2);
   await expect(page.getByRole('listitem', { name: codes[0]!.code })).toHaveCount(0);
+  await shot(page, 'vouchers-print');
 
   for (const { code } of codes.slice(1)) {
     const card = page.getByRole('listitem', { name: code });

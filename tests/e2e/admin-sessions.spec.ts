@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { newOperator, signInAs } from './operator.ts';
+import { newOperator, signInAs, shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 test('sessions: who is online, disconnect one, router health, and an alert for a silent router', async ({
@@ -50,6 +50,7 @@ test('sessions: who is online, disconnect one, router health, and an alert for a
     const session = online.getByRole('listitem', { name: voucher!.code });
     await expect(session).toContainText('aa:bb:cc:dd:ee:01');
     await expect(session).toContainText('↓25.0 MB ↑5.0 MB');
+    await shot(page, 'sessions');
     await session.getByRole('button', { name: 'Disconnect' }).click();
     await expect(
       page.getByRole('status').filter({ hasText: `Disconnecting ${voucher!.code}` }),

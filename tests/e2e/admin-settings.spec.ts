@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 // A 1×1 PNG: small enough for the 8 KB limit, and a real image for the portal's type check.
@@ -53,6 +53,7 @@ test('settings: M-Pesa secrets are write-only, admins only see hints, the portal
   await look.getByLabel('Language').selectOption('sw');
   await look.getByRole('button', { name: 'Save look' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Portal look saved.' })).toBeVisible();
+  await shot(page, 'settings');
   const site = await owner.client
     .from('sites')
     .select('support_phone, primary_color, default_language')

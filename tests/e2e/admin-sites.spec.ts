@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { newOperator, signInAs } from './operator.ts';
+import { newOperator, signInAs, shot } from './operator.ts';
 
 test('sites and routers: create a site, add a router and see its secret once', async ({ page }) => {
   const owner = await newOperator();
@@ -34,6 +34,7 @@ test('sites and routers: create a site, add a router and see its secret once', a
   await expect(secret.locator('code')).toHaveText(/^[0-9a-f]{32}$/);
   await expect(stall).toContainText('Stall hAP · MikroTik');
   await expect(stall).toContainText('not heard from yet');
+  await shot(page, 'sites');
   await secret.getByRole('button', { name: 'I have copied it' }).click();
   await expect(secret).toHaveCount(0);
   await page.reload();

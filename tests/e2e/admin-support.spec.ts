@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes, randomInt } from 'node:crypto';
 import postgres from 'postgres';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 import { stack, type Stack } from './stack-file.ts';
 
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
@@ -73,6 +73,7 @@ test('support: issue a voucher for and refund unmatched receipts, re-check a pay
   // Issue: the form suggests the dearest plan the money covers and the phone that paid.
   const first = page.getByRole('listitem', { name: toVoucher });
   await expect(first).toContainText('Amount differs from the plan’s price');
+  await shot(page, 'payments-unmatched');
   await first.locator('summary', { hasText: 'Issue voucher' }).click();
   await expect(first.getByLabel('Plan')).toHaveValue(ONE_DAY_PLAN);
   await expect(first.getByLabel('Customer phone')).toHaveValue(buyer);

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 type Mail = { subject: string; links: string[] };
@@ -58,6 +58,7 @@ test('team: an owner invites an agent by email, who accepts and has no team cont
   const row = members.getByRole('listitem', { name: invitee });
   await expect(row).toContainText('invitation not accepted yet');
   await expect(row.getByLabel(`Role of ${invitee}`)).toHaveValue('agent');
+  await shot(page, 'team');
 
   const mail = await emailTo(invitee);
   expect(mail.subject).toBe('You have been invited');
@@ -72,6 +73,7 @@ test('team: an owner invites an agent by email, who accepts and has no team cont
   await expect(phone).toHaveURL(/\/accept$/);
   await expect(phone.getByRole('heading', { name: 'Welcome' })).toBeVisible();
   await expect(phone.getByText(`You are signed in as ${invitee}`)).toBeVisible();
+  await shot(phone, 'accept');
   await phone.getByLabel('New password').fill('short');
   await phone.getByLabel('Repeat the password').fill('short');
   await phone.getByRole('button', { name: 'Save password' }).click();
@@ -167,6 +169,7 @@ test('password reset: "Forgot password?" mails a link that sets a new password',
   await page.goto(mail.links[0]);
   await expect(page).toHaveURL(/\/reset$/);
   await expect(page.getByText(`Choose a new password for ${owner.email}`)).toBeVisible();
+  await shot(page, 'reset');
   await choosePassword(page, 'reset-new-password');
 
   await page.getByRole('button', { name: 'Sign out' }).click();

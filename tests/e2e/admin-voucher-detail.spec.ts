@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 test('voucher detail: sale, usage, bound devices and sessions; agents see only their own', async ({
@@ -65,6 +65,7 @@ test('voucher detail: sale, usage, bound devices and sessions; agents see only t
     const devices = page.getByRole('list', { name: 'Devices' }).getByRole('listitem');
     await expect(devices).toHaveCount(2);
     await expect(devices.first()).toContainText('aa:bb:cc:dd:ee:0');
+    await shot(page, 'voucher');
 
     // Open sessions first, then the newest finished ones.
     const sessions = page.getByRole('list', { name: 'Sessions' }).getByRole('listitem');

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, signInAs, shot } from './operator.ts';
 
 test('vouchers: make a batch, find one, sell it for cash, revoke; agents see only their own', async ({
   page,
@@ -34,6 +34,7 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
   const codes = page.locator('.vouchers code');
   await expect(codes).toHaveCount(5);
   for (const code of await codes.allTextContents()) expect(code).toMatch(/^AB[2-9A-HJKMNP-Z]{10}$/);
+  await shot(page, 'vouchers');
 
   const code = (await codes.first().textContent())!;
   await page.getByLabel('Search code').fill(code.slice(2, 8).toLowerCase());

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 test('the demo owner signs in, sees the organization, and signs out', async ({ page }) => {
@@ -35,4 +36,5 @@ test('a wrong password shows an error and stays on the sign-in page', async ({ p
   await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+  await shot(page, 'login');
 });

@@ -1,6 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { randomUUID } from 'node:crypto';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { stack } from './stack-file.ts';
 
 export type Operator = {
@@ -60,4 +60,12 @@ export async function signInAs(page: Page, user: { email: string; password: stri
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/**
+ * A screenshot of the screen as it is (full page unless `fullPage: false`, for long lists), kept
+ * with the running test's artifacts as `<name>.png` in its output folder, whatever the outcome.
+ */
+export async function shot(page: Page, name: string, { fullPage = true } = {}) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage });
 }

@@ -2,6 +2,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { olderThan, toPage } from './payments.ts';
 
 const paymentSchema = z.object({
   id: z.string(),
@@ -29,8 +30,11 @@ export type CustomersPage = {
   membership: Membership;
   customers: Customer[];
   problem: string | null;
+  /** Cursor of the next (older) page, or null at the end. */
+  next: string | null;
 };
 
+/** Customers on one page of the list. */
 export const LIST_LIMIT = 100;
 
 /** What a customer has paid in successful payments. */
@@ -42,23 +46,27 @@ function withTotal<T extends { payments: { amount_kes: number; status: string }[
 }
 
 /**
- * Customers of the organization, newest first; `search` is any spelling of a phone number
+ * Customers of the organization, newest first by (created_at, id) and after the keyset cursor
+ * `before` (`cursorOf` of the last customer shown); `search` is any spelling of a phone number
  * (0712…, +254712…, 254712…) or its last digits.
  */
 export async function loadCustomersPage(
   supabase: SupabaseClient,
   userId: string,
   search: string,
+  before = '',
 ): Promise<CustomersPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (membership.role === 'agent') return { membership, customers: [], problem: null };
+  if (membership.role === 'agent') return { membership, customers: [], problem: null, next: null };
   let query = supabase
     .from('customers')
     .select('id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt)')
     .eq('organization_id', membership.organization.id)
     .order('created_at', { ascending: false })
-    .limit(LIST_LIMIT);
+    .order('id', { ascending: false })
+    .limit(LIST_LIMIT + 1);
+  query = olderThan(query, before);
   const digits = search.replace(/\D/g, '');
   const phone = normalizeKenyanPhone(search);
   if (phone.ok) query = query.eq('phone', phone.e164);
@@ -68,9 +76,10 @@ export async function loadCustomersPage(
       membership,
       customers: [],
       problem: 'Type a phone number or at least its last 3 digits.',
+      next: null,
     };
-  const customers = checked(await query, z.array(customerSchema), 'customers');
-  return { membership, customers: customers.map(withTotal), problem: null };
+  const { rows, next } = toPage(checked(await query, z.array(customerSchema), 'customers'));
+  return { membership, customers: rows.map(withTotal), problem: null, next };
 }
 
 /** One customer with payments and vouchers (null when not the user's to see). */

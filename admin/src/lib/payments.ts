@@ -26,20 +26,81 @@ const detailSchema = paymentSchema.extend({
 });
 export type PaymentDetail = z.infer<typeof detailSchema>;
 
-export type PaymentFilter = { status: string; from: string; to: string; site: string };
+export type PaymentFilter = {
+  status: string;
+  from: string;
+  to: string;
+  site: string;
+  /** Keyset cursor of the last row shown (`cursorOf`): this page holds older rows. */
+  before: string;
+};
 
 const COLUMNS =
   'id, created_at, settled_at, phone, amount_kes, status, mpesa_receipt, result_code, result_desc, plan:plans(name), site:sites(name)';
 
-/** Most rows a list shows; the CSV export takes up to EXPORT_LIMIT. */
+/** Rows on one page of the list; the CSV export takes up to EXPORT_LIMIT. */
 export const LIST_LIMIT = 100;
 export const EXPORT_LIMIT = 10_000;
+
+// Keyset pages for the admin's lists (payments, vouchers, customers): newest first by
+// (created_at, id), a page continuing after the last row shown. Never an offset: page N costs
+// what page 1 does, and rows added meanwhile neither repeat nor push rows past the page.
+
+/** Where the next page starts: after this row, in (created_at desc, id desc) order. */
+export type Cursor = { at: string; id: string };
+
+/** The URL form of a cursor: `<created_at>|<id>` of the last row shown. */
+export const cursorOf = (row: { created_at: string; id: string }) => `${row.created_at}|${row.id}`;
+
+/** `<created_at>|<id>` → its parts, or null for anything else (the URL is user input). */
+export function parseCursor(cursor: string): Cursor | null {
+  const match =
+    /^(\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}(?::?\d{2})?)?)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
+      cursor,
+    );
+  if (!match || Number.isNaN(Date.parse(match[1]!))) return null;
+  return { at: match[1]!, id: match[2]!.toLowerCase() };
+}
+
+/** The filter calls of a supabase-js query that keyset paging needs. */
+interface Keyable<Q> {
+  lte(column: 'created_at', value: string): Q;
+  or(filters: string): Q;
+}
+
+/**
+ * Rows after the cursor: `created_at <= at` lets the (organization_id, created_at desc) index
+ * start at the cursor, and the `or` drops the rows of that same instant already shown (a batch
+ * of vouchers shares one created_at). An invalid or empty cursor means the newest page.
+ */
+export function olderThan<Q extends Keyable<Q>>(query: Q, before: string): Q {
+  const cursor = parseCursor(before);
+  if (!cursor) return query;
+  // Quoted: a timestamp holds the filter syntax's reserved characters (. and :).
+  const at = `"${cursor.at}"`;
+  return query
+    .lte('created_at', cursor.at)
+    .or(`created_at.lt.${at},and(created_at.eq.${at},id.lt.${cursor.id})`);
+}
+
+/** Splits the LIST_LIMIT + 1 rows a page query asked for into the page and the next cursor. */
+export function toPage<T extends { created_at: string; id: string }>(
+  rows: T[],
+  limit = LIST_LIMIT,
+): { rows: T[]; next: string | null } {
+  if (rows.length <= limit) return { rows, next: null };
+  const shown = rows.slice(0, limit);
+  return { rows: shown, next: cursorOf(shown.at(-1)!) };
+}
 
 /** Nairobi calendar days, as the operator means them. */
 const dayStart = (day: string) => `${day}T00:00:00+03:00`;
 const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
-/** Payments of the organization, newest first, narrowed by the filter (RLS: owners and admins). */
+/**
+ * Payments of the organization, newest first by (created_at, id), narrowed by the filter and
+ * starting after its cursor (RLS: owners and admins).
+ */
 export async function listPayments(
   supabase: SupabaseClient,
   organizationId: string,
@@ -51,7 +112,9 @@ export async function listPayments(
     .select(COLUMNS)
     .eq('organization_id', organizationId)
     .order('created_at', { ascending: false })
+    .order('id', { ascending: false })
     .limit(limit);
+  query = olderThan(query, filter.before);
   if ((STATUSES as readonly string[]).includes(filter.status))
     query = query.eq('status', filter.status);
   if (isDay(filter.from)) query = query.gte('created_at', dayStart(filter.from));
@@ -67,6 +130,8 @@ export type PaymentsPage = {
   membership: Membership;
   sites: { id: string; name: string }[];
   payments: Payment[];
+  /** Cursor of the next (older) page, or null at the end. */
+  next: string | null;
 };
 
 export async function loadPaymentsPage(
@@ -76,16 +141,18 @@ export async function loadPaymentsPage(
 ): Promise<PaymentsPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership || membership.role === 'agent')
-    return membership && { membership, sites: [], payments: [] };
+    return membership && { membership, sites: [], payments: [], next: null };
   const organizationId = membership.organization.id;
   const [sites, payments] = await Promise.all([
     supabase.from('sites').select('id, name').eq('organization_id', organizationId).order('name'),
-    listPayments(supabase, organizationId, filter),
+    listPayments(supabase, organizationId, filter, LIST_LIMIT + 1),
   ]);
+  const { rows, next } = toPage(payments);
   return {
     membership,
     sites: checked(sites, z.array(z.object({ id: z.string(), name: z.string() })), 'sites'),
-    payments,
+    payments: rows,
+    next,
   };
 }
 

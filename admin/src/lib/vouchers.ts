@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { olderThan, toPage } from './payments.ts';
 
 const voucherSchema = z.object({
   id: z.string(),
@@ -18,14 +19,21 @@ export type Voucher = z.infer<typeof voucherSchema>;
 const planOptionSchema = z.object({ id: z.string(), name: z.string(), price_kes: z.number() });
 export type PlanOption = z.infer<typeof planOptionSchema>;
 
-export type VoucherFilter = { search: string; status: string };
+export type VoucherFilter = {
+  search: string;
+  status: string;
+  /** Keyset cursor of the last voucher shown (`cursorOf`): this page holds older ones. */
+  before?: string;
+};
 export type VouchersPage = {
   membership: Membership;
   plans: PlanOption[];
   vouchers: Voucher[];
+  /** Cursor of the next (older) page, or null at the end. */
+  next: string | null;
 };
 
-/** Most vouchers a list shows; search narrows it. */
+/** Vouchers on one page of the list; search narrows it. */
 export const LIST_LIMIT = 100;
 
 /** Agents see the vouchers they issued (RLS); owners and admins see all of the organization. */
@@ -44,8 +52,10 @@ export async function loadVouchersPage(
     )
     .eq('organization_id', organizationId)
     .order('created_at', { ascending: false })
-    .order('code')
-    .limit(LIST_LIMIT);
+    .order('id', { ascending: false })
+    .limit(LIST_LIMIT + 1);
+  // Newest first by (created_at, id), after the cursor: a batch shares one created_at.
+  query = olderThan(query, filter.before ?? '');
   // Codes are upper-case letters and digits only, so nothing here reaches the filter syntax.
   const search = filter.search.toUpperCase().replace(/[^0-9A-Z]/g, '');
   if (search) query = query.like('code', `%${search}%`);
@@ -60,10 +70,12 @@ export async function loadVouchersPage(
       .order('price_kes'),
     query,
   ]);
+  const { rows, next } = toPage(checked(vouchers, z.array(voucherSchema), 'vouchers'));
   return {
     membership,
     plans: checked(plans, z.array(planOptionSchema), 'plans'),
-    vouchers: checked(vouchers, z.array(voucherSchema), 'vouchers'),
+    vouchers: rows,
+    next,
   };
 }
 

@@ -10,6 +10,7 @@ export const load: PageLoad = async ({ parent, url }) => {
     from: param('from'),
     to: param('to'),
     site: param('site'),
+    before: param('before'),
   };
   return {
     supabase,

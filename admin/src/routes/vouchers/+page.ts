@@ -8,6 +8,7 @@ export const load: PageLoad = async ({ parent, depends, url }) => {
   const filter = {
     search: url.searchParams.get('q') ?? '',
     status: url.searchParams.get('status') ?? '',
+    before: url.searchParams.get('before') ?? '',
   };
   return {
     supabase,
