@@ -2,7 +2,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
-import { olderThan, toPage } from './payments.ts';
+import { olderThan, toPage } from './keyset.ts';
 
 const paymentSchema = z.object({
   id: z.string(),
@@ -78,7 +78,10 @@ export async function loadCustomersPage(
       problem: 'Type a phone number or at least its last 3 digits.',
       next: null,
     };
-  const { rows, next } = toPage(checked(await query, z.array(customerSchema), 'customers'));
+  const { rows, next } = toPage(
+    checked(await query, z.array(customerSchema), 'customers'),
+    LIST_LIMIT,
+  );
   return { membership, customers: rows.map(withTotal), problem: null, next };
 }
 

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { checked, currentMembership, type Membership } from './membership.ts';
-import { olderThan, toPage } from './payments.ts';
+import { olderThan, toPage } from './keyset.ts';
 
 const voucherSchema = z.object({
   id: z.string(),
@@ -70,7 +70,7 @@ export async function loadVouchersPage(
       .order('price_kes'),
     query,
   ]);
-  const { rows, next } = toPage(checked(vouchers, z.array(voucherSchema), 'vouchers'));
+  const { rows, next } = toPage(checked(vouchers, z.array(voucherSchema), 'vouchers'), LIST_LIMIT);
   return {
     membership,
     plans: checked(plans, z.array(planOptionSchema), 'plans'),
