@@ -692,6 +692,27 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     };
   },
 
+  // A fresh voucher found by a middle part of its code, typed in lower case; an agent finds
+  // only the vouchers they issued (the call succeeds with nothing for the owner's).
+  'search_vouchers(uuid, text)': async (w, scenario) => {
+    const issuer = scenario === 'a voucher agentA issued' ? w.users.agentA : w.users.ownerA;
+    const [voucher] = await sql()`
+      insert into public.vouchers (organization_id, plan_id, created_by)
+      values (${w.a.id}, ${w.a.planId}, ${issuer.id}) returning id, code`;
+    return {
+      args: {
+        p_organization_id: w.a.id,
+        p_search: (voucher.code as string).slice(2, 8).toLowerCase(),
+      },
+      allowed: async (data, persona) => {
+        const ids = (data as { id: string }[]).map((v) => v.id);
+        if (persona === 'agentA' && issuer !== w.users.agentA) expect(ids).toEqual([]);
+        else expect(ids).toContain(voucher.id);
+      },
+      denied: async () => {},
+    };
+  },
+
   'voucher_sessions(uuid)': async (w, scenario) => {
     if (scenario !== 'a voucher agentA issued' && scenario !== 'a voucher ownerA issued') {
       throw new Error(`no voucher_sessions scenario "${scenario}"`);

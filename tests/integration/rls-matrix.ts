@@ -789,4 +789,24 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
+  // 20261129001600_voucher_search.sql: the admin's voucher search, with the vouchers select
+  // rule applied by the function (owners and admins all, agents their own).
+  'search_vouchers(uuid, text)': {
+    'a voucher agentA issued': {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+    'a voucher ownerA issued': {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
 };
