@@ -117,23 +117,32 @@ try {
       .order('created_at', { ascending: false })
       .limit(100),
   );
-  await time('vouchers search', 'owner', (c) =>
-    c
-      .from('vouchers')
-      .select('id, code')
-      .eq('organization_id', org)
-      .like('code', '%2AB%')
-      .limit(100),
-  );
-  await time('vouchers search, newest', 'owner', (c) =>
+  // As the admin searches (admin/src/lib/vouchers.ts): through search_vouchers, newest first.
+  await time('vouchers search (like, as before)', 'owner', (c) =>
     c
       .from('vouchers')
       .select('id, code')
       .eq('organization_id', org)
       .like('code', '%2AB%')
       .order('created_at', { ascending: false })
-      .order('code')
-      .limit(100),
+      .order('id', { ascending: false })
+      .limit(101),
+  );
+  await time('vouchers search', 'owner', (c) =>
+    c
+      .rpc('search_vouchers', { p_organization_id: org, p_search: '2AB' })
+      .select('id, code, created_at')
+      .order('created_at', { ascending: false })
+      .order('id', { ascending: false })
+      .limit(101),
+  );
+  await time('vouchers search, 6 characters', 'owner', (c) =>
+    c
+      .rpc('search_vouchers', { p_organization_id: org, p_search: '2AB3CD' })
+      .select('id, code, created_at')
+      .order('created_at', { ascending: false })
+      .order('id', { ascending: false })
+      .limit(101),
   );
   await time('vouchers list (own)', 'agent', (c) =>
     c
