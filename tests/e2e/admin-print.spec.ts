@@ -26,11 +26,7 @@ test('the print sheet has every unsold voucher with a QR code that opens the por
   page,
 }) => {
   const owner = await newOperator();
-  const site = await owner.client
-    .from('sites')
-    .select('id, slug')
-    .eq('organization_id', owner.organizationId)
-    .single();
+  const site = owner.site;
   const plan = await owner.client
     .from('plans')
     .insert({
@@ -43,7 +39,7 @@ test('the print sheet has every unsold voucher with a QR code that opens the por
     .single();
   await owner.client.from('plan_sites').insert({
     plan_id: plan.data!.id,
-    site_id: site.data!.id,
+    site_id: site.id,
     organization_id: owner.organizationId,
   });
   const batch = await owner.client
@@ -75,7 +71,7 @@ test('the print sheet has every unsold voucher with a QR code that opens the por
     const svg = card.getByRole('img', { name: `QR code for ${code}` });
     const size = Number((await svg.getAttribute('viewBox'))!.split(' ')[2]);
     const path = (await svg.locator('path').getAttribute('d'))!;
-    expect(decodeSvgQr(size, path)).toBe(`${stack().portalUrl}/s/${site.data!.slug}?code=${code}`);
+    expect(decodeSvgQr(size, path)).toBe(`${stack().portalUrl}/s/${site.slug}?code=${code}`);
   }
 
   await page.emulateMedia({ media: 'print' });

@@ -10,16 +10,11 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
   page,
 }) => {
   const owner = await newOperator();
-  const site = await owner.client
-    .from('sites')
-    .select('id, slug')
-    .eq('organization_id', owner.organizationId)
-    .single();
-  expect(site.error).toBeNull();
+  const site = owner.site;
   // A documentation-range IPv6 address: no other test's FreeRADIUS client changes.
   const hex = () => randomBytes(2).toString('hex');
   const created = await owner.client.rpc('create_router', {
-    p_site_id: site.data!.id,
+    p_site_id: site.id,
     p_name: 'Shop hAP',
     p_nas_ip: `2001:db8:${hex()}:${hex()}::9`,
     p_vendor: 'mikrotik',
@@ -36,7 +31,7 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
   await router.getByText('Router files').click();
   // The stack's /config.json names the portal and RADIUS as its own routers reach it; an
   // operator whose router sits elsewhere types the address the router uses.
-  const portalUrl = `${stack().portalUrl}/s/${site.data!.slug}`;
+  const portalUrl = `${stack().portalUrl}/s/${site.slug}`;
   await expect(router.getByLabel('Portal address')).toHaveValue(stack().portalUrl);
   const radiusHost = router.getByLabel('RADIUS server as the router reaches it');
   await expect(radiusHost).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);

@@ -82,13 +82,7 @@ test('settings: a site logo is uploaded to the portal, a too big one is refused,
   page,
 }) => {
   const owner = await newOperator();
-  const site = await owner.client
-    .from('sites')
-    .select('id, slug')
-    .eq('organization_id', owner.organizationId)
-    .single();
-  expect(site.error).toBeNull();
-  const { id: siteId, slug } = site.data!;
+  const { id: siteId, slug } = owner.site;
   const served = () => page.request.get(`${stack().portalUrl}/s/${slug}/logo`);
   const audits = async () => {
     const rows = await owner.client

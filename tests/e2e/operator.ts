@@ -38,20 +38,26 @@ export async function newUser(label: string) {
 }
 
 /** A new organization of its own (so tests never touch the demo data) with one site. */
-export async function newOperator(): Promise<Operator & { siteName: string }> {
+export async function newOperator(): Promise<
+  Operator & { siteName: string; site: { id: string; slug: string } }
+> {
   const user = await newUser('owner');
   const name = `E2E ${randomUUID().slice(0, 6)}`;
   const organization = await user.client.rpc('create_organization', { p_name: name });
   if (organization.error) throw organization.error;
   const organizationId = organization.data as string;
   const siteName = `${name} cafe`;
-  const site = await user.client.from('sites').insert({
-    organization_id: organizationId,
-    slug: `e2e-${randomUUID().slice(0, 8)}`,
-    name: siteName,
-  });
+  const site = await user.client
+    .from('sites')
+    .insert({
+      organization_id: organizationId,
+      slug: `e2e-${randomUUID().slice(0, 8)}`,
+      name: siteName,
+    })
+    .select('id, slug')
+    .single();
   if (site.error) throw site.error;
-  return { ...user, organizationId, siteName };
+  return { ...user, organizationId, siteName, site: site.data as { id: string; slug: string } };
 }
 
 export async function signInAs(page: Page, user: { email: string; password: string }) {
