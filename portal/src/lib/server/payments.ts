@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Lang } from '$lib/language.ts';
-import { callFunction, PortalBackendError, rpc } from './supabase.ts';
+import { callFunction, orUnavailable, rpc } from './supabase.ts';
 
 /** The portal server's side of an M-Pesa payment: start it, follow it, resume it, recover it. */
 
@@ -54,15 +54,9 @@ export function paymentStatus(
 /** The payment behind a token in the URL, or the same 404/503 pages as elsewhere. */
 export async function loadPayment(token: string, fetch: typeof globalThis.fetch) {
   if (!/^[0-9a-f]{32}$/i.test(token)) error(404, { message: 'Unknown payment' });
-  try {
-    const payment = await paymentStatus(token, fetch);
-    if (!payment) error(404, { message: 'Unknown payment' });
-    return payment;
-  } catch (err) {
-    if (!(err instanceof PortalBackendError)) throw err;
-    console.error(err);
-    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-  }
+  const payment = await orUnavailable(paymentStatus(token, fetch));
+  if (!payment) error(404, { message: 'Unknown payment' });
+  return payment;
 }
 
 const resumeSchema = z.object({ status_token: z.string(), status: z.string() }).nullable();

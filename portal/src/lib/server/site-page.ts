@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { fetchPortalSite, siteSlug, type PortalSite } from './portal-site.ts';
-import { PortalBackendError } from './supabase.ts';
+import { orUnavailable } from './supabase.ts';
 
 /**
  * The site behind `/s/[slug]/…` (for its name, colour and language), or the same 404/503 pages
@@ -13,14 +13,7 @@ export async function loadSite(
 ): Promise<{ site: PortalSite; slug: string }> {
   const slug = siteSlug.safeParse(slugParam);
   if (!slug.success) error(404, { message: 'Unknown site', reason: 'unknown-site' });
-  let site: PortalSite | null;
-  try {
-    site = await fetchPortalSite(slug.data, fetch);
-  } catch (err) {
-    if (!(err instanceof PortalBackendError)) throw err;
-    console.error(err);
-    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-  }
+  const site = await orUnavailable(fetchPortalSite(slug.data, fetch));
   if (!site) error(404, { message: 'Unknown site', reason: 'unknown-site' });
   locals.lang = locals.preferredLang ?? site.default_language;
   return { site, slug: slug.data };

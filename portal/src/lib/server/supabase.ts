@@ -1,3 +1,4 @@
+import { error } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { z } from 'zod';
 
@@ -12,6 +13,17 @@ export class PortalBackendError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'PortalBackendError';
+  }
+}
+
+/** The answer, or the 503 page ("try again in a minute") when Supabase gave none (logged). */
+export async function orUnavailable<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (!(err instanceof PortalBackendError)) throw err;
+    console.error(err);
+    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
   }
 }
 

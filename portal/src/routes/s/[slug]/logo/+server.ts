@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { siteSlug } from '$lib/server/portal-site.ts';
-import { PortalBackendError, rpc } from '$lib/server/supabase.ts';
+import { orUnavailable, rpc } from '$lib/server/supabase.ts';
 import type { RequestHandler } from './$types';
 
 const logoSchema = z
@@ -18,14 +18,7 @@ const logoSchema = z
 export const GET: RequestHandler = async ({ params, fetch }) => {
   const slug = siteSlug.safeParse(params.slug);
   if (!slug.success) error(404, { message: 'Unknown site' });
-  let logo;
-  try {
-    logo = await rpc('portal_logo', { p_slug: slug.data }, logoSchema, fetch);
-  } catch (err) {
-    if (!(err instanceof PortalBackendError)) throw err;
-    console.error(err);
-    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-  }
+  const logo = await orUnavailable(rpc('portal_logo', { p_slug: slug.data }, logoSchema, fetch));
   if (!logo) error(404, { message: 'No logo' });
   return new Response(Buffer.from(logo.base64, 'base64'), {
     headers: {

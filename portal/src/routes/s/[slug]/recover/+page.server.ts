@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { formatVoucherCode } from '$domain/voucher-code.ts';
 import { messages, phoneErrorKeys } from '$lib/messages.ts';
@@ -6,7 +6,7 @@ import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { loginFor } from '$lib/server/login.ts';
 import { recoverVoucher } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
-import { PortalBackendError } from '$lib/server/supabase.ts';
+import { orUnavailable } from '$lib/server/supabase.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url, fetch, locals, setHeaders }) => {
@@ -33,14 +33,7 @@ export const actions: Actions = {
     const phone = normalizeKenyanPhone(typedPhone);
     if (!phone.ok) return refused(400, t[phoneErrorKeys[phone.reason]]);
     if (!/^[A-Z0-9]{6,20}$/.test(receipt)) return refused(400, t.recoverNotFound);
-    let found;
-    try {
-      found = await recoverVoucher(params.slug, receipt, phone.e164, fetch);
-    } catch (err) {
-      if (!(err instanceof PortalBackendError)) throw err;
-      console.error(err);
-      error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-    }
+    const found = await orUnavailable(recoverVoucher(params.slug, receipt, phone.e164, fetch));
     if (!found.ok) {
       if (found.error === 'rate_limited') return refused(429, t.recoverLimited);
       if (found.error === 'amount_too_small') return refused(402, t.recoverTooSmall);

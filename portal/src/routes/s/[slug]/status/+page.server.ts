@@ -1,6 +1,6 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { parseVoucherCode } from '$domain/voucher-code.ts';
-import { PortalBackendError } from '$lib/server/supabase.ts';
+import { orUnavailable } from '$lib/server/supabase.ts';
 import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { fetchVoucherStatus } from '$lib/server/voucher-status.ts';
@@ -20,15 +20,9 @@ export const actions: Actions = {
     const parsed = parseVoucherCode(typeof typed === 'string' ? typed.slice(0, 64) : '');
     const vars = controllerQuery(controllerVars(form));
     if (!parsed.ok) return fail(400, { codeError: parsed.reason, vars });
-    try {
-      const status = await fetchVoucherStatus(params.slug, parsed.code, fetch);
-      return status.ok
-        ? { status, vars }
-        : fail(status.error === 'rate_limited' ? 429 : 404, { status, vars });
-    } catch (err) {
-      if (!(err instanceof PortalBackendError)) throw err;
-      console.error(err);
-      error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-    }
+    const status = await orUnavailable(fetchVoucherStatus(params.slug, parsed.code, fetch));
+    return status.ok
+      ? { status, vars }
+      : fail(status.error === 'rate_limited' ? 429 : 404, { status, vars });
   },
 };

@@ -6,7 +6,7 @@ import { messages, phoneErrorKeys, sitePath } from '$lib/messages.ts';
 import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { startPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
-import { PortalBackendError } from '$lib/server/supabase.ts';
+import { orUnavailable } from '$lib/server/supabase.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 async function loadPlan(
@@ -46,9 +46,8 @@ export const actions: Actions = {
 
     const phone = normalizeKenyanPhone(typed);
     if (!phone.ok) return refused(400, messages(locals.lang)[phoneErrorKeys[phone.reason]]);
-    let outcome;
-    try {
-      outcome = await startPayment(
+    const outcome = await orUnavailable(
+      startPayment(
         {
           site_id: site.id,
           plan_id: plan.id,
@@ -58,12 +57,8 @@ export const actions: Actions = {
           language: locals.lang,
         },
         fetch,
-      );
-    } catch (err) {
-      if (!(err instanceof PortalBackendError)) throw err;
-      console.error(err);
-      error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-    }
+      ),
+    );
     if (!outcome.ok) return refused(outcome.status, outcome.message);
     redirect(303, sitePath(slug, `/p/${outcome.token}`, vars, locals.lang));
   },

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { loadPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
-import { PortalBackendError } from '$lib/server/supabase.ts';
+import { orUnavailable } from '$lib/server/supabase.ts';
 import { fetchVoucherStatus } from '$lib/server/voucher-status.ts';
 import type { PageServerLoad } from './$types';
 
@@ -13,13 +13,6 @@ export const load: PageServerLoad = async ({ params, fetch, locals, setHeaders }
     error(404, { message: 'Unknown payment' });
   }
   setHeaders({ 'cache-control': 'no-store, private' });
-  let left;
-  try {
-    left = await fetchVoucherStatus(slug, payment.voucher_code, fetch);
-  } catch (err) {
-    if (!(err instanceof PortalBackendError)) throw err;
-    console.error(err);
-    error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
-  }
+  const left = await orUnavailable(fetchVoucherStatus(slug, payment.voucher_code, fetch));
   return { site, lang: locals.lang, code: payment.voucher_code, left: left.ok ? left : null };
 };
