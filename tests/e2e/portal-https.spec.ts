@@ -21,11 +21,6 @@ import postgres from 'postgres';
 import { startHotspotSim, type HotspotSim } from '../hotspot/mikrotik.ts';
 import { stack } from './stack-file.ts';
 
-type FullStack = ReturnType<typeof stack> & {
-  radius?: { host: string; authPort: number; acctPort: number; secret: string };
-  demo: { routerIp: string };
-};
-
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
 const ONE_HOUR_PLAN = 'd0000000-0000-4000-8000-000000000041';
 const tls = (name: string) => readFileSync(resolve('tests/fixtures/tls', name));
@@ -39,9 +34,7 @@ let context: BrowserContext | undefined;
 
 test.beforeAll(async () => {
   const testInfo = test.info();
-  const full = JSON.parse(
-    readFileSync(resolve(process.env.STACK_FILE ?? '.local/stack.json'), 'utf8'),
-  ) as FullStack;
+  const full = stack();
   if (!full.radius) throw new Error('the stack has no FreeRADIUS: install freeradius');
   sql = postgres(full.dbUrl, { max: 2, onnotice: () => {} });
 

@@ -6,30 +6,19 @@
 // mini-browser closed during the prompt, receipt recovery, Swahili.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { startHotspotSim, type HotspotSim } from '../hotspot/mikrotik.ts';
 import { stack } from './stack-file.ts';
-
-type FullStack = ReturnType<typeof stack> & {
-  radius?: { host: string; authPort: number; acctPort: number; secret: string };
-  daraja?: { url: string };
-  demo: { routerIp: string };
-};
 
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
 const DEMO_SITE = 'd0000000-0000-4000-8000-000000000020';
 const ONE_HOUR_PLAN = 'd0000000-0000-4000-8000-000000000041';
 
-const info = (): FullStack =>
-  JSON.parse(readFileSync(resolve(process.env.STACK_FILE ?? '.local/stack.json'), 'utf8'));
-
 let sim: HotspotSim;
 let sql: postgres.Sql;
 
 test.beforeAll(async () => {
-  const full = info();
+  const full = stack();
   if (!full.radius) throw new Error('the stack has no FreeRADIUS: install freeradius');
   if (!full.daraja) throw new Error('the stack has no Daraja simulator');
   sql = postgres(full.dbUrl, { max: 2, onnotice: () => {} });
@@ -51,7 +40,7 @@ function phone(outcome = '5555'): string {
 
 /** How the Daraja simulator treats this phone (e.g. a slow customer: delayMs). */
 async function simPhone(local: string, switches: Record<string, unknown>) {
-  const response = await fetch(`${info().daraja!.url}/_sim/phones/254${local.slice(1)}`, {
+  const response = await fetch(`${stack().daraja!.url}/_sim/phones/254${local.slice(1)}`, {
     method: 'POST',
     body: JSON.stringify(switches),
   });

@@ -4,32 +4,18 @@
 // English and Swahili, refusals in plain words, the status page.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import postgres from 'postgres';
 import { startHotspotSim, type HotspotSim } from '../hotspot/mikrotik.ts';
 import { stack } from './stack-file.ts';
 
-type FullStack = ReturnType<typeof stack> & {
-  dbUrl: string;
-  radius?: { host: string; authPort: number; acctPort: number; secret: string };
-  demo: { routerIp: string; fasKey: string };
-};
-
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
 const ONE_HOUR_PLAN = 'd0000000-0000-4000-8000-000000000041';
-
-function fullStack(): FullStack {
-  return JSON.parse(
-    readFileSync(resolve(process.env.STACK_FILE ?? '.local/stack.json'), 'utf8'),
-  ) as FullStack;
-}
 
 let sim: HotspotSim;
 let sql: postgres.Sql;
 
 test.beforeAll(async () => {
-  const info = fullStack();
+  const info = stack();
   if (!info.radius) throw new Error('the stack has no FreeRADIUS: install freeradius');
   sql = postgres(info.dbUrl, { max: 2, onnotice: () => {} });
   sim = await startHotspotSim({
@@ -205,7 +191,7 @@ test.describe('through the login.html the router set-up installs', () => {
   let routed: HotspotSim;
 
   test.beforeAll(async () => {
-    const info = fullStack();
+    const info = stack();
     // What `/tool fetch` in the generated RouterOS script downloads.
     const response = await fetch(`${info.portalUrl}/s/${info.demo.siteSlug}/mikrotik/login.html`);
     expect(response.status).toBe(200);
@@ -321,7 +307,7 @@ test.describe('behind openNDS (FAS level 1), with JavaScript off', () => {
     await expect(form).toHaveAttribute('action', 'http://192.168.8.1:2050/opennds_auth/');
     await expect(form).toHaveAttribute('method', 'get');
     const tok = createHash('sha256')
-      .update(hid + fullStack().demo.fasKey)
+      .update(hid + stack().demo.fasKey)
       .digest('hex');
     await expect(form.locator('input[name=tok]')).toHaveValue(tok);
     await expect(form.locator('input[name=redir]')).toHaveValue('http://example.com/');

@@ -17,7 +17,15 @@ export interface Stack {
     organizationName: string;
     /** Checked on the portal page when the stack names it. */
     siteName?: string;
+    /** The demo router's address, as FreeRADIUS knows it. */
+    routerIp: string;
+    /** The portal's openNDS faskey. */
+    fasKey: string;
   };
+  /** FreeRADIUS, when installed; the demo router signs with `secret`. */
+  radius?: { host: string; authPort: number; acctPort: number; secret: string };
+  /** The Daraja simulator's control API (/_sim). */
+  daraja?: { url: string };
 }
 
 let cached: Stack | undefined;
