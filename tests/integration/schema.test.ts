@@ -406,4 +406,28 @@ describe('voucher codes', () => {
       (await sql`select count(*)::int as n from public.vouchers where plan_id = ${plan.id}`)[0].n,
     ).toBe(20);
   });
+
+  it('refuses an unknown status or a negative sale price, and an update that names neither passes', async () => {
+    const sql = ownerSql();
+    const [org] = await sql`
+      insert into public.organizations (name) values (${`Values ${randomTag()}`}) returning id`;
+    const [plan] = await sql`
+      insert into public.plans (organization_id, name, price_kes, validity_seconds)
+      values (${org.id}, 'Values plan', 10, 3600) returning id`;
+    const [voucher] = await sql`
+      insert into public.vouchers (organization_id, plan_id) values (${org.id}, ${plan.id})
+      returning id`;
+    const service = client(stackInfo().serviceRoleKey);
+    for (const patch of [{ status: 'paused' }, { sold_price_kes: -1 }, { code: 'short' }]) {
+      const response = await service.from('vouchers').update(patch).eq('id', voucher.id);
+      expect(response.error?.code, JSON.stringify(patch)).toBe('23514');
+    }
+    const usage = await service
+      .from('vouchers')
+      .update({ used_seconds: 60 })
+      .eq('id', voucher.id)
+      .select('status, sold_price_kes, used_seconds')
+      .single();
+    expect(usage.data).toEqual({ status: 'active', sold_price_kes: null, used_seconds: 60 });
+  });
 });
