@@ -152,8 +152,35 @@ try {
       .order('created_at', { ascending: false })
       .limit(100),
   );
-  await time('customers search', 'owner', (c) =>
-    c.from('customers').select('id, phone').eq('organization_id', org).eq('phone', '+254700000042'),
+  // As the admin lists and searches customers (admin/src/lib/customers.ts), with their payments.
+  const customerColumns =
+    'id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt)';
+  await time('customers list', 'owner', (c) =>
+    c
+      .from('customers')
+      .select(customerColumns)
+      .eq('organization_id', org)
+      .order('created_at', { ascending: false })
+      .order('id', { ascending: false })
+      .limit(101),
+  );
+  await time('customers search, phone', 'owner', (c) =>
+    c
+      .from('customers')
+      .select(customerColumns)
+      .eq('organization_id', org)
+      .eq('phone', '+254700000042')
+      .order('created_at', { ascending: false })
+      .order('id', { ascending: false })
+      .limit(101),
+  );
+  await time('customers search, last digits', 'owner', (c) =>
+    c
+      .rpc('search_customers', { p_organization_id: org, p_digits: '4242' })
+      .select(customerColumns)
+      .order('created_at', { ascending: false })
+      .order('id', { ascending: false })
+      .limit(101),
   );
   await time('plans', 'agent', (c) => c.from('plans').select('*').eq('organization_id', org));
 

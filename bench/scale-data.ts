@@ -40,7 +40,8 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
  * routers (documentation-range IPv6, which FreeRADIUS does not load as clients), plan and
  * memberships go through the triggers; the bulk rows are data, not actions, so they are inserted
  * with triggers off: customers, vouchers over the last 60 days, payments (half success, the rest
- * failed, cancelled or timed out), accounting rows over the last 90 days (one in a thousand open).
+ * failed, cancelled or timed out), accounting rows over the last 90 days (one in a thousand
+ * still open). Payments belong to the customer with their phone number, when there is one.
  * Call `finishScaleData` afterwards for the dashboard's rollups and the planner's statistics.
  */
 export async function seedScaleOrganization(
@@ -109,14 +110,16 @@ export async function seedScaleOrganization(
       'payments',
       options.payments,
       () => tx`
-        insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
-                                     created_at, settled_at, mpesa_receipt)
-        select ${id}, (${sites}::uuid[])[1 + (i % ${siteIds.length})], ${planId},
-               '+2547' || lpad((i % 100000)::text, 8, '0'), 50,
+        insert into public.payments (organization_id, site_id, plan_id, phone, customer_id,
+                                     amount_kes, status, created_at, settled_at, mpesa_receipt)
+        select ${id}, (${sites}::uuid[])[1 + (i % ${siteIds.length})], ${planId}, p.phone, c.id,
+               50,
                (array['success','success','success','failed','cancelled','timeout'])[1 + (i % 6)],
                now() - (i % 60) * interval '1 day', now() - (i % 60) * interval '1 day',
                case when i % 6 < 3 then 'R' || i end
-        from generate_series(${offset + 1}::int, ${offset + options.payments}::int) i`,
+        from generate_series(${offset + 1}::int, ${offset + options.payments}::int) i
+        cross join lateral (select '+2547' || lpad((i % 100000)::text, 8, '0') as phone) p
+        left join public.customers c on c.organization_id = ${id} and c.phone = p.phone`,
     );
     await step(
       'accounting rows',
@@ -126,13 +129,23 @@ export async function seedScaleOrganization(
                                     acctstarttime, acctupdatetime, acctstoptime, acctsessiontime,
                                     acctinputoctets, acctoutputoctets, acctterminatecause, mac)
         select 's' || i, 'u' || i, 'CODE' || (i % 100000),
-               ('2001:db8:5ca1:' || to_hex(${index}::int) || '::' || to_hex(1 + i % ${routers}))::inet,
-               now() - (i % 90) * interval '1 day',
-               now() - (i % 90) * interval '1 day' + interval '1 hour',
-               case when i % 1000 = 0 then null
-                    else now() - (i % 90) * interval '1 day' + interval '1 hour' end,
-               3600, 1000000, 5000000, 'User-Request', 'aa:bb:cc:00:00:01'
-        from generate_series(${offset + 1}::int, ${offset + options.accounting}::int) i`,
+               ('2001:db8:5ca1:' || to_hex(${index}::int) || '::' || to_hex(1 + t.router))::inet,
+               t.started, t.updated, case when not t.open then t.updated end,
+               3600, 1000000, 5000000, case when not t.open then 'User-Request' end,
+               'aa:bb:cc:00:00:01'
+        from generate_series(${offset + 1}::int, ${offset + options.accounting}::int) i
+        -- One in a thousand is still open: started in the last 2 hours, updated in the last
+        -- 5 minutes by the clock (the transaction is long; the stale-session sweeper closes
+        -- what it has not heard from in 10), spread over all the routers.
+        cross join lateral (
+          select true as open, (i / 1000) % ${routers} as router,
+                 clock_timestamp() - (i / 1000 % 7200) * interval '1 second' as started,
+                 clock_timestamp() - (i / 1000 % 300) * interval '1 second' as updated
+          where i % 1000 = 0
+          union all
+          select false, i % ${routers}, now() - (i % 90) * interval '1 day',
+                 now() - (i % 90) * interval '1 day' + interval '1 hour'
+          where i % 1000 <> 0) t`,
     );
     return { id: id as string, siteIds, planId: planId as string, ownerId, agentId };
   });

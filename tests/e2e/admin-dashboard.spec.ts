@@ -87,3 +87,37 @@ test('the dashboard shows revenue, payments and sales by plan, and filters by si
   await expect(page.getByText('Make and sell vouchers from')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Revenue' })).toHaveCount(0);
 });
+
+test('a member of two organizations chooses which one to work on, and the choice stays', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  const otherName = `Zz other ${randomBytes(3).toString('hex')}`;
+  const other = await owner.client.rpc('create_organization', { p_name: otherName });
+  expect(other.error).toBeNull();
+  for (const [organizationId, name] of [
+    [owner.organizationId, 'First org plan'],
+    [other.data as string, 'Other org plan'],
+  ])
+    expect(
+      (
+        await owner.client
+          .from('plans')
+          .insert({ organization_id: organizationId, name, price_kes: 20, validity_seconds: 3600 })
+      ).error,
+    ).toBeNull();
+
+  await signInAs(page, owner);
+  const organizations = page.getByRole('list', { name: 'Your organizations' });
+  // The first by name until another is chosen.
+  await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(otherName);
+  await expect(organizations.getByRole('button', { pressed: true })).toHaveText(/^Working on E2E/);
+  await organizations.getByRole('button', { name: `Work on ${otherName}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(otherName);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(otherName);
+  await page.getByRole('link', { name: 'Plans' }).click();
+  await expect(page.getByText('Other org plan')).toBeVisible();
+  await expect(page.getByText('First org plan')).toHaveCount(0);
+});

@@ -692,6 +692,20 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     };
   },
 
+  // A fresh customer found by the last six digits of the phone number.
+  'search_customers(uuid, text)': async (w) => {
+    const [customer] = await sql()`
+      insert into public.customers (organization_id, phone)
+      values (${w.a.id}, ${randomPhone()}) returning id, phone`;
+    return {
+      args: { p_organization_id: w.a.id, p_digits: (customer.phone as string).slice(-6) },
+      allowed: async (data) => {
+        expect((data as { id: string }[]).map((c) => c.id)).toContain(customer.id);
+      },
+      denied: async () => {},
+    };
+  },
+
   // A fresh voucher found by a middle part of its code, typed in lower case; an agent finds
   // only the vouchers they issued (the call succeeds with nothing for the owner's).
   'search_vouchers(uuid, text)': async (w, scenario) => {

@@ -789,6 +789,18 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
+  // 20261129002000_admin_sessions_at_scale.sql: the admin's customer search by the last digits
+  // of the phone number, for those the customers select policy lets see them.
+  'search_customers(uuid, text)': {
+    'a customer of organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   // 20261129001600_voucher_search.sql: the admin's voucher search, with the vouchers select
   // rule applied by the function (owners and admins all, agents their own).
   'search_vouchers(uuid, text)': {

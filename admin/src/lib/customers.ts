@@ -59,25 +59,32 @@ export async function loadCustomersPage(
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
   if (membership.role === 'agent') return { membership, customers: [], problem: null, next: null };
-  let query = supabase
-    .from('customers')
-    .select('id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt)')
-    .eq('organization_id', membership.organization.id)
-    .order('created_at', { ascending: false })
-    .order('id', { ascending: false })
-    .limit(LIST_LIMIT + 1);
-  query = olderThan(query, before);
   const digits = search.replace(/\D/g, '');
   const phone = normalizeKenyanPhone(search);
-  if (phone.ok) query = query.eq('phone', phone.e164);
-  else if (digits.length >= 3) query = query.like('phone', `%${digits}`);
-  else if (search.trim())
+  if (!phone.ok && digits.length < 3 && search.trim())
     return {
       membership,
       customers: [],
       problem: 'Type a phone number or at least its last 3 digits.',
       next: null,
     };
+  const organizationId = membership.organization.id;
+  const columns =
+    'id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt)';
+  // Last digits go through search_customers, whose trigram index serves them (a `like` under
+  // RLS reads every customer of the organization); a whole number is an exact match.
+  let query = (
+    !phone.ok && digits
+      ? supabase
+          .rpc('search_customers', { p_organization_id: organizationId, p_digits: digits })
+          .select(columns)
+      : supabase.from('customers').select(columns).eq('organization_id', organizationId)
+  )
+    .order('created_at', { ascending: false })
+    .order('id', { ascending: false })
+    .limit(LIST_LIMIT + 1);
+  query = olderThan(query, before);
+  if (phone.ok) query = query.eq('phone', phone.e164);
   const { rows, next } = toPage(
     checked(await query, z.array(customerSchema), 'customers'),
     LIST_LIMIT,

@@ -19,9 +19,18 @@ const membershipSchema = z.object({
 });
 export type Membership = z.infer<typeof membershipSchema>;
 
+// Which organization this device works on, for users who belong to several.
+const CHOSEN_KEY = 'wifi-billing:organization';
+
+/** Work on this organization from now on (on this device). */
+export function chooseOrganization(organizationId: string): void {
+  localStorage.setItem(CHOSEN_KEY, organizationId);
+}
+
 /**
- * The organization this admin works on (the first by name when the user has several) and the
- * user's role there; null when they belong to none. The UI mirrors the role; RLS enforces it.
+ * The organization this admin works on (the one chosen on this device, else the first by name)
+ * and the user's role there; null when they belong to none. The UI mirrors the role; RLS
+ * enforces it.
  */
 export async function currentMembership(
   supabase: SupabaseClient,
@@ -36,5 +45,6 @@ export async function currentMembership(
     'your organizations',
   );
   memberships.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
-  return memberships[0] ?? null;
+  const chosen = localStorage.getItem(CHOSEN_KEY);
+  return memberships.find((m) => m.organization.id === chosen) ?? memberships[0] ?? null;
 }
