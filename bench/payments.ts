@@ -12,77 +12,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import postgres from 'postgres';
-
-type Load = { rate: number; concurrency: number; schedule: { url: string; body: string }[] };
-/** latencies[i] is the callback sent sentAt[i] ms after the run began. */
-type Result = {
-  latencies: number[];
-  sentAt: number[];
-  statuses: [number, number][];
-  elapsed: number;
-};
-
-// The load generator runs in its own process, as Daraja is another machine: it must share
-// neither the gateway's event loop nor its CPU accounting.
-if (process.argv.includes('--load')) {
-  const { rate, concurrency, schedule } = await new Promise<Load>((resolve) =>
-    process.once('message', (message) => resolve(message as Load)),
-  );
-  // A fresh process: warm its HTTP client and code paths (and the gateway's upstream
-  // connections) with requests the function refuses without touching the database, so the
-  // first measured callbacks do not pay for the generator's own start.
-  const base = schedule[0]!.url.replace(/\/[^/]+\/[^/]+$/, '');
-  for (let i = 0; i < 10; i++) {
-    await Promise.all(
-      Array.from({ length: 8 }, () =>
-        fetch(base, { method: 'POST', body: '{}' }).then((r) => r.body?.cancel()),
-      ),
-    );
-  }
-  const latencies: number[] = [];
-  const sentAt: number[] = [];
-  const statuses = new Map<number, number>();
-  const began = performance.now();
-  const one = async (request: Load['schedule'][number]) => {
-    const t0 = performance.now();
-    const response = await fetch(request.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: request.body,
-    });
-    await response.body?.cancel();
-    latencies.push(performance.now() - t0);
-    sentAt.push(t0 - began);
-    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-  };
-  if (rate > 0) {
-    // Open loop: callbacks arrive at `rate` per second whatever the answers take.
-    const sent: Promise<void>[] = [];
-    for (let i = 0; i < schedule.length; i++) {
-      const wait = began + (i * 1000) / rate - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      sent.push(one(schedule[i]!));
-    }
-    await Promise.all(sent);
-  } else {
-    // Closed loop: `concurrency` senders back to back, to find the capacity.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < schedule.length) await one(schedule[next++]!);
-      }),
-    );
-  }
-  process.send!(
-    {
-      latencies,
-      sentAt,
-      statuses: [...statuses],
-      elapsed: (performance.now() - began) / 1000,
-    } satisfies Result,
-    () => process.exit(0),
-  );
-}
+import { startStack } from '../stack/stack.ts';
+import type { Load, Result } from './payments-load.ts';
 
 /** CPU seconds used so far by this process and each process it started, by command name. */
 function cpuByCommand(): Map<string, number> {
@@ -113,8 +44,6 @@ function cpuByCommand(): Map<string, number> {
   }
   return totals;
 }
-
-const { startStack } = await import('../stack/stack.ts');
 
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, '.local', `bench-payments-${process.pid}`);
@@ -177,7 +106,7 @@ try {
   };
   const run = (schedule: typeof requests, rate: number, concurrency = 0) =>
     new Promise<Result>((resolve, reject) => {
-      const child = fork(new URL(import.meta.url).pathname, ['--load'], {
+      const child = fork(new URL('./payments-load.ts', import.meta.url).pathname, [], {
         serialization: 'advanced',
       });
       child.once('message', (message) => resolve(message as Result));
