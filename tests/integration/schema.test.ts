@@ -376,13 +376,19 @@ describe('voucher codes', () => {
     expect(shortest * Math.log2(counts.size)).toBeGreaterThanOrEqual(40);
   });
 
-  it('is what issued vouchers get, prefix first, and the table refuses ambiguous codes', async () => {
+  // A new organization with one plan, for tests that issue vouchers of their own.
+  async function organizationWithPlan(label: string) {
     const sql = ownerSql();
     const [org] = await sql`
-      insert into public.organizations (name) values (${`Codes ${randomTag()}`}) returning id`;
+      insert into public.organizations (name) values (${`${label} ${randomTag()}`}) returning id`;
     const [plan] = await sql`
       insert into public.plans (organization_id, name, price_kes, validity_seconds)
-      values (${org.id}, 'Code plan', 10, 3600) returning id`;
+      values (${org.id}, ${`${label} plan`}, 10, 3600) returning id`;
+    return { sql, org, plan };
+  }
+
+  it('is what issued vouchers get, prefix first, and the table refuses ambiguous codes', async () => {
+    const { sql, org, plan } = await organizationWithPlan('Codes');
     const [batch] = await sql`
       insert into public.voucher_batches (organization_id, plan_id, count, prefix)
       values (${org.id}, ${plan.id}, 20, 'K7') returning id`;
@@ -408,12 +414,7 @@ describe('voucher codes', () => {
   });
 
   it('refuses an unknown status or a negative sale price, and an update that names neither passes', async () => {
-    const sql = ownerSql();
-    const [org] = await sql`
-      insert into public.organizations (name) values (${`Values ${randomTag()}`}) returning id`;
-    const [plan] = await sql`
-      insert into public.plans (organization_id, name, price_kes, validity_seconds)
-      values (${org.id}, 'Values plan', 10, 3600) returning id`;
+    const { sql, org, plan } = await organizationWithPlan('Values');
     const [voucher] = await sql`
       insert into public.vouchers (organization_id, plan_id) values (${org.id}, ${plan.id})
       returning id`;
