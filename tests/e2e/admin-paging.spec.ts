@@ -26,6 +26,17 @@ let owner: Operator;
 
 test.describe.configure({ timeout: 90_000 });
 
+/** Ids of this organization's rows of a list, in the admin's order (created_at, id, newest first). */
+async function newestIds(
+  table: 'payments' | 'vouchers' | 'customers',
+  filter: postgres.PendingQuery<postgres.Row[]> = sql``,
+): Promise<string[]> {
+  const rows = await sql`select id from ${sql('public.' + table)}
+                         where organization_id = ${owner.organizationId} ${filter}
+                         order by created_at desc, id desc`;
+  return rows.map((r) => r.id as string);
+}
+
 test.beforeAll(async () => {
   sql = postgres(stack().dbUrl, { max: 2, onnotice: () => {} });
   owner = await newOperator();
@@ -111,15 +122,8 @@ async function walk(page: Page, list: { rows: string; older: string; expected: s
 }
 
 test('payments: keyset pages, all and filtered by status', async ({ page }) => {
-  const org = owner.organizationId;
-  const all = (
-    await sql`select id from public.payments where organization_id = ${org}
-              order by created_at desc, id desc`
-  ).map((r) => r.id as string);
-  const success = (
-    await sql`select id from public.payments where organization_id = ${org} and status = 'success'
-              order by created_at desc, id desc`
-  ).map((r) => r.id as string);
+  const all = await newestIds('payments');
+  const success = await newestIds('payments', sql`and status = 'success'`);
   expect(all).toHaveLength(ROWS);
 
   await signInAs(page, owner);
@@ -142,16 +146,8 @@ test('payments: keyset pages, all and filtered by status', async ({ page }) => {
 });
 
 test('vouchers: keyset pages, all and with a code search', async ({ page }) => {
-  const org = owner.organizationId;
-  const all = (
-    await sql`select id from public.vouchers where organization_id = ${org}
-              order by created_at desc, id desc`
-  ).map((r) => r.id as string);
-  const found = (
-    await sql`select id from public.vouchers
-              where organization_id = ${org} and code like ${`%${TAG}A%`}
-              order by created_at desc, id desc`
-  ).map((r) => r.id as string);
+  const all = await newestIds('vouchers');
+  const found = await newestIds('vouchers', sql`and code like ${`%${TAG}A%`}`);
   expect(all).toHaveLength(ROWS);
 
   await signInAs(page, owner);
@@ -170,15 +166,8 @@ test('vouchers: keyset pages, all and with a code search', async ({ page }) => {
 });
 
 test('customers: keyset pages, all and by the last digits of the phone', async ({ page }) => {
-  const org = owner.organizationId;
-  const all = (
-    await sql`select id from public.customers where organization_id = ${org}
-              order by created_at desc, id desc`
-  ).map((r) => r.id as string);
-  const found = (
-    await sql`select id from public.customers where organization_id = ${org} and phone like '%123'
-              order by created_at desc, id desc`
-  ).map((r) => r.id as string);
+  const all = await newestIds('customers');
+  const found = await newestIds('customers', sql`and phone like '%123'`);
   expect(all).toHaveLength(ROWS);
 
   await signInAs(page, owner);
