@@ -80,6 +80,17 @@ export async function applyMigrations(ownerUrl: string, dir = migrationsDir): Pr
     const files = readdirSync(dir)
       .filter((f) => /^\d+_.+\.sql$/.test(f))
       .sort();
+    const known = new Set(files.map((f) => f.split('_')[0]));
+    const gone = [...applied].filter((version) => !known.has(version));
+    if (gone.length) {
+      // A database built from migrations that have since been squashed into the baseline (or
+      // renamed): applying the baseline over it would fail half-way, so say what to do instead.
+      throw new Error(
+        `this database was built from ${gone.length} migration(s) that are no longer in ` +
+          `supabase/migrations (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''}; ` +
+          `they were squashed into the baseline): start over with \`npm start -- --reset\``,
+      );
+    }
     const done: string[] = [];
     for (const file of files) {
       const [version, ...rest] = file.replace(/\.sql$/, '').split('_');

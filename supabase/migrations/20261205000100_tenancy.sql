@@ -1,7 +1,8 @@
--- Tenancy: organizations, memberships, sites, routers, the audit log, and the `private` schema
--- with the helpers that row-level security and the triggers use.
+-- Tenancy: organizations, memberships, sites (with their logos), routers and their RADIUS
+-- secrets, the team, and the `private` schema with the helpers that row-level security, the
+-- triggers and the RPCs use. The audit triggers on these tables are in the audit file.
 --
--- Conventions for every migration in this folder:
+-- Conventions for every file in this folder:
 -- * every table in `public` has row-level security, with one policy per command;
 -- * `anon` gets no table privileges at all: anonymous callers only reach narrow RPCs;
 -- * `authenticated` gets explicit table and column privileges; policies decide which rows;
@@ -14,18 +15,26 @@
 -- line drops PostgreSQL's built-in execute for PUBLIC (a schema-level revoke cannot remove it).
 alter default privileges for role postgres in schema public
   revoke execute on functions from public, anon, authenticated;
+
 alter default privileges for role postgres
   revoke execute on functions from public;
 
 -- Anonymous callers never touch a table or sequence directly (RPCs only).
 alter default privileges for role postgres in schema public
   revoke all on tables from anon;
+
 alter default privileges for role postgres in schema public
   revoke all on sequences from anon;
 
+-- Trigram indexes find voucher codes and phone numbers by any part (search_vouchers,
+-- search_customers).
+create extension if not exists pg_trgm with schema extensions;
+
 -- Helpers for policies, triggers and RPCs. Not exposed through the API.
 create schema if not exists private;
+
 revoke all on schema private from public, anon, authenticated;
+
 grant usage on schema private to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
@@ -39,6 +48,7 @@ create table public.organizations (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+
 alter table public.organizations enable row level security;
 
 -- Who belongs to an organization, and as what: owner > admin > agent.
@@ -51,26 +61,12 @@ create table public.memberships (
   updated_at timestamptz not null default now(),
   unique (organization_id, user_id)
 );
-alter table public.memberships enable row level security;
-create index memberships_user_id_idx on public.memberships (user_id, organization_id, role);
-create index memberships_organization_id_idx on public.memberships (organization_id, role);
 
--- Append-only record of admin actions, written only by the audit triggers below. It keeps no
--- foreign key to organizations so that it can record an organization's own deletion.
-create table public.audit_log (
-  id bigint generated always as identity primary key,
-  organization_id uuid not null,
-  actor uuid,
-  actor_role text,
-  action text not null check (action in ('insert', 'update', 'delete')),
-  table_name text not null,
-  row_id text,
-  old jsonb,
-  new jsonb,
-  at timestamptz not null default now()
-);
-alter table public.audit_log enable row level security;
-create index audit_log_organization_id_idx on public.audit_log (organization_id, at desc);
+alter table public.memberships enable row level security;
+
+create index memberships_user_id_idx on public.memberships (user_id, organization_id, role);
+
+create index memberships_organization_id_idx on public.memberships (organization_id, role);
 
 -- A hotspot location. Its slug names the portal URL /s/<slug>; the rest is the portal's branding.
 create table public.sites (
@@ -81,13 +77,14 @@ create table public.sites (
   name text not null check (char_length(btrim(name)) between 1 and 100),
   support_phone text check (support_phone ~ '^\+[1-9][0-9]{6,14}$'),
   primary_color text not null default '#0f766e' check (primary_color ~ '^#[0-9a-fA-F]{6}$'),
-  logo_url text check (logo_url ~ '^https?://' and char_length(logo_url) <= 2048),
   default_language text not null default 'en' check (default_language in ('en', 'sw')),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (id, organization_id)
 );
+
 alter table public.sites enable row level security;
+
 create index sites_organization_id_idx on public.sites (organization_id);
 
 -- A site's NAS (hotspot controller). FreeRADIUS recognises it by source IP, so nas_ip is unique
@@ -102,12 +99,22 @@ create table public.routers (
   last_seen_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- Whether FreeRADIUS insists on Message-Authenticator (BlastRADIUS). On by default; an owner
+  -- or admin switches it off only for firmware that cannot send it (old RouterOS 6), since
+  -- without it a forged Access-Accept cannot be detected.
+  require_message_authenticator boolean not null default true,
+  -- Where the router listens for Disconnect-Requests: RFC 5176's port by default; RouterOS
+  -- listens on 1700 (/radius incoming set accept=yes port=1700).
+  coa_port integer not null default 3799 check (coa_port between 1 and 65535),
   unique (id, organization_id),
   foreign key (site_id, organization_id) references public.sites (id, organization_id)
     on delete cascade
 );
+
 alter table public.routers enable row level security;
+
 create index routers_organization_id_idx on public.routers (organization_id);
+
 create index routers_site_id_idx on public.routers (site_id, organization_id);
 
 -- RADIUS shared secrets, one per router. No API role can read or write this table.
@@ -116,7 +123,9 @@ create table private.router_secrets (
   secret text not null check (char_length(secret) >= 16),
   created_at timestamptz not null default now()
 );
+
 alter table private.router_secrets enable row level security;
+
 revoke all on table private.router_secrets from public, anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------------
@@ -138,7 +147,9 @@ as $$
   where m.user_id = auth.uid()
     and m.role = any (p_roles)
 $$;
+
 revoke all on function private.orgs_with_role(text[]) from public, anon, authenticated;
+
 grant execute on function private.orgs_with_role(text[]) to authenticated;
 
 -- Whether the calling user holds one of the given roles in the organization (for RPCs).
@@ -157,6 +168,7 @@ as $$
       and m.role = any (p_roles)
   )
 $$;
+
 revoke all on function private.has_role(uuid, text[]) from public, anon, authenticated;
 
 -- Trigger: keeps updated_at current on every update.
@@ -171,36 +183,8 @@ begin
   return new;
 end;
 $$;
-revoke all on function private.set_updated_at() from public, anon, authenticated;
 
--- Trigger: writes one audit_log row per changed row, with the acting user from the JWT.
-create function private.audit_row()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end;
-  v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end;
-  v_row jsonb := coalesce(v_new, v_old);
-begin
-  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, old, new)
-  values (
-    case when tg_table_name = 'organizations' then (v_row ->> 'id')::uuid
-         else (v_row ->> 'organization_id')::uuid end,
-    auth.uid(),
-    coalesce(auth.role(), session_user),
-    lower(tg_op),
-    tg_table_name,
-    coalesce(v_row ->> 'id', (v_row ->> 'plan_id') || ':' || (v_row ->> 'site_id')),
-    v_old,
-    v_new
-  );
-  return null;
-end;
-$$;
-revoke all on function private.audit_row() from public, anon, authenticated;
+revoke all on function private.set_updated_at() from public, anon, authenticated;
 
 -- Trigger: an organization always keeps at least one owner. Removing or demoting an owner locks
 -- the organization row first, so concurrent requests are serialised and cannot both succeed.
@@ -237,67 +221,53 @@ begin
   return coalesce(new, old);
 end;
 $$;
+
 revoke all on function private.keep_last_owner() from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Triggers
 -- ---------------------------------------------------------------------------------------------
-
 create trigger organizations_set_updated_at before update on public.organizations
   for each row execute function private.set_updated_at();
+
 create trigger memberships_set_updated_at before update on public.memberships
   for each row execute function private.set_updated_at();
+
 create trigger sites_set_updated_at before update on public.sites
   for each row execute function private.set_updated_at();
+
 create trigger routers_set_updated_at before update on public.routers
   for each row execute function private.set_updated_at();
 
 create trigger memberships_keep_last_owner before update or delete on public.memberships
   for each row execute function private.keep_last_owner();
 
-create trigger organizations_audit after insert or delete on public.organizations
-  for each row execute function private.audit_row();
-create trigger organizations_audit_update after update on public.organizations
-  for each row when (old.* is distinct from new.*) execute function private.audit_row();
-create trigger memberships_audit after insert or delete on public.memberships
-  for each row execute function private.audit_row();
-create trigger memberships_audit_update after update on public.memberships
-  for each row when (old.* is distinct from new.*) execute function private.audit_row();
-create trigger sites_audit after insert or delete on public.sites
-  for each row execute function private.audit_row();
-create trigger sites_audit_update after update on public.sites
-  for each row when (old.* is distinct from new.*) execute function private.audit_row();
--- Routers: last_seen_at heartbeats are not admin actions and are not audited.
-create trigger routers_audit after insert or delete on public.routers
-  for each row execute function private.audit_row();
-create trigger routers_audit_update after update of organization_id, site_id, name, nas_ip, vendor
-  on public.routers
-  for each row when (
-    (old.organization_id, old.site_id, old.name, old.nas_ip, old.vendor)
-    is distinct from (new.organization_id, new.site_id, new.name, new.nas_ip, new.vendor)
-  ) execute function private.audit_row();
-
 -- ---------------------------------------------------------------------------------------------
 -- Privileges: anon nothing; authenticated only the commands and columns policies allow
 -- ---------------------------------------------------------------------------------------------
+revoke all on table public.organizations from anon, authenticated;
 
-revoke all on table public.organizations, public.memberships, public.audit_log, public.sites,
-  public.routers from anon, authenticated;
+revoke all on table public.memberships from anon, authenticated;
+
+revoke all on table public.sites from anon, authenticated;
+
+revoke all on table public.routers from anon, authenticated;
 
 grant select, update (name) on table public.organizations to authenticated;
+
 grant select, insert (organization_id, user_id, role), update (role), delete
   on table public.memberships to authenticated;
-grant select on table public.audit_log to authenticated;
+
 grant select,
-  insert (organization_id, slug, name, support_phone, primary_color, logo_url, default_language),
-  update (slug, name, support_phone, primary_color, logo_url, default_language),
+  insert (organization_id, slug, name, support_phone, primary_color, default_language),
+  update (slug, name, support_phone, primary_color, default_language),
   delete
   on table public.sites to authenticated;
-grant select, update (site_id, name, nas_ip, vendor), delete on table public.routers to authenticated;
 
--- The audit log is written only by the triggers above; no API role may change it.
-revoke insert, update, delete, truncate on table public.audit_log from service_role;
-revoke all on sequence public.audit_log_id_seq from anon, authenticated, service_role;
+grant select,
+  update (site_id, name, nas_ip, vendor, require_message_authenticator, coa_port),
+  delete
+  on table public.routers to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Policies
@@ -345,11 +315,6 @@ create policy "owners remove any member and admins remove admins or agents"
     organization_id in (select private.orgs_with_role('owner'))
     or (role <> 'owner' and organization_id in (select private.orgs_with_role('admin')))
   );
-
--- audit_log: owners read; nobody writes through the API.
-create policy "owners can read the audit log"
-  on public.audit_log for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner')));
 
 -- sites: members read; owners and admins write.
 create policy "members can read their sites"
@@ -410,7 +375,9 @@ begin
   return v_id;
 end;
 $$;
+
 revoke execute on function public.create_organization(text) from public, anon, authenticated;
+
 grant execute on function public.create_organization(text) to authenticated;
 
 -- Registers a router at a site (owner or admin of the site's organization) and returns its
@@ -441,5 +408,218 @@ begin
   return jsonb_build_object('router_id', v_router_id, 'secret', v_secret);
 end;
 $$;
+
 revoke execute on function public.create_router(uuid, text, inet, text) from public, anon, authenticated;
+
 grant execute on function public.create_router(uuid, text, inet, text) to authenticated;
+
+-- What the router set-up files (supabase/functions/_shared/domain/router-files.ts: the RouterOS
+-- script and the hotspot login.html) need for one router, including its RADIUS secret, for
+-- owners and admins of the router's organization only. Every call is audited (audit_log
+-- table_name 'router_setup', without the secret). Others, unknown router, no user → 42501.
+-- {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug, secret}
+create function public.router_setup(p_router_id uuid)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_router public.routers;
+  v_slug text;
+  v_secret text;
+begin
+  select r.* into v_router from public.routers r
+  where r.id = p_router_id
+    and r.organization_id in (select private.orgs_with_role('owner', 'admin'));
+  if v_router.id is null then
+    raise exception 'no such router, or only its owners and admins may set it up'
+      using errcode = '42501';
+  end if;
+  select s.slug into v_slug from public.sites s where s.id = v_router.site_id;
+  select rs.secret into v_secret from private.router_secrets rs where rs.router_id = v_router.id;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (v_router.organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'router_setup', v_router.id::text,
+          jsonb_build_object('rendered', 'router set-up with secret', 'nas_ip', v_router.nas_ip::text));
+  return jsonb_build_object(
+    'router_id', v_router.id,
+    'name', v_router.name,
+    'vendor', v_router.vendor,
+    'nas_ip', v_router.nas_ip::text,
+    'coa_port', v_router.coa_port,
+    'require_message_authenticator', v_router.require_message_authenticator,
+    'site_slug', v_slug,
+    'secret', v_secret
+  );
+end;
+$$;
+
+revoke execute on function public.router_setup(uuid) from public, anon, authenticated;
+
+grant execute on function public.router_setup(uuid) to authenticated;
+
+-- Raises 42501 unless the caller is an owner or admin of the organization.
+create function private.require_manager(p_organization_id uuid)
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see sessions and routers' using errcode = '42501';
+  end if;
+end;
+$$;
+
+revoke all on function private.require_manager(uuid) from public, anon, authenticated;
+
+-- Team screen: who belongs to an organization, with their email addresses. Emails live in
+-- auth.users, which no API role may read, so owners and admins get them through this one narrow
+-- RPC (memberships' own policies still decide every change: invite = insert through the
+-- team-invite edge function, change role = update, remove = delete, keep_last_owner protects the
+-- last owner). Agents have no team screen: 42501, like outsiders.
+create function public.team_members(p_organization_id uuid)
+returns table (
+  membership_id uuid,
+  user_id uuid,
+  email text,
+  role text,
+  joined_at timestamptz,
+  invitation_pending boolean,
+  last_sign_in_at timestamptz
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins of the organization can see its team'
+      using errcode = '42501';
+  end if;
+  return query
+    select m.id, m.user_id, u.email::text, m.role, m.created_at,
+           u.email_confirmed_at is null, u.last_sign_in_at
+    from public.memberships m
+    join auth.users u on u.id = m.user_id
+    where m.organization_id = p_organization_id
+    order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.email, m.id;
+end;
+$$;
+
+revoke execute on function public.team_members(uuid) from public, anon, authenticated;
+
+grant execute on function public.team_members(uuid) to authenticated;
+
+-- Site logos stored in the database and served by the portal itself: the hotspot's walled
+-- garden holds only the portal's host, and the landing page makes no third-party request. A logo
+-- is capped at 8 KB so the landing page keeps its 12 KB budget on a weak 3G signal.
+
+-- One logo per site (PNG, JPEG, WebP or GIF, recognised by its first bytes, not by a name).
+create table private.site_logos (
+  site_id uuid primary key references public.sites (id) on delete cascade,
+  content_type text not null
+    check (content_type in ('image/png', 'image/jpeg', 'image/webp', 'image/gif')),
+  bytes bytea not null check (octet_length(bytes) between 1 and 8192),
+  updated_at timestamptz not null default now()
+);
+
+alter table private.site_logos enable row level security;
+
+-- The image type of these bytes from their signature, or null when it is none we serve.
+create function private.image_type(p_bytes bytea)
+returns text
+language sql
+immutable
+security definer
+set search_path = ''
+as $$
+  select case
+    when substr(p_bytes, 1, 8) = '\x89504e470d0a1a0a'::bytea then 'image/png'
+    when substr(p_bytes, 1, 3) = '\xffd8ff'::bytea then 'image/jpeg'
+    when substr(p_bytes, 1, 4) = '\x52494646'::bytea and substr(p_bytes, 9, 4) = '\x57454250'::bytea
+      then 'image/webp'
+    when substr(p_bytes, 1, 4) = '\x47494638'::bytea then 'image/gif'
+  end
+$$;
+
+revoke all on function private.image_type(bytea) from public, anon, authenticated;
+
+-- Where the portal serves a site's stored logo ('/s/<slug>/logo?v=<version>'), or null. The
+-- version changes with the logo, so the portal can let browsers keep it for a year.
+create function private.site_logo_path(p_site_id uuid)
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select '/s/' || s.slug || '/logo?v=' || floor(extract(epoch from l.updated_at) * 1000)::bigint
+  from public.sites s join private.site_logos l on l.site_id = s.id
+  where s.id = p_site_id
+$$;
+
+revoke all on function private.site_logo_path(uuid) from public, anon, authenticated;
+
+-- Sets (or, with null or '', removes) a site's logo from base64 (owners and admins of the site's
+-- organization; audited). {content_type, size, logo_url}. Not an image we serve → 22023; larger
+-- than 8 KB → 22001; others → 42501.
+create function public.set_site_logo(p_site_id uuid, p_image_base64 text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_site public.sites;
+  v_bytes bytea;
+  v_type text;
+begin
+  select s.* into v_site from public.sites s
+  where s.id = p_site_id and private.has_role(s.organization_id, 'owner', 'admin');
+  if v_site.id is null then
+    raise exception 'only owners and admins of the site''s organization can change its logo'
+      using errcode = '42501';
+  end if;
+  if p_image_base64 is null or btrim(p_image_base64) = '' then
+    delete from private.site_logos l where l.site_id = v_site.id;
+    perform private.audit_support(v_site.organization_id, 'site_logo', v_site.id::text,
+                                  jsonb_build_object('removed', true));
+    return jsonb_build_object('content_type', null, 'size', 0, 'logo_url', null);
+  end if;
+  if length(p_image_base64) > 12000 then
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+  end if;
+  begin
+    v_bytes := decode(regexp_replace(p_image_base64, '\s', '', 'g'), 'base64');
+  exception when others then
+    raise exception 'the logo is not base64' using errcode = '22023';
+  end;
+  if octet_length(v_bytes) > 8192 then
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+  end if;
+  v_type := private.image_type(v_bytes);
+  if v_type is null then
+    raise exception 'the logo must be a PNG, JPEG, WebP or GIF image' using errcode = '22023';
+  end if;
+  insert into private.site_logos (site_id, content_type, bytes)
+  values (v_site.id, v_type, v_bytes)
+  on conflict (site_id) do update
+    set content_type = excluded.content_type, bytes = excluded.bytes, updated_at = now();
+  perform private.audit_support(v_site.organization_id, 'site_logo', v_site.id::text,
+                                jsonb_build_object('content_type', v_type,
+                                                   'size', octet_length(v_bytes)));
+  return jsonb_build_object('content_type', v_type, 'size', octet_length(v_bytes),
+                            'logo_url', private.site_logo_path(v_site.id));
+end;
+$$;
+
+revoke execute on function public.set_site_logo(uuid, text) from public, anon, authenticated;
+
+grant execute on function public.set_site_logo(uuid, text) to authenticated;
+

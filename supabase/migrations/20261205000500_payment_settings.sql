@@ -1,0 +1,221 @@
+-- Per-organization M-Pesa (Daraja) and SMS (Africa's Talking) settings, with write-only
+-- secrets, and the Daraja OAuth token cache. Owners set them; the edge functions read them.
+
+-- ---------------------------------------------------------------------------------------------
+-- Settings
+-- ---------------------------------------------------------------------------------------------
+
+-- An organization's Daraja (M-Pesa Express) credentials. Secrets are write-only through the API:
+-- owners set them with set_mpesa_settings(), payment_settings() shows only their last characters.
+create table private.mpesa_settings (
+  organization_id uuid primary key references public.organizations (id) on delete cascade,
+  environment text not null default 'sandbox' check (environment in ('sandbox', 'production')),
+  -- BusinessShortCode: the paybill, or the store / head-office number of a till.
+  shortcode text not null check (shortcode ~ '^[0-9]{5,7}$'),
+  account_type text not null default 'paybill' check (account_type in ('paybill', 'till')),
+  till_number text check (till_number ~ '^[0-9]{5,8}$'),
+  passkey text not null check (char_length(passkey) between 8 and 200),
+  consumer_key text not null check (char_length(consumer_key) between 4 and 200),
+  consumer_secret text not null check (char_length(consumer_secret) between 4 and 200),
+  updated_at timestamptz not null default now(),
+  updated_by uuid,
+  check (account_type = 'paybill' or till_number is not null)
+);
+
+alter table private.mpesa_settings enable row level security;
+
+revoke all on table private.mpesa_settings from public, anon, authenticated, service_role;
+
+-- An organization's Africa's Talking account for SMS (username, write-only API key, sender id).
+create table private.sms_settings (
+  organization_id uuid primary key references public.organizations (id) on delete cascade,
+  username text not null check (username ~ '^[A-Za-z0-9_.-]{1,100}$'),
+  api_key text not null check (char_length(api_key) between 8 and 200),
+  sender_id text check (sender_id ~ '^[A-Za-z0-9 ]{1,11}$'),
+  updated_at timestamptz not null default now(),
+  updated_by uuid
+);
+
+alter table private.sms_settings enable row level security;
+
+revoke all on table private.sms_settings from public, anon, authenticated, service_role;
+
+-- The one cached Daraja access token per organization. Daraja invalidates the previous token
+-- when a new one is issued, so every function instance shares this row and refreshes it while
+-- holding its row lock (supabase/functions/_shared/daraja-token.ts).
+create table private.daraja_tokens (
+  organization_id uuid primary key references public.organizations (id) on delete cascade,
+  access_token text,
+  expires_at timestamptz,
+  refreshed_at timestamptz,
+  refresh_count integer not null default 0
+);
+
+alter table private.daraja_tokens enable row level security;
+
+revoke all on table private.daraja_tokens from public, anon, authenticated, service_role;
+
+-- Daraja credentials of an organization, for the functions only (never through the API).
+create function private.mpesa_credentials(p_organization_id uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select to_jsonb(m) from private.mpesa_settings m where m.organization_id = p_organization_id
+$$;
+
+revoke all on function private.mpesa_credentials(uuid) from public, anon, authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Public RPCs
+-- ---------------------------------------------------------------------------------------------
+
+-- Sets the organization's M-Pesa settings (owners only). Null secrets keep the stored ones, so
+-- the admin app can change the shortcode without re-typing the passkey; a first save needs all.
+-- Returns payment_settings(). Bad values → 22023; not an owner → 42501.
+create function public.set_mpesa_settings(
+  p_organization_id uuid,
+  p_environment text,
+  p_shortcode text,
+  p_account_type text,
+  p_till_number text default null,
+  p_passkey text default null,
+  p_consumer_key text default null,
+  p_consumer_secret text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners can change M-Pesa settings' using errcode = '42501';
+  end if;
+  begin
+    update private.mpesa_settings m
+    set environment = coalesce(p_environment, 'sandbox'),
+        shortcode = btrim(p_shortcode),
+        account_type = coalesce(p_account_type, 'paybill'),
+        till_number = nullif(btrim(p_till_number), ''),
+        passkey = coalesce(btrim(p_passkey), m.passkey),
+        consumer_key = coalesce(btrim(p_consumer_key), m.consumer_key),
+        consumer_secret = coalesce(btrim(p_consumer_secret), m.consumer_secret),
+        updated_at = now(),
+        updated_by = auth.uid()
+    where m.organization_id = p_organization_id;
+    if not found then
+      insert into private.mpesa_settings (organization_id, environment, shortcode, account_type,
+        till_number, passkey, consumer_key, consumer_secret, updated_by)
+      values (p_organization_id, coalesce(p_environment, 'sandbox'), btrim(p_shortcode),
+              coalesce(p_account_type, 'paybill'), nullif(btrim(p_till_number), ''),
+              btrim(p_passkey), btrim(p_consumer_key), btrim(p_consumer_secret), auth.uid());
+    end if;
+  exception when not_null_violation or check_violation or invalid_text_representation then
+    raise exception 'invalid M-Pesa settings: %', sqlerrm using errcode = '22023';
+  end;
+  -- New credentials: the cached token belonged to the old ones.
+  delete from private.daraja_tokens t where t.organization_id = p_organization_id;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'mpesa_settings', p_organization_id::text,
+          jsonb_build_object('environment', p_environment, 'shortcode', p_shortcode,
+                             'account_type', p_account_type, 'till_number', p_till_number,
+                             'secrets_changed', p_passkey is not null or p_consumer_key is not null
+                                                or p_consumer_secret is not null));
+  return public.payment_settings(p_organization_id);
+end;
+$$;
+
+revoke execute on function public.set_mpesa_settings(uuid, text, text, text, text, text, text, text)
+  from public, anon, authenticated;
+
+grant execute on function public.set_mpesa_settings(uuid, text, text, text, text, text, text, text)
+  to authenticated;
+
+-- Sets the organization's Africa's Talking SMS settings (owners only); a null API key keeps the
+-- stored one. Returns payment_settings(). Bad values → 22023; not an owner → 42501.
+create function public.set_sms_settings(
+  p_organization_id uuid,
+  p_username text,
+  p_api_key text default null,
+  p_sender_id text default null
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners can change SMS settings' using errcode = '42501';
+  end if;
+  begin
+    update private.sms_settings s
+    set username = btrim(p_username),
+        api_key = coalesce(btrim(p_api_key), s.api_key),
+        sender_id = nullif(btrim(p_sender_id), ''),
+        updated_at = now(),
+        updated_by = auth.uid()
+    where s.organization_id = p_organization_id;
+    if not found then
+      insert into private.sms_settings (organization_id, username, api_key, sender_id, updated_by)
+      values (p_organization_id, btrim(p_username), btrim(p_api_key), nullif(btrim(p_sender_id), ''),
+              auth.uid());
+    end if;
+  exception when not_null_violation or check_violation or invalid_text_representation then
+    raise exception 'invalid SMS settings: %', sqlerrm using errcode = '22023';
+  end;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'sms_settings', p_organization_id::text,
+          jsonb_build_object('username', p_username, 'sender_id', p_sender_id,
+                             'secrets_changed', p_api_key is not null));
+  return public.payment_settings(p_organization_id);
+end;
+$$;
+
+revoke execute on function public.set_sms_settings(uuid, text, text, text) from public, anon, authenticated;
+
+grant execute on function public.set_sms_settings(uuid, text, text, text) to authenticated;
+
+-- What the admin app shows about the payment settings (owners and admins): never a secret,
+-- only whether it is configured and its last four characters.
+-- {mpesa: null | {environment, shortcode, account_type, till_number, passkey_hint,
+--  consumer_key_hint, consumer_secret_hint, updated_at}, sms: null | {username, sender_id,
+--  api_key_hint, updated_at}}; hints look like '…c919'.
+create function public.payment_settings(p_organization_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see payment settings' using errcode = '42501';
+  end if;
+  return jsonb_build_object(
+    'mpesa', (
+      select jsonb_build_object(
+        'environment', m.environment, 'shortcode', m.shortcode, 'account_type', m.account_type,
+        'till_number', m.till_number,
+        'passkey_hint', '…' || right(m.passkey, 4),
+        'consumer_key_hint', '…' || right(m.consumer_key, 4),
+        'consumer_secret_hint', '…' || right(m.consumer_secret, 4),
+        'updated_at', m.updated_at)
+      from private.mpesa_settings m where m.organization_id = p_organization_id),
+    'sms', (
+      select jsonb_build_object(
+        'username', s.username, 'sender_id', s.sender_id,
+        'api_key_hint', '…' || right(s.api_key, 4), 'updated_at', s.updated_at)
+      from private.sms_settings s where s.organization_id = p_organization_id)
+  );
+end;
+$$;
+
+revoke execute on function public.payment_settings(uuid) from public, anon, authenticated;
+
+grant execute on function public.payment_settings(uuid) to authenticated;

@@ -1,0 +1,399 @@
+-- Money that bought nothing yet, and what can be done with it: C2B (till/paybill) confirmations,
+-- receipt recovery by the customer (recover_voucher) and the support actions of owners and
+-- admins (issue a voucher for a receipt, mark it refunded, resend an SMS), each audited.
+
+-- Money received that bought nothing yet: a success callback matching no payment, a wrong
+-- amount or phone, a C2B (till/paybill) payment made by hand. Redeemable once by receipt code
+-- and paying phone (public.recover_voucher); admins see them through their support RPCs.
+create table private.unmatched_receipts (
+  receipt text primary key check (receipt ~ '^[A-Z0-9]{6,20}$'),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  site_id uuid references public.sites (id) on delete set null,
+  payment_id uuid references public.payments (id) on delete set null,
+  phone text check (phone ~ '^\+254[17][0-9]{8}$'),
+  amount_kes integer not null check (amount_kes >= 0),
+  reason text not null
+    check (reason in ('no_payment', 'amount_mismatch', 'phone_mismatch', 'second_payment',
+                      'plan_unavailable', 'c2b')),
+  received_at timestamptz not null default now(),
+  redeemed_at timestamptz,
+  redeemed_payment_id uuid references public.payments (id) on delete set null,
+  overpaid_kes integer check (overpaid_kes >= 0),
+  -- C2B: how M-Pesa described the payer (masked '2547 ***** 678' or a SHA-256 hex hash).
+  msisdn_hint text check (char_length(msisdn_hint) <= 100),
+  -- Refunded by hand (support): can no longer be redeemed.
+  refunded_at timestamptz,
+  refunded_by uuid,
+  note text check (char_length(note) <= 500)
+);
+
+alter table private.unmatched_receipts enable row level security;
+
+revoke all on table private.unmatched_receipts from public, anon, authenticated, service_role;
+
+create index unmatched_receipts_organization_id_idx
+  on private.unmatched_receipts (organization_id, received_at desc);
+
+-- ---------------------------------------------------------------------------------------------
+-- C2B: payments made by hand to the paybill or till
+-- ---------------------------------------------------------------------------------------------
+
+-- Whether a phone (E.164) is the one a C2B MSISDN hint describes: the same SHA-256 hash, or the
+-- same visible digits of a masked number. No hint at all: the receipt alone is the proof.
+create function private.msisdn_matches(p_hint text, p_phone text)
+returns boolean
+language sql
+immutable
+security definer
+set search_path = ''
+as $$
+  select case
+    when p_hint is null or btrim(p_hint) = '' then true
+    when lower(btrim(p_hint)) ~ '^[0-9a-f]{64}$' then
+      lower(btrim(p_hint)) = encode(extensions.digest(substr(p_phone, 2), 'sha256'), 'hex')
+    when regexp_replace(p_hint, '\s', '', 'g') ~ '^[0-9]{12}$' then
+      regexp_replace(p_hint, '\s', '', 'g') = substr(p_phone, 2)
+    when regexp_replace(p_hint, '\s', '', 'g') ~ '^[0-9]+\*+[0-9]*$' then
+      substr(p_phone, 2) like replace(split_part(regexp_replace(p_hint, '\s', '', 'g'), '*', 1), '_', '')
+                               || '%' || reverse(split_part(reverse(regexp_replace(p_hint, '\s', '', 'g')), '*', 1))
+    else false
+  end
+$$;
+
+revoke all on function private.msisdn_matches(text, text) from public, anon, authenticated;
+
+-- A C2B confirmation for an organization (its URL was signed for it): stores the raw body, then
+-- keeps the money as an unmatched receipt (reason 'c2b') that the customer redeems with the
+-- receipt code. A repeat of the same TransID changes nothing. Returns {outcome}: recorded |
+-- duplicate | wrong_shortcode.
+create function private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id bigint;
+  v_receipt text := upper(btrim(p_parsed ->> 'receipt'));
+  v_outcome text;
+begin
+  insert into private.payment_callbacks (kind, organization_id, receipt, verdict, body)
+  values ('c2b', p_organization_id, left(v_receipt, 40), 'received', left(coalesce(p_body, ''), 65536))
+  returning id into v_id;
+  if not exists (
+    select 1 from private.mpesa_settings m
+    where m.organization_id = p_organization_id
+      and (p_parsed ->> 'shortcode') in (m.shortcode, m.till_number)
+  ) then
+    v_outcome := 'wrong_shortcode';
+  else
+    insert into private.unmatched_receipts (receipt, organization_id, amount_kes, reason, msisdn_hint,
+                                            phone)
+    values (v_receipt, p_organization_id, floor((p_parsed ->> 'amount')::numeric)::integer, 'c2b',
+            left(p_parsed ->> 'msisdn', 100), private.normalise_phone(p_parsed ->> 'msisdn'))
+    on conflict (receipt) do nothing;
+    v_outcome := case when found then 'recorded' else 'duplicate' end;
+  end if;
+  update private.payment_callbacks c set verdict = v_outcome where c.id = v_id;
+  return jsonb_build_object('outcome', v_outcome);
+end;
+$$;
+
+revoke all on function private.c2b_confirmation(uuid, text, jsonb) from public, anon, authenticated;
+
+-- The cheapest active plan an organization sells anywhere (C2B validation: smaller amounts buy
+-- nothing and are refused before the customer pays).
+create function private.cheapest_plan_kes(p_organization_id uuid)
+returns integer
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select min(p.price_kes)
+  from public.plans p
+  join public.plan_sites ps on ps.plan_id = p.id and ps.organization_id = p.organization_id
+  where p.organization_id = p_organization_id and p.active
+$$;
+
+revoke all on function private.cheapest_plan_kes(uuid) from public, anon, authenticated;
+
+-- Receipt recovery on the portal: the M-Pesa receipt code and the phone that paid give back the
+-- voucher (the same one every time). A receipt that bought nothing yet (unmatched) is redeemed
+-- now for the dearest active plan sold at the site that it covers; the rest is recorded as
+-- overpaid. A C2B receipt, whose payer M-Pesa only describes (masked or hashed MSISDN), is
+-- checked against that description (private.msisdn_matches). Unknown, refunded, wrong phone,
+-- another organization's receipt: all the same
+-- {ok: false, error: 'not_found'} (no enumeration); 5 tries per phone and 30 per site per
+-- 10 minutes ({ok: false, error: 'rate_limited'}). Success: {ok: true, voucher_code, plan_name,
+-- amount_kes}; no plan that cheap: {ok: false, error: 'amount_too_small', amount_kes}.
+create function public.recover_voucher(p_site_slug text, p_receipt text, p_phone text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_site public.sites;
+  v_phone text := private.normalise_phone(p_phone);
+  v_receipt text := upper(regexp_replace(coalesce(p_receipt, ''), '\s', '', 'g'));
+  v_payment public.payments;
+  v_unmatched private.unmatched_receipts;
+  v_plan public.plans;
+  v_payment_id uuid;
+  v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
+begin
+  select s.* into v_site from public.sites s where s.slug = lower(btrim(p_site_slug));
+  if v_site.id is null or v_phone is null or v_receipt !~ '^[A-Z0-9]{6,20}$' then
+    return v_not_found;
+  end if;
+  if not private.rate_limit_hit('recover:phone:' || v_phone, 5, 600)
+     or not private.rate_limit_hit('recover:site:' || v_site.id, 30, 600) then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 600);
+  end if;
+
+  select p.* into v_payment from public.payments p
+  where p.mpesa_receipt = v_receipt and p.organization_id = v_site.organization_id;
+  if v_payment.id is null then
+    select u.* into v_unmatched from private.unmatched_receipts u
+    where u.receipt = v_receipt and u.organization_id = v_site.organization_id
+    for update;
+    if v_unmatched.receipt is null
+       or (v_unmatched.refunded_at is not null and v_unmatched.redeemed_payment_id is null)
+       or (v_unmatched.phone is not null and v_unmatched.phone <> v_phone)
+       or (v_unmatched.phone is null and not private.msisdn_matches(v_unmatched.msisdn_hint, v_phone)) then
+      return v_not_found;
+    end if;
+    if v_unmatched.redeemed_payment_id is not null then
+      select p.* into v_payment from public.payments p where p.id = v_unmatched.redeemed_payment_id;
+      if v_payment.phone <> v_phone then
+        return v_not_found;
+      end if;
+    else
+      select pl.* into v_plan
+      from public.plans pl
+      join public.plan_sites ps on ps.plan_id = pl.id and ps.organization_id = pl.organization_id
+      where ps.site_id = v_site.id and pl.active and pl.price_kes <= v_unmatched.amount_kes
+      order by pl.price_kes desc, pl.id
+      limit 1;
+      if v_plan.id is null then
+        return jsonb_build_object('ok', false, 'error', 'amount_too_small',
+                                  'amount_kes', v_unmatched.amount_kes);
+      end if;
+      -- The original payment (wrong amount/phone) keeps its failure; the receipt buys anew.
+      insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
+                                   mpesa_receipt, result_code, result_desc, via, language,
+                                   overpaid_kes, status_token)
+      values (v_site.organization_id, v_site.id, v_plan.id, v_phone, v_unmatched.amount_kes,
+              'success', v_receipt, 0, 'redeemed by receipt (' || v_unmatched.reason || ')',
+              case when v_unmatched.reason = 'c2b' then 'c2b' else 'receipt' end,
+              v_site.default_language, v_unmatched.amount_kes - v_plan.price_kes,
+              encode(extensions.gen_random_bytes(16), 'hex'))
+      returning id into v_payment_id;
+      perform private.issue_payment_voucher(v_payment_id);
+      update private.unmatched_receipts u
+      set redeemed_at = now(), redeemed_payment_id = v_payment_id,
+          overpaid_kes = v_unmatched.amount_kes - v_plan.price_kes
+      where u.receipt = v_receipt;
+      select p.* into v_payment from public.payments p where p.id = v_payment_id;
+    end if;
+  elsif v_payment.phone <> v_phone or v_payment.status <> 'success' then
+    return v_not_found;
+  end if;
+
+  return (
+    select jsonb_build_object('ok', true, 'voucher_code', v.code, 'plan_name', pl.name,
+                              'amount_kes', v_payment.amount_kes)
+    from public.vouchers v join public.plans pl on pl.id = v.plan_id
+    where v.id = v_payment.voucher_id
+  );
+end;
+$$;
+
+revoke execute on function public.recover_voucher(text, text, text) from public, anon, authenticated;
+
+grant execute on function public.recover_voucher(text, text, text) to anon, authenticated;
+
+-- Money that bought nothing yet, newest first (owners and admins): [{receipt, amount_kes, phone,
+-- msisdn_hint, reason, received_at, payment_id, redeemed_at, redeemed_payment_id, overpaid_kes,
+-- refunded_at, note}]. Others → 42501.
+create function public.unmatched_receipts(p_organization_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see unmatched receipts' using errcode = '42501';
+  end if;
+  return coalesce((
+    select jsonb_agg(jsonb_build_object(
+      'receipt', u.receipt, 'amount_kes', u.amount_kes, 'phone', u.phone,
+      'msisdn_hint', u.msisdn_hint, 'reason', u.reason, 'received_at', u.received_at,
+      'payment_id', u.payment_id, 'redeemed_at', u.redeemed_at,
+      'redeemed_payment_id', u.redeemed_payment_id, 'overpaid_kes', u.overpaid_kes,
+      'refunded_at', u.refunded_at, 'note', u.note
+    ) order by u.received_at desc)
+    from private.unmatched_receipts u
+    where u.organization_id = p_organization_id
+  ), '[]'::jsonb);
+end;
+$$;
+
+revoke execute on function public.unmatched_receipts(uuid) from public, anon, authenticated;
+
+grant execute on function public.unmatched_receipts(uuid) to authenticated;
+
+-- Issues the voucher for an unmatched or mismatched receipt (owners and admins): the receipt buys
+-- the given plan of the organization for the given phone (any price: the admin decides), as a
+-- success payment with via 'admin'; the SMS is queued. Returns {voucher_code, payment_id}.
+-- Already redeemed or refunded → P0001; unknown receipt or not yours → 42501; bad phone 22023.
+create function public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_unmatched private.unmatched_receipts;
+  v_phone text := private.normalise_phone(p_phone);
+  v_plan public.plans;
+  v_payment_id uuid;
+begin
+  select u.* into v_unmatched from private.unmatched_receipts u
+  where u.receipt = upper(btrim(p_receipt)) for update;
+  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+    raise exception 'receipt not found in your organizations' using errcode = '42501';
+  end if;
+  if v_unmatched.redeemed_payment_id is not null or v_unmatched.refunded_at is not null then
+    raise exception 'receipt % was already redeemed or refunded', v_unmatched.receipt;
+  end if;
+  if v_phone is null then
+    raise exception 'phone must be a Kenyan mobile number' using errcode = '22023';
+  end if;
+  select p.* into v_plan from public.plans p
+  where p.id = p_plan_id and p.organization_id = v_unmatched.organization_id and p.active;
+  if v_plan.id is null then
+    raise exception 'plan not found or not active in this organization' using errcode = '22023';
+  end if;
+  insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
+                               mpesa_receipt, result_code, result_desc, via, status_token,
+                               overpaid_kes)
+  values (v_unmatched.organization_id, v_unmatched.site_id, v_plan.id, v_phone,
+          greatest(v_unmatched.amount_kes, 1), 'success', v_unmatched.receipt, 0,
+          'issued by support (' || v_unmatched.reason || ')', 'admin',
+          encode(extensions.gen_random_bytes(16), 'hex'),
+          greatest(v_unmatched.amount_kes - v_plan.price_kes, 0))
+  returning id into v_payment_id;
+  perform private.issue_payment_voucher(v_payment_id);
+  update private.unmatched_receipts u
+  set redeemed_at = now(), redeemed_payment_id = v_payment_id,
+      overpaid_kes = greatest(v_unmatched.amount_kes - v_plan.price_kes, 0)
+  where u.receipt = v_unmatched.receipt;
+  perform private.audit_support(v_unmatched.organization_id, 'issue_voucher', v_unmatched.receipt,
+    jsonb_build_object('plan_id', v_plan.id, 'phone', v_phone, 'payment_id', v_payment_id,
+                       'amount_kes', v_unmatched.amount_kes));
+  return (select jsonb_build_object('voucher_code', v.code, 'payment_id', v_payment_id)
+          from public.payments p join public.vouchers v on v.id = p.voucher_id
+          where p.id = v_payment_id);
+end;
+$$;
+
+revoke execute on function public.support_issue_voucher(text, uuid, text) from public, anon, authenticated;
+
+grant execute on function public.support_issue_voucher(text, uuid, text) to authenticated;
+
+-- Marks an unredeemed receipt as refunded by hand (owners and admins), so it can never be
+-- redeemed. Returns {receipt, refunded_at}. Redeemed already → P0001; unknown → 42501.
+create function public.support_mark_refunded(p_receipt text, p_note text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_unmatched private.unmatched_receipts;
+begin
+  select u.* into v_unmatched from private.unmatched_receipts u
+  where u.receipt = upper(btrim(p_receipt)) for update;
+  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+    raise exception 'receipt not found in your organizations' using errcode = '42501';
+  end if;
+  if v_unmatched.redeemed_payment_id is not null then
+    raise exception 'receipt % already bought a voucher', v_unmatched.receipt;
+  end if;
+  update private.unmatched_receipts u
+  set refunded_at = coalesce(u.refunded_at, now()), refunded_by = coalesce(u.refunded_by, auth.uid()),
+      note = left(p_note, 500)
+  where u.receipt = v_unmatched.receipt
+  returning u.* into v_unmatched;
+  perform private.audit_support(v_unmatched.organization_id, 'mark_refunded', v_unmatched.receipt,
+    jsonb_build_object('amount_kes', v_unmatched.amount_kes, 'note', left(p_note, 500)));
+  return jsonb_build_object('receipt', v_unmatched.receipt, 'refunded_at', v_unmatched.refunded_at);
+end;
+$$;
+
+revoke execute on function public.support_mark_refunded(text, text) from public, anon, authenticated;
+
+grant execute on function public.support_mark_refunded(text, text) to authenticated;
+
+-- Queues the voucher SMS of a successful payment again (owners and admins; at most 3 per payment
+-- per hour). Returns {sms_id}. Not a success → P0001; not yours → 42501; too often → 54000.
+create function public.support_resend_sms(p_payment_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_payment public.payments;
+  v_sms uuid;
+begin
+  select p.* into v_payment from public.payments p where p.id = p_payment_id;
+  if v_payment.id is null or not private.has_role(v_payment.organization_id, 'owner', 'admin') then
+    raise exception 'payment not found in your organizations' using errcode = '42501';
+  end if;
+  if v_payment.status <> 'success' or v_payment.voucher_id is null then
+    raise exception 'payment % has no voucher to send', p_payment_id;
+  end if;
+  if not private.rate_limit_hit('resend:' || p_payment_id, 3, 3600) then
+    raise exception 'the SMS of this payment was resent too often; try again later' using errcode = '54000';
+  end if;
+  insert into public.sms_outbox (organization_id, to_phone, body, payment_id)
+  select v_payment.organization_id, v_payment.phone,
+         private.voucher_sms_body(v_payment.language, v.code, pl.name, coalesce(s.name, 'WiFi'),
+                                  v_payment.mpesa_receipt),
+         v_payment.id
+  from public.vouchers v
+  join public.plans pl on pl.id = v.plan_id
+  left join public.sites s on s.id = v_payment.site_id
+  where v.id = v_payment.voucher_id
+  returning id into v_sms;
+  perform private.audit_support(v_payment.organization_id, 'resend_sms', p_payment_id::text,
+    jsonb_build_object('sms_id', v_sms));
+  return jsonb_build_object('sms_id', v_sms);
+end;
+$$;
+
+revoke execute on function public.support_resend_sms(uuid) from public, anon, authenticated;
+
+grant execute on function public.support_resend_sms(uuid) to authenticated;
+
+-- Whether the signed-in user may re-check this payment now (pay-reconcile's admin path).
+create function private.can_support_payment(p_payment_id uuid, p_user_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.payments p
+    join public.memberships m on m.organization_id = p.organization_id
+    where p.id = p_payment_id and m.user_id = p_user_id and m.role in ('owner', 'admin')
+  )
+$$;
+
+revoke all on function private.can_support_payment(uuid, uuid) from public, anon, authenticated;

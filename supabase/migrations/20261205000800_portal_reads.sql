@@ -1,0 +1,224 @@
+-- What the captive portal reads. Anonymous callers reach no table, only these narrow RPCs; a
+-- caller learns nothing about codes, receipts or devices it does not already hold.
+
+-- The captive portal's read path. Anonymous callers reach no table: only this narrow RPC, which
+-- returns a site's public branding and the active plans sold there, with the site's id
+-- (pay-start takes it) and the logo the portal serves itself, or null when the slug is unknown:
+-- {id, name, slug, support_phone, primary_color, logo_url, default_language,
+--  plans: [{id, name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
+--           download_kbps, upload_kbps, devices_allowed}]}  (active plans, cheapest first).
+create function public.portal_site(p_slug text)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'id', s.id,
+    'name', s.name,
+    'slug', s.slug,
+    'support_phone', s.support_phone,
+    'primary_color', s.primary_color,
+    'logo_url', private.site_logo_path(s.id),
+    'default_language', s.default_language,
+    'plans', coalesce((
+      select jsonb_agg(
+        jsonb_build_object(
+          'id', p.id,
+          'name', p.name,
+          'price_kes', p.price_kes,
+          'validity_seconds', p.validity_seconds,
+          'time_quota_seconds', p.time_quota_seconds,
+          'data_quota_bytes', p.data_quota_bytes,
+          'download_kbps', p.download_kbps,
+          'upload_kbps', p.upload_kbps,
+          'devices_allowed', p.devices_allowed
+        )
+        order by p.price_kes, p.name, p.id
+      )
+      from public.plan_sites ps
+      join public.plans p on p.id = ps.plan_id and p.organization_id = ps.organization_id
+      where ps.site_id = s.id and p.active
+    ), '[]'::jsonb)
+  )
+  from public.sites s
+  where s.slug = lower(btrim(p_slug))
+$$;
+
+revoke execute on function public.portal_site(text) from public, anon, authenticated;
+
+grant execute on function public.portal_site(text) to anon, authenticated, service_role;
+
+-- A payment's state for the portal's waiting page, by the unguessable token pay-start returned
+-- (anyone holding it may ask), with the plan's id so a failed payment can be tried again:
+-- {status, amount_kes, plan_id, plan_name, result_code, voucher_code (once paid),
+--  receipt_missing}, or null for an unknown token.
+create function public.payment_status(p_token text)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'status', p.status,
+    'amount_kes', p.amount_kes,
+    'plan_id', p.plan_id,
+    'plan_name', pl.name,
+    'result_code', coalesce(p.result_code_raw, p.result_code::text),
+    'voucher_code', v.code,
+    'receipt_missing', p.receipt_missing
+  )
+  from public.payments p
+  join public.plans pl on pl.id = p.plan_id
+  left join public.vouchers v on v.id = p.voucher_id and p.status = 'success'
+  where p.status_token = lower(btrim(p_token))
+$$;
+
+revoke execute on function public.payment_status(text) from public, anon, authenticated;
+
+grant execute on function public.payment_status(text) to anon, authenticated;
+
+-- The captive portal's voucher status page: what is left on a code (time, data, expiry), for
+-- anyone who holds the code, at the site whose organization issued it. Anonymous callers reach
+-- it through this one narrow RPC; it never says whether a code exists elsewhere, and it is
+-- throttled per site so it cannot serve as a guessing oracle.
+
+-- portal_voucher_status(site slug, typed code) →
+--   {ok: true, code, status, plan_name, devices_allowed, validity_seconds, first_used_at,
+--    expires_at, seconds_left, time_quota_seconds, used_seconds, data_quota_bytes, used_bytes,
+--    bytes_left}
+--   {ok: false, error: 'not_found'}     unknown code, malformed code, another organization's
+--                                       code or unknown site: all the same answer
+--   {ok: false, error: 'rate_limited', retry_after_seconds}
+-- Throttle (private.rate_limit_hit, fixed 10-minute windows): 120 lookups per site, and after
+-- 20 misses (not_found) at a site every lookup there is refused until the window ends.
+-- seconds_left: the smaller of the time quota left and the time until expires_at (before the
+-- first session: the whole validity, or the time quota if smaller); null quota = unlimited.
+create function public.portal_voucher_status(p_site_slug text, p_code text)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_site public.sites;
+  v_code text := upper(regexp_replace(coalesce(p_code, ''), '[\s\-]', '', 'g'));
+  v_voucher public.vouchers;
+  v_plan_name text;
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 600) * 600);
+  v_misses integer;
+  v_seconds_left bigint;
+  v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
+  v_limited jsonb;
+begin
+  select s.* into v_site from public.sites s where s.slug = lower(btrim(coalesce(p_site_slug, '')));
+  if v_site.id is null then
+    return v_not_found;
+  end if;
+  v_limited := jsonb_build_object('ok', false, 'error', 'rate_limited',
+    'retry_after_seconds', greatest(1, ceil(extract(epoch from v_window + interval '10 minutes' - now())))::integer);
+
+  select r.hits into v_misses from private.rate_limits r
+  where r.bucket = 'voucher-status:miss:' || v_site.id and r.window_start = v_window;
+  if coalesce(v_misses, 0) >= 20
+     or not private.rate_limit_hit('voucher-status:site:' || v_site.id, 120, 600) then
+    return v_limited;
+  end if;
+
+  if v_code ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+    select v.* into v_voucher from public.vouchers v
+    where v.code = v_code and v.organization_id = v_site.organization_id;
+  end if;
+  if v_voucher.id is null then
+    perform private.rate_limit_hit('voucher-status:miss:' || v_site.id, 20, 600);
+    return v_not_found;
+  end if;
+
+  select p.name into v_plan_name from public.plans p where p.id = v_voucher.plan_id;
+  v_seconds_left := case
+    when v_voucher.expires_at is null then v_voucher.validity_seconds::bigint
+    else greatest(0, floor(extract(epoch from v_voucher.expires_at - now())))::bigint
+  end;
+  if v_voucher.time_quota_seconds is not null then
+    v_seconds_left := least(v_seconds_left, greatest(0, v_voucher.time_quota_seconds - v_voucher.used_seconds));
+  end if;
+  if v_voucher.status <> 'active' then
+    v_seconds_left := 0;
+  end if;
+
+  return jsonb_build_object(
+    'ok', true,
+    'code', v_voucher.code,
+    'status', case
+      when v_voucher.status = 'active' and v_voucher.expires_at <= now() then 'expired'
+      else v_voucher.status end,
+    'plan_name', v_plan_name,
+    'devices_allowed', v_voucher.devices_allowed,
+    'validity_seconds', v_voucher.validity_seconds,
+    'first_used_at', v_voucher.first_used_at,
+    'expires_at', v_voucher.expires_at,
+    'seconds_left', v_seconds_left,
+    'time_quota_seconds', v_voucher.time_quota_seconds,
+    'used_seconds', v_voucher.used_seconds,
+    'data_quota_bytes', v_voucher.data_quota_bytes,
+    'used_bytes', v_voucher.used_bytes,
+    'bytes_left', case when v_voucher.data_quota_bytes is null then null
+      else greatest(0, v_voucher.data_quota_bytes - v_voucher.used_bytes) end
+  );
+end;
+$$;
+
+revoke execute on function public.portal_voucher_status(text, text) from public, anon, authenticated;
+
+grant execute on function public.portal_voucher_status(text, text) to anon, authenticated;
+
+-- A site's logo for the portal's /s/<slug>/logo: {content_type, base64} or null.
+create function public.portal_logo(p_slug text)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  -- encode() breaks base64 into 76-character lines; JSON wants one string.
+  select jsonb_build_object('content_type', l.content_type,
+                            'base64', translate(encode(l.bytes, 'base64'), E'\n', ''))
+  from public.sites s join private.site_logos l on l.site_id = s.id
+  where s.slug = lower(btrim(p_slug))
+$$;
+
+revoke execute on function public.portal_logo(text) from public, anon, authenticated;
+
+grant execute on function public.portal_logo(text) to anon, authenticated, service_role;
+
+-- The payment a device came back for: its newest payment at this site in the last 30 minutes
+-- that is still pending, or paid with a voucher nobody has used yet. {status_token, status} or
+-- null. Only the portal server calls it (service role): the MAC comes from the hotspot
+-- controller's redirect, and a device already paid can log in by MAC anyway (radius.sql), so
+-- this reveals nothing a device on the same hotspot could not get from the router.
+create function public.portal_resume(p_site_slug text, p_mac text)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object('status_token', p.status_token, 'status', p.status)
+  from public.sites s
+  join public.payments p on p.site_id = s.id
+  left join public.vouchers v on v.id = p.voucher_id
+  where s.slug = lower(btrim(p_site_slug))
+    and p.client_mac = private.mac_or_null(p_mac)
+    and p.created_at > now() - interval '30 minutes'
+    and p.status_token is not null
+    and (p.status = 'pending' or (p.status = 'success' and v.first_used_at is null))
+  order by p.created_at desc
+  limit 1
+$$;
+
+revoke execute on function public.portal_resume(text, text) from public, anon, authenticated;
+
+grant execute on function public.portal_resume(text, text) to service_role;

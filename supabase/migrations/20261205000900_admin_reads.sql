@@ -1,0 +1,695 @@
+-- What the admin app reads beyond plain tables: revenue and the dashboard (over daily rollups
+-- kept by triggers), sessions, router health, alerts, a voucher's sessions, the cash-up and the
+-- customer search. Narrow reads of schema radius (not exposed) for owners and admins of the
+-- organization; each RPC checks the caller's role itself.
+
+-- ---------------------------------------------------------------------------------------------
+-- RPCs
+-- ---------------------------------------------------------------------------------------------
+
+-- Revenue from successful payments, by settlement time in Nairobi calendar days (the last 7 and
+-- 30 days include today): {today_kes, last_7_days_kes, last_30_days_kes}. Owners and admins only.
+create function public.revenue_summary(p_organization_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_local_today timestamp := date_trunc('day', now() at time zone 'Africa/Nairobi');
+  v_today timestamptz := v_local_today at time zone 'Africa/Nairobi';
+  v_week timestamptz := (v_local_today - interval '6 days') at time zone 'Africa/Nairobi';
+  v_month timestamptz := (v_local_today - interval '29 days') at time zone 'Africa/Nairobi';
+  v_result jsonb;
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see revenue' using errcode = '42501';
+  end if;
+  select jsonb_build_object(
+    'today_kes', coalesce(sum(p.amount_kes) filter (where p.settled_at >= v_today), 0),
+    'last_7_days_kes', coalesce(sum(p.amount_kes) filter (where p.settled_at >= v_week), 0),
+    'last_30_days_kes', coalesce(sum(p.amount_kes), 0)
+  )
+  into v_result
+  from public.payments p
+  where p.organization_id = p_organization_id
+    and p.status = 'success'
+    and p.settled_at >= v_month;
+  return v_result;
+end;
+$$;
+
+revoke execute on function public.revenue_summary(uuid) from public, anon, authenticated;
+
+grant execute on function public.revenue_summary(uuid) to authenticated;
+
+-- The admin dashboard, computed in the database from small daily rollups that triggers keep
+-- current, so it stays fast however many payments and vouchers an organization has.
+
+-- Sales per organization, Nairobi calendar day, site (null for cash sales, which belong to no
+-- site), plan and how they were paid.
+create table private.daily_sales (
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  day date not null,
+  site_id uuid,
+  plan_id uuid not null,
+  via text not null check (via in ('mpesa', 'cash')),
+  vouchers integer not null default 0,
+  kes bigint not null default 0,
+  unique nulls not distinct (organization_id, day, site_id, plan_id, via)
+);
+
+alter table private.daily_sales enable row level security;
+
+revoke all on table private.daily_sales from public, anon, authenticated, service_role;
+
+-- Payments per organization, Nairobi day they started, site and status.
+create table private.daily_payments (
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  day date not null,
+  site_id uuid,
+  status text not null,
+  payments integer not null default 0,
+  unique nulls not distinct (organization_id, day, site_id, status)
+);
+
+alter table private.daily_payments enable row level security;
+
+revoke all on table private.daily_payments from public, anon, authenticated, service_role;
+
+-- The Nairobi calendar day of a moment.
+create function private.nairobi_day(p_at timestamptz)
+returns date
+language sql
+immutable
+security definer
+set search_path = ''
+as $$
+  select (p_at at time zone 'Africa/Nairobi')::date;
+$$;
+
+revoke all on function private.nairobi_day(timestamptz) from public, anon, authenticated;
+
+-- Adds to a day's sales.
+create function private.add_sale(p_organization_id uuid, p_day date, p_site_id uuid,
+                                 p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into private.daily_sales as d (organization_id, day, site_id, plan_id, via, vouchers, kes)
+  values (p_organization_id, p_day, p_site_id, p_plan_id, p_via, p_vouchers, p_kes)
+  on conflict (organization_id, day, site_id, plan_id, via)
+  do update set vouchers = d.vouchers + excluded.vouchers, kes = d.kes + excluded.kes;
+$$;
+
+revoke all on function private.add_sale(uuid, date, uuid, uuid, text, integer, bigint)
+  from public, anon, authenticated;
+
+-- Adds to a day's payment count in one status.
+create function private.add_payments(p_organization_id uuid, p_day date, p_site_id uuid,
+                                     p_status text, p_payments integer)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into private.daily_payments as d (organization_id, day, site_id, status, payments)
+  values (p_organization_id, p_day, p_site_id, p_status, p_payments)
+  on conflict (organization_id, day, site_id, status)
+  do update set payments = d.payments + excluded.payments;
+$$;
+
+revoke all on function private.add_payments(uuid, date, uuid, text, integer)
+  from public, anon, authenticated;
+
+-- Trigger: keeps the rollups in step with payments: counted by status on the Nairobi day they
+-- started, and an M-Pesa sale on the Nairobi day a payment succeeded (success is final, so
+-- once). A status change takes the payment off its old status and onto the new one in one
+-- statement (the two rows differ in status, so neither is written twice). It writes the rollups
+-- itself rather than through add_payments(), add_sale() and nairobi_day(): six SQL function
+-- calls per settlement.
+create function private.payment_rollup()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'INSERT' then
+    insert into private.daily_payments as d (organization_id, day, site_id, status, payments)
+    values (new.organization_id, (new.created_at at time zone 'Africa/Nairobi')::date,
+            new.site_id, new.status, 1)
+    on conflict (organization_id, day, site_id, status)
+    do update set payments = d.payments + excluded.payments;
+  elsif new.status is distinct from old.status then
+    insert into private.daily_payments as d (organization_id, day, site_id, status, payments)
+    values (old.organization_id, (old.created_at at time zone 'Africa/Nairobi')::date,
+            old.site_id, old.status, -1),
+           (new.organization_id, (new.created_at at time zone 'Africa/Nairobi')::date,
+            new.site_id, new.status, 1)
+    on conflict (organization_id, day, site_id, status)
+    do update set payments = d.payments + excluded.payments;
+  end if;
+  if new.status = 'success' and (tg_op = 'INSERT' or old.status <> 'success') then
+    insert into private.daily_sales as d (organization_id, day, site_id, plan_id, via, vouchers,
+                                          kes)
+    values (new.organization_id,
+            (coalesce(new.settled_at, now()) at time zone 'Africa/Nairobi')::date,
+            new.site_id, new.plan_id, 'mpesa', 1, new.amount_kes)
+    on conflict (organization_id, day, site_id, plan_id, via)
+    do update set vouchers = d.vouchers + excluded.vouchers, kes = d.kes + excluded.kes;
+  end if;
+  return null;
+end;
+$$;
+
+revoke all on function private.payment_rollup() from public, anon, authenticated;
+
+create trigger payments_rollup after insert or update of status on public.payments
+  for each row execute function private.payment_rollup();
+
+-- Cash sales (recorded by a person: sold_by is set; vouchers M-Pesa issued count as payments).
+create function private.voucher_sale_rollup()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.sold_at is not null and new.sold_by is not null
+     and (tg_op = 'INSERT' or old.sold_at is null) then
+    perform private.add_sale(new.organization_id, private.nairobi_day(new.sold_at), null,
+                             new.plan_id, 'cash', 1, coalesce(new.sold_price_kes, 0));
+  end if;
+  return null;
+end;
+$$;
+
+revoke all on function private.voucher_sale_rollup() from public, anon, authenticated;
+
+create trigger vouchers_sale_rollup after insert or update of sold_at on public.vouchers
+  for each row when (new.sold_by is not null) execute function private.voucher_sale_rollup();
+
+-- Recomputes an organization's rollups from its payments and vouchers (data loaded in bulk
+-- with triggers off, or a repair); returns the number of rollup rows.
+create function private.rebuild_rollups(p_organization_id uuid)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_rows integer;
+begin
+  delete from private.daily_sales where organization_id = p_organization_id;
+  delete from private.daily_payments where organization_id = p_organization_id;
+  insert into private.daily_payments (organization_id, day, site_id, status, payments)
+  select p.organization_id, private.nairobi_day(p.created_at), p.site_id, p.status, count(*)
+  from public.payments p where p.organization_id = p_organization_id
+  group by 1, 2, 3, 4;
+  insert into private.daily_sales (organization_id, day, site_id, plan_id, via, vouchers, kes)
+  select s.organization_id, s.day, s.site_id, s.plan_id, s.via, count(*), sum(s.kes)
+  from (select p.organization_id, private.nairobi_day(coalesce(p.settled_at, p.created_at)) as day,
+               p.site_id, p.plan_id, 'mpesa' as via, p.amount_kes as kes
+        from public.payments p
+        where p.organization_id = p_organization_id and p.status = 'success'
+        union all
+        select v.organization_id, private.nairobi_day(v.sold_at), null, v.plan_id, 'cash',
+               coalesce(v.sold_price_kes, 0)
+        from public.vouchers v
+        where v.organization_id = p_organization_id and v.sold_at is not null
+          and v.sold_by is not null) s
+  group by 1, 2, 3, 4, 5;
+  get diagnostics v_rows = row_count;
+  return v_rows;
+end;
+$$;
+
+revoke all on function private.rebuild_rollups(uuid) from public, anon, authenticated;
+
+-- Everything the dashboard shows for an organization, or one of its sites, over the last 30
+-- Nairobi calendar days: revenue today / 7 days / 30 days with a daily series (M-Pesa and cash;
+-- cash sales belong to no site, so a site filter shows M-Pesa only), payments by status with
+-- the success rate, sessions online now, vouchers sold by plan, and the top sites by revenue.
+-- Owners and admins only (42501 otherwise, as revenue_summary).
+create function public.dashboard_summary(p_organization_id uuid, p_site_id uuid default null)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_today date := private.nairobi_day(now());
+  v_result jsonb;
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see the dashboard' using errcode = '42501';
+  end if;
+
+  with sales as (
+    select d.day, d.site_id, d.plan_id, d.via, d.vouchers, d.kes
+    from private.daily_sales d
+    where d.organization_id = p_organization_id
+      and d.day > v_today - 30
+      and (p_site_id is null or d.site_id = p_site_id)
+  ),
+  paid as (
+    select d.status, sum(d.payments) as n
+    from private.daily_payments d
+    where d.organization_id = p_organization_id
+      and d.day > v_today - 30
+      and (p_site_id is null or d.site_id = p_site_id)
+    group by d.status
+    having sum(d.payments) <> 0
+  )
+  select jsonb_build_object(
+    'revenue', (
+      select jsonb_build_object(
+        'today_kes', coalesce(sum(s.kes) filter (where s.day = v_today), 0),
+        'last_7_days_kes', coalesce(sum(s.kes) filter (where s.day > v_today - 7), 0),
+        'last_30_days_kes', coalesce(sum(s.kes), 0),
+        'mpesa_30_days_kes', coalesce(sum(s.kes) filter (where s.via = 'mpesa'), 0),
+        'cash_30_days_kes', coalesce(sum(s.kes) filter (where s.via = 'cash'), 0))
+      from sales s),
+    'daily', (
+      select jsonb_agg(jsonb_build_object('day', d.day, 'kes', coalesce(t.kes, 0)) order by d.day)
+      from generate_series(0, 29) as g(i)
+      cross join lateral (select v_today - 29 + g.i as day) d
+      left join (select s.day, sum(s.kes) as kes from sales s group by s.day) t on t.day = d.day),
+    'payments', (
+      select jsonb_build_object(
+        'by_status', coalesce(jsonb_object_agg(p.status, p.n), '{}'::jsonb),
+        'success_rate', round(sum(p.n) filter (where p.status = 'success')::numeric
+                              / nullif(sum(p.n) filter (where p.status <> 'pending'), 0), 3))
+      from paid p),
+    'sessions_online', (
+      select count(*)
+      from public.routers r
+      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
+      where r.organization_id = p_organization_id
+        and (p_site_id is null or r.site_id = p_site_id)),
+    'sold_by_plan', (
+      select coalesce(jsonb_agg(jsonb_build_object('plan', t.name, 'count', t.n)
+                                order by t.n desc, t.name), '[]'::jsonb)
+      from (select pl.name, sum(s.vouchers) as n
+            from sales s join public.plans pl on pl.id = s.plan_id
+            group by pl.name) t),
+    'top_sites', (
+      select coalesce(jsonb_agg(jsonb_build_object('site', t.name, 'kes', t.kes)
+                                order by t.kes desc, t.name), '[]'::jsonb)
+      from (select si.name, sum(s.kes) as kes
+            from sales s join public.sites si on si.id = s.site_id
+            group by si.name
+            order by kes desc, si.name
+            limit 5) t)
+  )
+  into v_result;
+  return v_result;
+end;
+$$;
+
+revoke execute on function public.dashboard_summary(uuid, uuid) from public, anon, authenticated;
+
+grant execute on function public.dashboard_summary(uuid, uuid) to authenticated;
+
+-- When the router last sent accounting: the newest update of its open sessions, or of its latest
+-- finished ones the Stop time (for sessions the sweeper closed, their last update: the sweeper
+-- closing a session is not the router speaking). Null when it never sent any.
+create function private.router_last_accounting(p_nas_ip inet)
+returns timestamptz
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select greatest(
+    (select max(coalesce(a.acctupdatetime, a.acctstarttime))
+     from radius.radacct a
+     where a.nasipaddress = p_nas_ip and a.acctstoptime is null),
+    (select max(case when l.acctterminatecause = 'Stale-Session'
+                     then coalesce(l.acctupdatetime, l.acctstarttime)
+                     else l.acctstoptime end)
+     from (select a.acctstoptime, a.acctupdatetime, a.acctstarttime, a.acctterminatecause
+           from radius.radacct a
+           where a.nasipaddress = p_nas_ip and a.acctstoptime is not null
+           order by a.acctstoptime desc
+           limit 20) l));
+$$;
+
+revoke all on function private.router_last_accounting(inet) from public, anon, authenticated;
+
+-- One session as the admin shows it.
+create function private.session_json(a radius.radacct, p_code text, p_router text, p_site text)
+returns jsonb
+language sql
+immutable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'id', a.radacctid, 'voucher_id', a.voucher_id, 'code', p_code, 'mac', a.mac,
+    'router', p_router, 'site', p_site, 'started_at', a.acctstarttime,
+    'updated_at', coalesce(a.acctupdatetime, a.acctstarttime), 'stopped_at', a.acctstoptime,
+    'seconds', coalesce(a.acctsessiontime, 0),
+    'bytes_in', coalesce(a.acctinputoctets, 0), 'bytes_out', coalesce(a.acctoutputoctets, 0),
+    'stop_cause', a.acctterminatecause);
+$$;
+
+revoke all on function private.session_json(radius.radacct, text, text, text) from public, anon, authenticated;
+
+-- Sessions online now at the organization's routers (optionally one site): the newest 200, as
+-- a phone screen shows them; the dashboard has the total. Planned for each call's arguments:
+-- the generic plan, made for any organization and site, fetched and sorted all open sessions
+-- (165 ms at ten thousand), where a custom plan reads the open-session index newest first
+-- (about 10 ms).
+create function public.sessions_online(p_organization_id uuid, p_site_id uuid default null)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  perform private.require_manager(p_organization_id);
+  return (
+    select coalesce(jsonb_agg(private.session_json(t.a, t.code, t.router, t.site)
+                              order by (t.a).acctstarttime desc), '[]'::jsonb)
+    from (
+      select a, v.code, r.name as router, s.name as site
+      from public.routers r
+      join public.sites s on s.id = r.site_id
+      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
+      left join public.vouchers v on v.id = a.voucher_id
+      where r.organization_id = p_organization_id
+        and (p_site_id is null or r.site_id = p_site_id)
+      order by a.acctstarttime desc
+      limit 200) t);
+end;
+$$;
+
+revoke execute on function public.sessions_online(uuid, uuid) from public, anon, authenticated;
+
+grant execute on function public.sessions_online(uuid, uuid) to authenticated;
+
+-- Finished sessions at the organization's routers, or of one of its vouchers, newest first,
+-- p_limit (1..200) at a time; pass the last row's started_at as p_before for the next page.
+create function public.session_history(
+  p_organization_id uuid,
+  p_voucher_id uuid default null,
+  p_before timestamptz default null,
+  p_limit integer default 50
+)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_manager(p_organization_id);
+  if p_limit is null or p_limit not between 1 and 200 then
+    raise exception 'p_limit must be between 1 and 200' using errcode = '22023';
+  end if;
+  return (
+    select coalesce(jsonb_agg(t.row order by t.started desc), '[]'::jsonb)
+    from (
+      select private.session_json(a, v.code, r.name, s.name) as row, a.acctstarttime as started
+      from public.routers r
+      join public.sites s on s.id = r.site_id
+      cross join lateral (
+        select * from radius.radacct a
+        where a.nasipaddress = r.nas_ip
+          and a.acctstoptime is not null
+          and (p_before is null or a.acctstarttime < p_before)
+          and (p_voucher_id is null or a.voucher_id = p_voucher_id)
+        order by a.acctstarttime desc
+        limit p_limit) a
+      left join public.vouchers v on v.id = a.voucher_id
+      where r.organization_id = p_organization_id
+      order by a.acctstarttime desc
+      limit p_limit) t);
+end;
+$$;
+
+revoke execute on function public.session_history(uuid, uuid, timestamptz, integer) from public, anon, authenticated;
+
+grant execute on function public.session_history(uuid, uuid, timestamptz, integer) to authenticated;
+
+-- Each router of the organization: sessions open now and when it last sent accounting.
+create function public.router_health(p_organization_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_manager(p_organization_id);
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'router_id', r.id, 'name', r.name, 'site', s.name, 'nas_ip', host(r.nas_ip),
+             'open_sessions', (select count(*) from radius.radacct a
+                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null),
+             'last_accounting_at', private.router_last_accounting(r.nas_ip))
+           order by s.name, r.name), '[]'::jsonb)
+    from public.routers r
+    join public.sites s on s.id = r.site_id
+    where r.organization_id = p_organization_id);
+end;
+$$;
+
+revoke execute on function public.router_health(uuid) from public, anon, authenticated;
+
+grant execute on function public.router_health(uuid) to authenticated;
+
+-- What needs the operator's attention now: STK pushes failing in the last hour (e.g. wrong
+-- credentials), SMS failing in the last day (e.g. balance exhausted), and routers that had
+-- customers online but have sent nothing for more than 10 minutes (open sessions gone quiet,
+-- or sessions the sweeper closed in the last hour for that reason).
+-- In a few index probes per router instead of reading every open session of every router: a
+-- router is not silent when an open session was heard from (updated, or started before its
+-- first update) in the last 10 minutes (found from the newest start down, in
+-- radacct_bulk_close), or when its newest Stop is within the last 10 minutes and not the
+-- sweeper's (it is among the 20 Stops private.router_last_accounting reads); it is no candidate
+-- without open sessions or a sweeper close in the last hour. Only the rest get
+-- private.router_last_accounting, which decides.
+create function public.dashboard_alerts(p_organization_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_alerts jsonb := '[]'::jsonb;
+  v_pushes integer;
+  v_push_error text;
+  v_sms integer;
+  v_sms_error text;
+  v_quiet_since timestamptz := now() - interval '10 minutes';
+begin
+  perform private.require_manager(p_organization_id);
+  select count(*), max(p.push_error) into v_pushes, v_push_error
+  from public.payments p
+  where p.organization_id = p_organization_id
+    and p.push_error is not null
+    and p.created_at > now() - interval '1 hour';
+  if v_pushes > 0 then
+    v_alerts := v_alerts || jsonb_build_object('kind', 'stk_failing', 'count', v_pushes,
+                                               'detail', v_push_error);
+  end if;
+  select count(*), max(o.last_error) into v_sms, v_sms_error
+  from public.sms_outbox o
+  where o.organization_id = p_organization_id
+    and o.status = 'failed'
+    and o.created_at > now() - interval '1 day';
+  if v_sms > 0 then
+    v_alerts := v_alerts || jsonb_build_object('kind', 'sms_failing', 'count', v_sms,
+                                               'detail', v_sms_error);
+  end if;
+  select v_alerts || coalesce(jsonb_agg(jsonb_build_object(
+           'kind', 'router_silent', 'router', r.name, 'last_accounting_at', h.last_at)), '[]'::jsonb)
+  into v_alerts
+  from public.routers r
+  cross join lateral (
+    select case
+             when (select true
+                   from radius.radacct a
+                   where a.nasipaddress = r.nas_ip
+                     and a.acctstoptime is null
+                     and coalesce(a.acctupdatetime, a.acctstarttime) >= v_quiet_since
+                   order by a.acctstarttime desc
+                   limit 1)
+             then null
+             when (select a.acctstoptime >= v_quiet_since
+                          and a.acctterminatecause is distinct from 'Stale-Session'
+                   from radius.radacct a
+                   where a.nasipaddress = r.nas_ip and a.acctstoptime is not null
+                   order by a.acctstoptime desc
+                   limit 1)
+             then null
+             -- Not a router that had customers online: none open, no sweeper close in the hour.
+             when not (exists (select 1 from radius.radacct a
+                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null)
+                       or exists (select 1 from radius.radacct a
+                                  where a.nasipaddress = r.nas_ip
+                                    and a.acctstoptime > now() - interval '1 hour'
+                                    and a.acctterminatecause = 'Stale-Session'))
+             then null
+             else private.router_last_accounting(r.nas_ip)
+           end as last_at
+    offset 0) h
+  where r.organization_id = p_organization_id
+    and h.last_at < v_quiet_since;
+  return v_alerts;
+end;
+$$;
+
+revoke execute on function public.dashboard_alerts(uuid) from public, anon, authenticated;
+
+grant execute on function public.dashboard_alerts(uuid) to authenticated;
+
+-- The admin's voucher detail page: the devices a voucher is bound to and its sessions. Both live
+-- in schema radius (not exposed); session_history is for owners and admins and only finished
+-- sessions, so agents could not see how a voucher they sold is being used.
+
+-- The devices bound to a voucher (radius.voucher_devices) and its newest 50 sessions, open ones
+-- first, for whoever may read the voucher itself: the same rule as the vouchers select policy
+-- (owners and admins of its organization, agents for the vouchers they issued). Anyone else,
+-- an unknown voucher or no user → 42501. {devices: [{mac, first_seen_at, last_seen_at}],
+-- sessions: [private.session_json rows]}; router and site are null once the router is gone.
+create function public.voucher_sessions(p_voucher_id uuid)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_voucher public.vouchers;
+begin
+  select v.* into v_voucher from public.vouchers v
+  where v.id = p_voucher_id
+    and (private.has_role(v.organization_id, 'owner', 'admin')
+         or (v.created_by = auth.uid() and private.has_role(v.organization_id, 'agent')));
+  if v_voucher.id is null then
+    raise exception 'no such voucher, or it is not yours to see' using errcode = '42501';
+  end if;
+  return jsonb_build_object(
+    'devices', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'mac', d.mac, 'first_seen_at', d.first_seen_at, 'last_seen_at', d.last_seen_at)
+             order by d.first_seen_at), '[]'::jsonb)
+      from radius.voucher_devices d
+      where d.voucher_id = v_voucher.id),
+    'sessions', (
+      select coalesce(jsonb_agg(private.session_json(t.a, v_voucher.code, t.router, t.site)
+                                order by (t.a).acctstoptime is not null,
+                                         (t.a).acctstarttime desc), '[]'::jsonb)
+      from (
+        -- A router belongs to one organization; a NAS address can be reused after a router
+        -- is deleted, so match it within the voucher's organization only.
+        select a, r.name as router, s.name as site
+        from radius.radacct a
+        left join public.routers r
+          on r.nas_ip = a.nasipaddress and r.organization_id = v_voucher.organization_id
+        left join public.sites s on s.id = r.site_id
+        where a.voucher_id = v_voucher.id
+        order by a.acctstoptime is not null, a.acctstarttime desc
+        limit 50) t));
+end;
+$$;
+
+revoke execute on function public.voucher_sessions(uuid) from public, anon, authenticated;
+
+grant execute on function public.voucher_sessions(uuid) to authenticated;
+
+-- Cash sales per seller on one Africa/Nairobi calendar day (p_day null = today there): one row
+-- per person who sold at least one voucher that day, with their email (auth.users, which no API
+-- role may read) and current role (null once they left), the number of vouchers, the total KES
+-- and the first and last sale, most KES first. Owners and admins get every seller; an agent only
+-- their own row (none on a day they sold nothing). Anyone else or no user → 42501.
+create function public.cash_up(p_organization_id uuid, p_day date default null)
+returns table (
+  seller_id uuid,
+  email text,
+  role text,
+  vouchers integer,
+  total_kes bigint,
+  first_sold_at timestamptz,
+  last_sold_at timestamptz
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_user uuid := auth.uid();
+  v_all boolean := private.has_role(p_organization_id, 'owner', 'admin');
+  v_day date := coalesce(p_day, (now() at time zone 'Africa/Nairobi')::date);
+  v_from timestamptz := v_day::timestamp at time zone 'Africa/Nairobi';
+  v_to timestamptz := (v_day + 1)::timestamp at time zone 'Africa/Nairobi';
+begin
+  if p_organization_id is null or v_user is null
+     or not (v_all or private.has_role(p_organization_id, 'agent')) then
+    raise exception 'only members of the organization can see its cash-up'
+      using errcode = '42501';
+  end if;
+  return query
+    select s.sold_by, u.email::text, m.role, s.n, s.kes, s.first_at, s.last_at
+    from (
+      select v.sold_by, count(*)::integer as n, coalesce(sum(v.sold_price_kes), 0)::bigint as kes,
+             min(v.sold_at) as first_at, max(v.sold_at) as last_at
+      from public.vouchers v
+      where v.organization_id = p_organization_id
+        and v.sold_by is not null
+        and v.sold_at >= v_from and v.sold_at < v_to
+        and (v_all or v.sold_by = v_user)
+      group by v.sold_by
+    ) s
+    left join auth.users u on u.id = s.sold_by
+    left join public.memberships m
+      on m.organization_id = p_organization_id and m.user_id = s.sold_by
+    order by s.kes desc, s.n desc, u.email, s.sold_by;
+end;
+$$;
+
+revoke execute on function public.cash_up(uuid, date) from public, anon, authenticated;
+
+grant execute on function public.cash_up(uuid, date) to authenticated;
+
+-- The organization's customers whose phone number ends in p_digits (its digits; at least three,
+-- else 22023), for those the customers select policy lets see them: owners and admins; others →
+-- 42501. The caller orders, filters, embeds and pages (PostgREST applies them to the result).
+create function public.search_customers(p_organization_id uuid, p_digits text)
+returns setof public.customers
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_digits text := regexp_replace(coalesce(p_digits, ''), '[^0-9]', '', 'g');
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can search customers' using errcode = '42501';
+  end if;
+  if length(v_digits) < 3 then
+    raise exception 'type at least the last 3 digits of the phone number' using errcode = '22023';
+  end if;
+  -- Planned with the pattern itself, so the trigram index is chosen when it helps.
+  return query execute
+    'select c.* from public.customers c where c.organization_id = $1 and c.phone like $2'
+    using p_organization_id, '%' || v_digits;
+end;
+$$;
+
+revoke execute on function public.search_customers(uuid, text) from public, anon, authenticated;
+
+grant execute on function public.search_customers(uuid, text) to authenticated;
