@@ -1315,8 +1315,8 @@ describe('finer rules', () => {
     expect(await readRow('vouchers', 'id', id)).toEqual(before);
   });
 
-  // Router settings that later migrations made writable: require_message_authenticator
-  // (20261124000600; missing from README.md's column table) and coa_port (20261129000100).
+  // Router settings an owner or admin may change besides the basics: require_message_authenticator
+  // and coa_port.
   for (const [column, value] of [
     ['require_message_authenticator', false],
     ['coa_port', 1700],
