@@ -1,0 +1,7084 @@
+--
+-- PostgreSQL database dump
+--
+
+\restrict wifibillingschema
+
+-- Written by `npm run schema:snapshot` (do not edit): pg_dump 15 --schema-only of
+-- public, private, radius after supabase/migrations, without the seed. The server and pg_dump
+-- version lines of pg_dump's header are left out, so a point release does not change the file.
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: private; Type: SCHEMA; Schema: -; Owner: postgres
+--
+
+CREATE SCHEMA private;
+
+
+ALTER SCHEMA private OWNER TO postgres;
+
+--
+-- Name: public; Type: SCHEMA; Schema: -; Owner: postgres
+--
+
+CREATE SCHEMA public;
+
+
+ALTER SCHEMA public OWNER TO postgres;
+
+--
+-- Name: SCHEMA public; Type: COMMENT; Schema: -; Owner: postgres
+--
+
+COMMENT ON SCHEMA public IS 'standard public schema';
+
+
+--
+-- Name: radius; Type: SCHEMA; Schema: -; Owner: postgres
+--
+
+CREATE SCHEMA radius;
+
+
+ALTER SCHEMA radius OWNER TO postgres;
+
+--
+-- Name: add_payments(uuid, date, uuid, text, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.add_payments(p_organization_id uuid, p_day date, p_site_id uuid, p_status text, p_payments integer) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into private.daily_payments as d (organization_id, day, site_id, status, payments)
+  values (p_organization_id, p_day, p_site_id, p_status, p_payments)
+  on conflict (organization_id, day, site_id, status)
+  do update set payments = d.payments + excluded.payments;
+$$;
+
+
+ALTER FUNCTION private.add_payments(p_organization_id uuid, p_day date, p_site_id uuid, p_status text, p_payments integer) OWNER TO postgres;
+
+--
+-- Name: add_sale(uuid, date, uuid, uuid, text, integer, bigint); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.add_sale(p_organization_id uuid, p_day date, p_site_id uuid, p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into private.daily_sales as d (organization_id, day, site_id, plan_id, via, vouchers, kes)
+  values (p_organization_id, p_day, p_site_id, p_plan_id, p_via, p_vouchers, p_kes)
+  on conflict (organization_id, day, site_id, plan_id, via)
+  do update set vouchers = d.vouchers + excluded.vouchers, kes = d.kes + excluded.kes;
+$$;
+
+
+ALTER FUNCTION private.add_sale(p_organization_id uuid, p_day date, p_site_id uuid, p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint) OWNER TO postgres;
+
+--
+-- Name: audit_row(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.audit_row() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end;
+  v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end;
+  v_row jsonb := coalesce(v_new, v_old);
+begin
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, old, new)
+  values (
+    case when tg_table_name = 'organizations' then (v_row ->> 'id')::uuid
+         else (v_row ->> 'organization_id')::uuid end,
+    auth.uid(),
+    coalesce(auth.role(), session_user),
+    lower(tg_op),
+    tg_table_name,
+    coalesce(v_row ->> 'id', (v_row ->> 'plan_id') || ':' || (v_row ->> 'site_id')),
+    v_old,
+    v_new
+  );
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.audit_row() OWNER TO postgres;
+
+--
+-- Name: audit_support(uuid, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'support:' || p_action, p_row_id, p_details)
+$$;
+
+
+ALTER FUNCTION private.audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb) OWNER TO postgres;
+
+--
+-- Name: c2b_confirmation(uuid, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id bigint;
+  v_receipt text := upper(btrim(p_parsed ->> 'receipt'));
+  v_outcome text;
+begin
+  insert into private.payment_callbacks (kind, organization_id, receipt, verdict, body)
+  values ('c2b', p_organization_id, left(v_receipt, 40), 'received', left(coalesce(p_body, ''), 65536))
+  returning id into v_id;
+  if not exists (
+    select 1 from private.mpesa_settings m
+    where m.organization_id = p_organization_id
+      and (p_parsed ->> 'shortcode') in (m.shortcode, m.till_number)
+  ) then
+    v_outcome := 'wrong_shortcode';
+  else
+    insert into private.unmatched_receipts (receipt, organization_id, amount_kes, reason, msisdn_hint,
+                                            phone)
+    values (v_receipt, p_organization_id, floor((p_parsed ->> 'amount')::numeric)::integer, 'c2b',
+            left(p_parsed ->> 'msisdn', 100), private.normalise_phone(p_parsed ->> 'msisdn'))
+    on conflict (receipt) do nothing;
+    v_outcome := case when found then 'recorded' else 'duplicate' end;
+  end if;
+  update private.payment_callbacks c set verdict = v_outcome where c.id = v_id;
+  return jsonb_build_object('outcome', v_outcome);
+end;
+$$;
+
+
+ALTER FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) OWNER TO postgres;
+
+--
+-- Name: can_support_payment(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1 from public.payments p
+    join public.memberships m on m.organization_id = p.organization_id
+    where p.id = p_payment_id and m.user_id = p_user_id and m.role in ('owner', 'admin')
+  )
+$$;
+
+
+ALTER FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) OWNER TO postgres;
+
+--
+-- Name: cheapest_plan_kes(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.cheapest_plan_kes(p_organization_id uuid) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select min(p.price_kes)
+  from public.plans p
+  join public.plan_sites ps on ps.plan_id = p.id and ps.organization_id = p.organization_id
+  where p.organization_id = p_organization_id and p.active
+$$;
+
+
+ALTER FUNCTION private.cheapest_plan_kes(p_organization_id uuid) OWNER TO postgres;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: payments; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.payments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    site_id uuid,
+    plan_id uuid NOT NULL,
+    customer_id uuid,
+    phone text NOT NULL,
+    amount_kes integer NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    checkout_request_id text,
+    merchant_request_id text,
+    mpesa_receipt text,
+    result_code integer,
+    result_desc text,
+    raw_callback jsonb,
+    voucher_id uuid,
+    router_id uuid,
+    client_mac macaddr,
+    idempotency_key text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    settled_at timestamp with time zone,
+    status_token text,
+    language text DEFAULT 'en'::text NOT NULL,
+    push_error text,
+    via text,
+    receipt_missing boolean DEFAULT false NOT NULL,
+    result_code_raw text,
+    overpaid_kes integer,
+    CONSTRAINT payments_amount_kes_check CHECK ((amount_kes > 0)),
+    CONSTRAINT payments_idempotency_key_check CHECK (((char_length(idempotency_key) >= 1) AND (char_length(idempotency_key) <= 200))),
+    CONSTRAINT payments_language_check CHECK ((language = ANY (ARRAY['en'::text, 'sw'::text]))),
+    CONSTRAINT payments_overpaid_kes_check CHECK ((overpaid_kes >= 0)),
+    CONSTRAINT payments_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text)),
+    CONSTRAINT payments_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'success'::text, 'failed'::text, 'cancelled'::text, 'timeout'::text]))),
+    CONSTRAINT payments_status_token_check CHECK ((status_token ~ '^[0-9a-f]{32}$'::text)),
+    CONSTRAINT payments_via_check CHECK ((via = ANY (ARRAY['callback'::text, 'query'::text, 'receipt'::text, 'c2b'::text, 'admin'::text])))
+);
+
+
+ALTER TABLE public.payments OWNER TO postgres;
+
+--
+-- Name: create_payment_voucher(public.payments, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.create_payment_voucher(p_payment public.payments, p_receipt text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_voucher public.vouchers;
+  v_customer uuid := private.customer_for(p_payment.organization_id, p_payment.phone);
+begin
+  insert into public.vouchers (organization_id, plan_id, customer_id, created_by, sold_at,
+                               sold_price_kes)
+  values (p_payment.organization_id, p_payment.plan_id, v_customer, null, now(),
+          p_payment.amount_kes - coalesce(p_payment.overpaid_kes, 0))
+  returning * into v_voucher;
+  if p_payment.client_mac is not null then
+    insert into radius.voucher_devices (voucher_id, mac)
+    values (v_voucher.id, radius.normalise_mac(p_payment.client_mac::text))
+    on conflict do nothing;
+  end if;
+  insert into public.sms_outbox (organization_id, to_phone, body, payment_id)
+  select p_payment.organization_id, p_payment.phone,
+         private.voucher_sms_body(p_payment.language, v_voucher.code, pl.name,
+                                  coalesce((select s.name from public.sites s where s.id = p_payment.site_id), 'WiFi'),
+                                  p_receipt),
+         p_payment.id
+  from public.plans pl where pl.id = p_payment.plan_id;
+  return jsonb_build_object('voucher_id', v_voucher.id, 'customer_id', v_customer);
+end;
+$$;
+
+
+ALTER FUNCTION private.create_payment_voucher(p_payment public.payments, p_receipt text) OWNER TO postgres;
+
+--
+-- Name: customer_for(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.customer_for(p_organization_id uuid, p_phone text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid;
+begin
+  insert into public.customers (organization_id, phone)
+  values (p_organization_id, p_phone)
+  on conflict (organization_id, phone) do nothing
+  returning id into v_id;
+  if v_id is null then
+    select c.id into v_id from public.customers c
+    where c.organization_id = p_organization_id and c.phone = p_phone;
+  end if;
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION private.customer_for(p_organization_id uuid, p_phone text) OWNER TO postgres;
+
+--
+-- Name: has_role(uuid, text[]); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1
+    from public.memberships m
+    where m.organization_id = p_organization_id
+      and m.user_id = auth.uid()
+      and m.role = any (p_roles)
+  )
+$$;
+
+
+ALTER FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]) OWNER TO postgres;
+
+--
+-- Name: image_type(bytea); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.image_type(p_bytes bytea) RETURNS text
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select case
+    when substr(p_bytes, 1, 8) = '\x89504e470d0a1a0a'::bytea then 'image/png'
+    when substr(p_bytes, 1, 3) = '\xffd8ff'::bytea then 'image/jpeg'
+    when substr(p_bytes, 1, 4) = '\x52494646'::bytea and substr(p_bytes, 9, 4) = '\x57454250'::bytea
+      then 'image/webp'
+    when substr(p_bytes, 1, 4) = '\x47494638'::bytea then 'image/gif'
+  end
+$$;
+
+
+ALTER FUNCTION private.image_type(p_bytes bytea) OWNER TO postgres;
+
+--
+-- Name: issue_payment_voucher(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.issue_payment_voucher(p_payment_id uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_payment public.payments;
+  v_issued jsonb;
+begin
+  select p.* into v_payment from public.payments p where p.id = p_payment_id;
+  if v_payment.voucher_id is not null then
+    return v_payment.voucher_id;
+  end if;
+  v_issued := private.create_payment_voucher(v_payment, v_payment.mpesa_receipt);
+  update public.payments p
+  set voucher_id = (v_issued ->> 'voucher_id')::uuid, customer_id = (v_issued ->> 'customer_id')::uuid
+  where p.id = p_payment_id;
+  return (v_issued ->> 'voucher_id')::uuid;
+end;
+$$;
+
+
+ALTER FUNCTION private.issue_payment_voucher(p_payment_id uuid) OWNER TO postgres;
+
+--
+-- Name: keep_last_owner(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.keep_last_owner() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if old.role <> 'owner' then
+    return coalesce(new, old);
+  end if;
+  if tg_op = 'UPDATE' and new.role = 'owner' and new.organization_id = old.organization_id then
+    return new;
+  end if;
+  perform 1 from public.organizations o where o.id = old.organization_id for update;
+  if not found then
+    return coalesce(new, old);
+  end if;
+  if not exists (
+    select 1
+    from public.memberships m
+    where m.organization_id = old.organization_id
+      and m.role = 'owner'
+      and m.id <> old.id
+  ) then
+    raise exception 'an organization must keep at least one owner: make another member owner first'
+      using errcode = '23514', hint = 'last_owner';
+  end if;
+  return coalesce(new, old);
+end;
+$$;
+
+
+ALTER FUNCTION private.keep_last_owner() OWNER TO postgres;
+
+--
+-- Name: mac_or_null(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.mac_or_null(p_mac text) RETURNS macaddr
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_mac is null or length(p_mac) > 40 then
+    return null;
+  end if;
+  return btrim(p_mac)::macaddr;
+exception when others then
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.mac_or_null(p_mac text) OWNER TO postgres;
+
+--
+-- Name: mpesa_credentials(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.mpesa_credentials(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select to_jsonb(m) from private.mpesa_settings m where m.organization_id = p_organization_id
+$$;
+
+
+ALTER FUNCTION private.mpesa_credentials(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: msisdn_matches(text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.msisdn_matches(p_hint text, p_phone text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+  select case
+    when p_hint is null or btrim(p_hint) = '' then true
+    when lower(btrim(p_hint)) ~ '^[0-9a-f]{64}$' then
+      lower(btrim(p_hint)) = encode(extensions.digest(substr(p_phone, 2), 'sha256'), 'hex')
+    when regexp_replace(p_hint, '\s', '', 'g') ~ '^[0-9]{12}$' then
+      regexp_replace(p_hint, '\s', '', 'g') = substr(p_phone, 2)
+    when regexp_replace(p_hint, '\s', '', 'g') ~ '^[0-9]+\*+[0-9]*$' then
+      substr(p_phone, 2) like replace(split_part(regexp_replace(p_hint, '\s', '', 'g'), '*', 1), '_', '')
+                               || '%' || reverse(split_part(reverse(regexp_replace(p_hint, '\s', '', 'g')), '*', 1))
+    else false
+  end
+$_$;
+
+
+ALTER FUNCTION private.msisdn_matches(p_hint text, p_phone text) OWNER TO postgres;
+
+--
+-- Name: nairobi_day(timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.nairobi_day(p_at timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select (p_at at time zone 'Africa/Nairobi')::date;
+$$;
+
+
+ALTER FUNCTION private.nairobi_day(p_at timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: new_voucher_code(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.new_voucher_code() RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  v_code text := '';
+  v_bytes bytea;
+  v_byte integer;
+begin
+  while char_length(v_code) < 10 loop
+    v_bytes := extensions.gen_random_bytes(16);
+    for i in 0 .. 15 loop
+      v_byte := get_byte(v_bytes, i);
+      if v_byte < 248 then
+        v_code := v_code || substr(v_alphabet, (v_byte % 31) + 1, 1);
+        exit when char_length(v_code) = 10;
+      end if;
+    end loop;
+  end loop;
+  return v_code;
+end;
+$$;
+
+
+ALTER FUNCTION private.new_voucher_code() OWNER TO postgres;
+
+--
+-- Name: normalise_phone(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.normalise_phone(p_input text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  c text := regexp_replace(coalesce(p_input, ''), '[\s().-]', '', 'g');
+begin
+  return case
+    when c ~ '^\+254[17][0-9]{8}$' then c
+    when c ~ '^254[17][0-9]{8}$' then '+' || c
+    when c ~ '^0[17][0-9]{8}$' then '+254' || substr(c, 2)
+    when c ~ '^[17][0-9]{8}$' then '+254' || c
+  end;
+end;
+$_$;
+
+
+ALTER FUNCTION private.normalise_phone(p_input text) OWNER TO postgres;
+
+--
+-- Name: notify_radius_clients(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.notify_radius_clients() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform pg_notify('radius_clients', '');
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.notify_radius_clients() OWNER TO postgres;
+
+--
+-- Name: notify_sms_outbox(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.notify_sms_outbox() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform pg_notify('sms_outbox', '');
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.notify_sms_outbox() OWNER TO postgres;
+
+--
+-- Name: orgs_with_role(text[]); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 5
+    SET search_path TO ''
+    AS $$
+  select m.organization_id
+  from public.memberships m
+  where m.user_id = auth.uid()
+    and m.role = any (p_roles)
+$$;
+
+
+ALTER FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) OWNER TO postgres;
+
+--
+-- Name: pay_callback(uuid, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id bigint;
+  v_result jsonb;
+  v_org uuid;
+begin
+  select p.organization_id into v_org from public.payments p where p.id = p_payment_id;
+  insert into private.payment_callbacks (kind, payment_id, organization_id, checkout_request_id,
+                                         receipt, verdict, body)
+  values ('stk', p_payment_id, v_org, left(p_parsed ->> 'checkout_request_id', 100),
+          left(p_parsed ->> 'receipt', 40), p_verdict, left(coalesce(p_body, ''), 65536))
+  returning id into v_id;
+  if p_verdict <> 'received' or p_parsed is null then
+    return jsonb_build_object('outcome', p_verdict, 'callback_id', v_id);
+  end if;
+  begin
+    v_result := private.settle_payment(
+      p_payment_id,
+      p_parsed ->> 'checkout_request_id',
+      p_parsed ->> 'result_code',
+      p_parsed ->> 'result_desc',
+      (p_parsed ->> 'amount')::numeric,
+      p_parsed ->> 'receipt',
+      p_parsed ->> 'phone',
+      'callback'
+    );
+  exception when others then
+    update private.payment_callbacks c set verdict = 'error', detail = left(sqlerrm, 500)
+    where c.id = v_id;
+    return jsonb_build_object('outcome', 'error', 'callback_id', v_id);
+  end;
+  update private.payment_callbacks c set verdict = v_result ->> 'outcome' where c.id = v_id;
+  return v_result || jsonb_build_object('callback_id', v_id);
+end;
+$$;
+
+
+ALTER FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) OWNER TO postgres;
+
+--
+-- Name: pay_mark_timeout(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update public.payments p
+  set status = 'timeout', result_desc = left(p_reason, 500), via = 'query'
+  where p.id = p_payment_id and p.status = 'pending';
+  return found;
+end;
+$$;
+
+
+ALTER FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) OWNER TO postgres;
+
+--
+-- Name: pay_push_result(uuid, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_payment public.payments;
+begin
+  select p.* into v_payment from public.payments p where p.id = p_payment_id for update;
+  if not found then
+    raise exception 'payment % not found', p_payment_id
+      using errcode = 'P0002', hint = 'payment_not_found';
+  end if;
+  if p_error is not null then
+    update public.payments p
+    set push_error = left(p_error, 500),
+        status = case when p.status = 'pending' then 'failed' else p.status end,
+        result_desc = coalesce(p.result_desc, left(p_error, 500))
+    where p.id = p_payment_id and p.checkout_request_id is null
+    returning p.* into v_payment;
+  elsif v_payment.checkout_request_id is null then
+    update public.payments p
+    set checkout_request_id = p_checkout_request_id,
+        merchant_request_id = coalesce(p.merchant_request_id, p_merchant_request_id)
+    where p.id = p_payment_id
+    returning p.* into v_payment;
+  end if;
+  return jsonb_build_object('status', v_payment.status, 'checkout_request_id',
+                            v_payment.checkout_request_id);
+end;
+$$;
+
+
+ALTER FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) OWNER TO postgres;
+
+--
+-- Name: pay_reconcile_candidates(integer, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) RETURNS TABLE(payment_id uuid, organization_id uuid, checkout_request_id text, age_seconds integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select p.id, p.organization_id, p.checkout_request_id,
+         extract(epoch from now() - p.created_at)::integer
+  from public.payments p
+  where p.status = 'pending'
+    and p.created_at < now() - make_interval(secs => p_older_than_seconds)
+  order by p.created_at
+  limit p_limit
+$$;
+
+
+ALTER FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) OWNER TO postgres;
+
+--
+-- Name: pay_start(uuid, uuid, text, uuid, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_phone text := private.normalise_phone(p_phone);
+  v_org uuid;
+  v_plan public.plans;
+  v_mac macaddr;
+  v_existing public.payments;
+  v_payment public.payments;
+  v_key text := nullif(btrim(coalesce(p_idempotency_key, '')), '');
+begin
+  if v_phone is null then
+    return jsonb_build_object('ok', false, 'error', 'invalid_phone');
+  end if;
+  if v_key is null or char_length(v_key) > 200 then
+    return jsonb_build_object('ok', false, 'error', 'invalid_request');
+  end if;
+  select s.organization_id into v_org from public.sites s where s.id = p_site_id;
+  select pl.* into v_plan
+  from public.plans pl
+  join public.plan_sites ps on ps.plan_id = pl.id and ps.organization_id = pl.organization_id
+  where pl.id = p_plan_id and ps.site_id = p_site_id and pl.active;
+  if v_org is null or v_plan.id is null then
+    return jsonb_build_object('ok', false, 'error', 'plan_not_sold');
+  end if;
+  if p_router_id is not null and not exists (
+    select 1 from public.routers r where r.id = p_router_id and r.site_id = p_site_id
+  ) then
+    return jsonb_build_object('ok', false, 'error', 'router_not_at_site');
+  end if;
+  if p_client_mac is not null and btrim(p_client_mac) <> '' then
+    begin
+      v_mac := btrim(p_client_mac)::macaddr;
+    exception when others then
+      return jsonb_build_object('ok', false, 'error', 'invalid_request');
+    end;
+  end if;
+  if not exists (select 1 from private.mpesa_settings m where m.organization_id = v_org) then
+    return jsonb_build_object('ok', false, 'error', 'not_configured');
+  end if;
+
+  -- One decision at a time per phone and site: a double tap with two keys cannot push twice.
+  perform pg_advisory_xact_lock(hashtextextended('pay_start:' || v_phone || ':' || p_site_id, 0));
+
+  -- The same form submitted again: the same payment, never a second push.
+  select p.* into v_existing from public.payments p
+  where p.organization_id = v_org and p.idempotency_key = v_key;
+  if found then
+    return private.pay_start_answer(v_existing, true, v_plan.name);
+  end if;
+
+  -- A push to this phone for this site in the last two minutes (Daraja's result code 17 rule).
+  select p.* into v_existing from public.payments p
+  where p.phone = v_phone and p.site_id = p_site_id
+    and p.created_at > now() - interval '2 minutes'
+    and p.push_error is null
+  order by p.created_at desc
+  limit 1;
+  if found then
+    if v_existing.status = 'pending' and v_existing.plan_id = p_plan_id then
+      return private.pay_start_answer(v_existing, true, v_plan.name);
+    end if;
+    return jsonb_build_object(
+      'ok', false, 'error', 'too_soon',
+      'retry_after_seconds',
+      greatest(1, ceil(extract(epoch from v_existing.created_at + interval '2 minutes' - now())))::int
+    );
+  end if;
+
+  if not private.rate_limit_hit('start:phone:' || v_phone, 5, 600)
+     or (v_mac is not null and not private.rate_limit_hit('start:mac:' || v_mac::text, 5, 600))
+     or (p_router_id is not null and not private.rate_limit_hit('start:router:' || p_router_id, 30, 60)) then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 60);
+  end if;
+
+  insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, router_id,
+                               client_mac, idempotency_key, status_token, language)
+  values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, p_router_id, v_mac, v_key,
+          encode(extensions.gen_random_bytes(16), 'hex'),
+          case when p_language = 'sw' then 'sw' else 'en' end)
+  returning * into v_payment;
+  return private.pay_start_answer(v_payment, false, v_plan.name);
+end;
+$$;
+
+
+ALTER FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) OWNER TO postgres;
+
+--
+-- Name: pay_start_answer(public.payments, boolean, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_start_answer(p_payment public.payments, p_existing boolean, p_plan_name text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'ok', true,
+    'payment_id', p_payment.id,
+    'status_token', p_payment.status_token,
+    'organization_id', p_payment.organization_id,
+    'amount_kes', p_payment.amount_kes,
+    'phone', p_payment.phone,
+    'plan_name', p_plan_name,
+    'status', p_payment.status,
+    'push_error', p_payment.push_error,
+    'existing', p_existing,
+    'push', not p_existing
+  )
+$$;
+
+
+ALTER FUNCTION private.pay_start_answer(p_payment public.payments, p_existing boolean, p_plan_name text) OWNER TO postgres;
+
+--
+-- Name: payment_rollup(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.payment_rollup() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    insert into private.daily_payments as d (organization_id, day, site_id, status, payments)
+    values (new.organization_id, (new.created_at at time zone 'Africa/Nairobi')::date,
+            new.site_id, new.status, 1)
+    on conflict (organization_id, day, site_id, status)
+    do update set payments = d.payments + excluded.payments;
+  elsif new.status is distinct from old.status then
+    insert into private.daily_payments as d (organization_id, day, site_id, status, payments)
+    values (old.organization_id, (old.created_at at time zone 'Africa/Nairobi')::date,
+            old.site_id, old.status, -1),
+           (new.organization_id, (new.created_at at time zone 'Africa/Nairobi')::date,
+            new.site_id, new.status, 1)
+    on conflict (organization_id, day, site_id, status)
+    do update set payments = d.payments + excluded.payments;
+  end if;
+  if new.status = 'success' and (tg_op = 'INSERT' or old.status <> 'success') then
+    insert into private.daily_sales as d (organization_id, day, site_id, plan_id, via, vouchers,
+                                          kes)
+    values (new.organization_id,
+            (coalesce(new.settled_at, now()) at time zone 'Africa/Nairobi')::date,
+            new.site_id, new.plan_id, 'mpesa', 1, new.amount_kes)
+    on conflict (organization_id, day, site_id, plan_id, via)
+    do update set vouchers = d.vouchers + excluded.vouchers, kes = d.kes + excluded.kes;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.payment_rollup() OWNER TO postgres;
+
+--
+-- Name: payment_status_for(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.payment_status_for(p_result_code text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return case btrim(coalesce(p_result_code, ''))
+    when '0' then 'success'
+    when '1032' then 'cancelled'
+    when '1037' then 'timeout'
+    when '1019' then 'timeout'
+    else 'failed'
+  end;
+end;
+$$;
+
+
+ALTER FUNCTION private.payment_status_for(p_result_code text) OWNER TO postgres;
+
+--
+-- Name: payment_transition(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.payment_transition() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'pending' and new.settled_at is null then
+      new.settled_at := now();
+    end if;
+    return new;
+  end if;
+
+  if new.amount_kes <> old.amount_kes then
+    raise exception 'a payment''s amount is frozen (% KES)', old.amount_kes
+      using errcode = '23514', hint = 'payment_amount_frozen';
+  end if;
+  if old.mpesa_receipt is not null and new.mpesa_receipt is distinct from old.mpesa_receipt then
+    raise exception 'payment % already has receipt %', old.id, old.mpesa_receipt
+      using errcode = '23514', hint = 'payment_receipt_frozen';
+  end if;
+  if new.status is distinct from old.status then
+    if old.status = 'success' then
+      raise exception 'payment % already succeeded; success is final', old.id
+        using errcode = '23514', hint = 'payment_success_final';
+    elsif not (
+      (old.status = 'pending' and new.status in ('success', 'failed', 'cancelled', 'timeout'))
+      or (old.status in ('failed', 'cancelled', 'timeout') and new.status = 'success')
+    ) then
+      raise exception 'payment % cannot go from % to %', old.id, old.status, new.status
+        using errcode = '23514', hint = 'payment_transition_invalid';
+    end if;
+    new.settled_at := now();
+  end if;
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.payment_transition() OWNER TO postgres;
+
+--
+-- Name: radius_voucher_disconnects(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.radius_voucher_disconnects() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.status = 'active' then
+    update radius.disconnects d
+    set state = 'cancelled', detail = 'voucher reactivated', done_at = now()
+    where d.voucher_id = new.id and d.state = 'pending' and d.reason <> 'admin';
+  else
+    perform radius.queue_disconnect(a.radacctid, new.id, new.status, auth.uid())
+    from radius.radacct a
+    where a.voucher_id = new.id and a.acctstoptime is null;
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.radius_voucher_disconnects() OWNER TO postgres;
+
+--
+-- Name: rate_limit_hit(text, integer, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / p_window_seconds) * p_window_seconds);
+  v_hits integer;
+begin
+  insert into private.rate_limits as r (bucket, window_start, hits)
+  values (p_bucket, v_window, 1)
+  on conflict (bucket, window_start) do update set hits = r.hits + 1
+  returning r.hits into v_hits;
+  if v_hits = 1 and random() < 0.01 then
+    delete from private.rate_limits where window_start < now() - interval '1 day';
+  end if;
+  return v_hits <= p_limit;
+end;
+$$;
+
+
+ALTER FUNCTION private.rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer) OWNER TO postgres;
+
+--
+-- Name: rebuild_rollups(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.rebuild_rollups(p_organization_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_rows integer;
+begin
+  delete from private.daily_sales where organization_id = p_organization_id;
+  delete from private.daily_payments where organization_id = p_organization_id;
+  insert into private.daily_payments (organization_id, day, site_id, status, payments)
+  select p.organization_id, private.nairobi_day(p.created_at), p.site_id, p.status, count(*)
+  from public.payments p where p.organization_id = p_organization_id
+  group by 1, 2, 3, 4;
+  insert into private.daily_sales (organization_id, day, site_id, plan_id, via, vouchers, kes)
+  select s.organization_id, s.day, s.site_id, s.plan_id, s.via, count(*), sum(s.kes)
+  from (select p.organization_id, private.nairobi_day(coalesce(p.settled_at, p.created_at)) as day,
+               p.site_id, p.plan_id, 'mpesa' as via, p.amount_kes as kes
+        from public.payments p
+        where p.organization_id = p_organization_id and p.status = 'success'
+        union all
+        select v.organization_id, private.nairobi_day(v.sold_at), null, v.plan_id, 'cash',
+               coalesce(v.sold_price_kes, 0)
+        from public.vouchers v
+        where v.organization_id = p_organization_id and v.sold_at is not null
+          and v.sold_by is not null) s
+  group by 1, 2, 3, 4, 5;
+  get diagnostics v_rows = row_count;
+  return v_rows;
+end;
+$$;
+
+
+ALTER FUNCTION private.rebuild_rollups(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: require_manager(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.require_manager(p_organization_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see sessions and routers'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION private.require_manager(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: router_last_accounting(inet); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.router_last_accounting(p_nas_ip inet) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select greatest(
+    (select max(coalesce(a.acctupdatetime, a.acctstarttime))
+     from radius.radacct a
+     where a.nasipaddress = p_nas_ip and a.acctstoptime is null),
+    (select max(case when l.acctterminatecause = 'Stale-Session'
+                     then coalesce(l.acctupdatetime, l.acctstarttime)
+                     else l.acctstoptime end)
+     from (select a.acctstoptime, a.acctupdatetime, a.acctstarttime, a.acctterminatecause
+           from radius.radacct a
+           where a.nasipaddress = p_nas_ip and a.acctstoptime is not null
+           order by a.acctstoptime desc
+           limit 20) l));
+$$;
+
+
+ALTER FUNCTION private.router_last_accounting(p_nas_ip inet) OWNER TO postgres;
+
+--
+-- Name: radacct; Type: TABLE; Schema: radius; Owner: postgres
+--
+
+CREATE TABLE radius.radacct (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid text NOT NULL,
+    username text,
+    realm text,
+    nasipaddress inet NOT NULL,
+    nasportid text,
+    nasporttype text,
+    acctstarttime timestamp with time zone,
+    acctupdatetime timestamp with time zone,
+    acctstoptime timestamp with time zone,
+    acctinterval bigint,
+    acctsessiontime bigint,
+    acctauthentic text,
+    connectinfo_start text,
+    connectinfo_stop text,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text,
+    callingstationid text,
+    acctterminatecause text,
+    servicetype text,
+    framedprotocol text,
+    framedipaddress inet,
+    framedipv6address inet,
+    framedipv6prefix inet,
+    framedinterfaceid text,
+    delegatedipv6prefix inet,
+    class text,
+    voucher_id uuid,
+    mac text
+)
+WITH (fillfactor='70');
+
+
+ALTER TABLE radius.radacct OWNER TO postgres;
+
+--
+-- Name: session_json(radius.radacct, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.session_json(a radius.radacct, p_code text, p_router text, p_site text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'id', a.radacctid, 'voucher_id', a.voucher_id, 'code', p_code, 'mac', a.mac,
+    'router', p_router, 'site', p_site, 'started_at', a.acctstarttime,
+    'updated_at', coalesce(a.acctupdatetime, a.acctstarttime), 'stopped_at', a.acctstoptime,
+    'seconds', coalesce(a.acctsessiontime, 0),
+    'bytes_in', coalesce(a.acctinputoctets, 0), 'bytes_out', coalesce(a.acctoutputoctets, 0),
+    'stop_cause', a.acctterminatecause);
+$$;
+
+
+ALTER FUNCTION private.session_json(a radius.radacct, p_code text, p_router text, p_site text) OWNER TO postgres;
+
+--
+-- Name: set_updated_at(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.set_updated_at() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.set_updated_at() OWNER TO postgres;
+
+--
+-- Name: settle_payment(uuid, text, text, text, numeric, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_payment public.payments;
+  v_status text := private.payment_status_for(p_result_code);
+  v_receipt text := nullif(upper(btrim(coalesce(p_receipt, ''))), '');
+  v_phone text := private.normalise_phone(p_phone);
+  v_code integer := case when btrim(coalesce(p_result_code, '')) ~ '^-?[0-9]{1,9}$'
+                         then btrim(p_result_code)::integer end;
+  v_amount integer := case when p_amount is not null and p_amount = trunc(p_amount)
+                                and p_amount between 0 and 2147483647
+                           then p_amount::integer end;
+  v_reason text;
+  v_org uuid;
+  v_site uuid;
+  v_issued jsonb;
+  v_voucher_id uuid;
+begin
+  -- A signed callback (and the reconciler) name the payment: only that payment can be settled,
+  -- so one leaked callback URL cannot touch any other payment.
+  if p_payment_id is not null then
+    select p.* into v_payment from public.payments p where p.id = p_payment_id for update;
+    if v_payment.id is not null and v_payment.checkout_request_id is not null
+       and p_checkout_request_id is not null
+       and v_payment.checkout_request_id <> p_checkout_request_id then
+      -- Signed for this payment but about another checkout: keep the money, touch nothing.
+      v_org := v_payment.organization_id;
+      v_site := v_payment.site_id;
+      v_payment := null;
+    end if;
+  elsif p_checkout_request_id is not null then
+    select p.* into v_payment from public.payments p
+    where p.checkout_request_id = p_checkout_request_id
+    for update;
+  end if;
+
+  if v_payment.id is null then
+    if v_status = 'success' and v_receipt is not null and v_amount is not null then
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes, reason)
+      select v_receipt, o.id, v_site, v_phone, v_amount, 'no_payment'
+      from public.organizations o where o.id = v_org
+      on conflict (receipt) do nothing;
+      if found then
+        return jsonb_build_object('outcome', 'unmatched');
+      end if;
+      return jsonb_build_object('outcome', case when v_org is null then 'ignored' else 'replay' end);
+    end if;
+    return jsonb_build_object('outcome', 'ignored');
+  end if;
+
+  -- The callback beat the push response: it names the checkout, so remember it now.
+  if v_payment.checkout_request_id is null and p_checkout_request_id is not null then
+    update public.payments p set checkout_request_id = p_checkout_request_id
+    where p.id = v_payment.id returning p.* into v_payment;
+  end if;
+
+  if v_status <> 'success' then
+    if v_payment.status = 'pending' then
+      update public.payments p
+      set status = v_status, result_code = v_code, result_code_raw = btrim(p_result_code),
+          result_desc = left(p_result_desc, 500), via = p_via
+      where p.id = v_payment.id;
+      return jsonb_build_object('outcome', 'recorded', 'payment_id', v_payment.id, 'status', v_status);
+    end if;
+    return jsonb_build_object('outcome', 'ignored', 'payment_id', v_payment.id,
+                              'status', v_payment.status);
+  end if;
+
+  -- Success from here on.
+  if v_receipt is null and p_via <> 'query' and p_via <> 'admin' then
+    -- ResultCode 0 without a receipt in a callback proves nothing: ask Daraja later.
+    return jsonb_build_object('outcome', 'ignored', 'payment_id', v_payment.id,
+                              'status', v_payment.status);
+  end if;
+
+  if v_payment.status = 'success' then
+    if v_receipt is null or v_receipt = v_payment.mpesa_receipt then
+      return jsonb_build_object('outcome', 'duplicate', 'payment_id', v_payment.id,
+                                'status', 'success', 'voucher_id', v_payment.voucher_id);
+    end if;
+    if v_payment.mpesa_receipt is null and v_payment.receipt_missing then
+      -- Settled by STK Query earlier; the callback brings the receipt.
+      if exists (select 1 from public.payments p where p.mpesa_receipt = v_receipt) then
+        return jsonb_build_object('outcome', 'replay', 'payment_id', v_payment.id);
+      end if;
+      update public.payments p
+      set mpesa_receipt = v_receipt, receipt_missing = false
+      where p.id = v_payment.id;
+      return jsonb_build_object('outcome', 'duplicate', 'payment_id', v_payment.id,
+                                'status', 'success', 'voucher_id', v_payment.voucher_id);
+    end if;
+    v_reason := 'second_payment';
+  elsif v_receipt is not null
+        and (exists (select 1 from public.payments p where p.mpesa_receipt = v_receipt)
+             or exists (select 1 from private.unmatched_receipts u where u.receipt = v_receipt)) then
+    -- Already credited, or kept to be redeemed: the same money never buys twice.
+    return jsonb_build_object('outcome', 'replay', 'payment_id', v_payment.id);
+  elsif v_amount is distinct from v_payment.amount_kes and not (p_via = 'query' and p_amount is null) then
+    v_reason := 'amount_mismatch';
+  elsif v_phone is not null and v_phone <> v_payment.phone then
+    v_reason := 'phone_mismatch';
+  end if;
+
+  if v_reason is not null then
+    if v_receipt is not null and v_amount is not null then
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, payment_id, phone,
+                                              amount_kes, reason)
+      values (v_receipt, v_payment.organization_id, v_payment.site_id, v_payment.id,
+              coalesce(v_phone, v_payment.phone), v_amount, v_reason)
+      on conflict (receipt) do nothing;
+    end if;
+    if v_payment.status = 'pending' then
+      update public.payments p
+      set status = 'failed', result_code = v_code, result_code_raw = btrim(p_result_code),
+          result_desc = left(v_reason || ': paid ' || coalesce(v_amount::text, '?') || ' KES from '
+                             || coalesce(v_phone, '?') || ', receipt ' || coalesce(v_receipt, '?'), 500),
+          via = p_via
+      where p.id = v_payment.id;
+    end if;
+    return jsonb_build_object('outcome', 'mismatch', 'payment_id', v_payment.id, 'reason', v_reason);
+  end if;
+
+  begin
+    -- One write of the payment row: paid, with its voucher and customer.
+    v_issued := case when v_payment.voucher_id is null
+                     then private.create_payment_voucher(v_payment, v_receipt) end;
+    update public.payments p
+    set status = 'success',
+        mpesa_receipt = v_receipt,
+        receipt_missing = v_receipt is null,
+        result_code = 0,
+        result_code_raw = btrim(p_result_code),
+        result_desc = left(p_result_desc, 500),
+        via = p_via,
+        voucher_id = coalesce(p.voucher_id, (v_issued ->> 'voucher_id')::uuid),
+        customer_id = coalesce((v_issued ->> 'customer_id')::uuid, p.customer_id)
+    where p.id = v_payment.id
+    returning p.voucher_id into v_voucher_id;
+    return jsonb_build_object('outcome', 'success', 'payment_id', v_payment.id, 'status', 'success',
+                              'voucher_id', v_voucher_id);
+  exception when check_violation or foreign_key_violation then
+    -- The plan was switched off or deleted since the push: the money stays redeemable.
+    if v_receipt is not null then
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, payment_id, phone,
+                                              amount_kes, reason)
+      values (v_receipt, v_payment.organization_id, v_payment.site_id, v_payment.id,
+              v_payment.phone, coalesce(v_amount, v_payment.amount_kes), 'plan_unavailable')
+      on conflict (receipt) do nothing;
+    end if;
+    if v_payment.status = 'pending' then
+      update public.payments p
+      set status = 'failed', result_code = v_code, result_code_raw = btrim(p_result_code),
+          result_desc = left('plan_unavailable: ' || sqlerrm, 500), via = p_via
+      where p.id = v_payment.id;
+    end if;
+    return jsonb_build_object('outcome', 'mismatch', 'payment_id', v_payment.id,
+                              'reason', 'plan_unavailable');
+  end;
+end;
+$_$;
+
+
+ALTER FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) OWNER TO postgres;
+
+--
+-- Name: site_logo_path(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.site_logo_path(p_site_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select '/s/' || s.slug || '/logo?v=' || floor(extract(epoch from l.updated_at) * 1000)::bigint
+  from public.sites s join private.site_logos l on l.site_id = s.id
+  where s.id = p_site_id
+$$;
+
+
+ALTER FUNCTION private.site_logo_path(p_site_id uuid) OWNER TO postgres;
+
+--
+-- Name: sms_claim(integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.sms_claim(p_limit integer) RETURNS TABLE(id uuid, organization_id uuid, to_phone text, body text, attempts integer, username text, api_key text, sender_id text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+  with due as (
+    select o.id from public.sms_outbox o
+    where o.status = 'queued' and o.next_attempt_at <= now()
+    order by o.next_attempt_at
+    limit p_limit
+    for update skip locked
+  ), claimed as (
+    update public.sms_outbox o
+    set attempts = o.attempts + 1, next_attempt_at = now() + interval '60 seconds'
+    from due where o.id = due.id
+    returning o.id, o.organization_id, o.to_phone, o.body, o.attempts
+  )
+  select c.id, c.organization_id, c.to_phone, c.body, c.attempts, s.username, s.api_key, s.sender_id
+  from claimed c
+  left join private.sms_settings s on s.organization_id = c.organization_id;
+end;
+$$;
+
+
+ALTER FUNCTION private.sms_claim(p_limit integer) OWNER TO postgres;
+
+--
+-- Name: sms_result(uuid, text, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_status text;
+begin
+  select o.status into v_status from public.sms_outbox o where o.id = p_id for update;
+  if v_status is distinct from 'queued' then
+    return;
+  end if;
+  update public.sms_outbox o
+  set status = case
+        when p_outcome = 'sent' then 'sent'
+        when p_outcome = 'failed' or o.attempts >= 5 then 'failed'
+        else 'queued' end,
+      sent_at = case when p_outcome = 'sent' then now() end,
+      provider_message_id = coalesce(left(p_message_id, 200), o.provider_message_id),
+      last_error = left(p_error, 500),
+      provider_status = p_provider_status,
+      next_attempt_at = now() + make_interval(secs => 30 * power(4, greatest(o.attempts - 1, 0)))
+  where o.id = p_id;
+end;
+$$;
+
+
+ALTER FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) OWNER TO postgres;
+
+--
+-- Name: voucher_batch_issue(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_batch_issue() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_missing integer := new.count;
+  v_inserted integer;
+begin
+  for attempt in 1 .. 5 loop
+    insert into public.vouchers (organization_id, plan_id, batch_id, code, created_by)
+    select new.organization_id, new.plan_id, new.id, new.prefix || private.new_voucher_code(),
+           new.created_by
+    from generate_series(1, v_missing)
+    on conflict (code) do nothing;
+    get diagnostics v_inserted = row_count;
+    v_missing := v_missing - v_inserted;
+    exit when v_missing = 0;
+  end loop;
+  if v_missing > 0 then
+    raise exception 'could not draw % unused voucher codes', v_missing
+      using errcode = '23505', hint = 'voucher_codes_exhausted';
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.voucher_batch_issue() OWNER TO postgres;
+
+--
+-- Name: voucher_freeze_plan(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_freeze_plan() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_plan public.plans;
+begin
+  select p.* into v_plan
+  from public.plans p
+  where p.id = new.plan_id and p.organization_id = new.organization_id;
+  if not found then
+    raise exception 'plan not found in this organization'
+      using errcode = '23503', hint = 'plan_not_found';
+  end if;
+  if not v_plan.active then
+    raise exception 'plan "%" is not active', v_plan.name
+      using errcode = '23514', hint = 'plan_inactive';
+  end if;
+  new.code := upper(new.code);
+  new.price_kes := v_plan.price_kes;
+  new.validity_seconds := v_plan.validity_seconds;
+  new.time_quota_seconds := v_plan.time_quota_seconds;
+  new.data_quota_bytes := v_plan.data_quota_bytes;
+  new.download_kbps := v_plan.download_kbps;
+  new.upload_kbps := v_plan.upload_kbps;
+  new.devices_allowed := v_plan.devices_allowed;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.voucher_freeze_plan() OWNER TO postgres;
+
+--
+-- Name: voucher_keep_frozen(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_keep_frozen() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if (new.organization_id, new.plan_id, new.batch_id, new.code, new.price_kes,
+      new.validity_seconds, new.time_quota_seconds, new.data_quota_bytes, new.download_kbps,
+      new.upload_kbps, new.devices_allowed, new.created_by, new.created_at)
+     is distinct from
+     (old.organization_id, old.plan_id, old.batch_id, old.code, old.price_kes,
+      old.validity_seconds, old.time_quota_seconds, old.data_quota_bytes, old.download_kbps,
+      old.upload_kbps, old.devices_allowed, old.created_by, old.created_at) then
+    raise exception 'a voucher''s code, plan and limits cannot change after issue'
+      using errcode = '23514', hint = 'voucher_frozen';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.voucher_keep_frozen() OWNER TO postgres;
+
+--
+-- Name: voucher_sale_rollup(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_sale_rollup() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.sold_at is not null and new.sold_by is not null
+     and (tg_op = 'INSERT' or old.sold_at is null) then
+    perform private.add_sale(new.organization_id, private.nairobi_day(new.sold_at), null,
+                             new.plan_id, 'cash', 1, coalesce(new.sold_price_kes, 0));
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.voucher_sale_rollup() OWNER TO postgres;
+
+--
+-- Name: voucher_sms_body(text, text, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_sms_body(p_language text, p_code text, p_plan text, p_site text, p_receipt text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return left(case p_language
+    when 'sw' then 'Vocha yako ya WiFi: ' || p_code || ' (' || p_plan || ') kwa ' || p_site
+                   || coalesce('. Risiti ya M-Pesa ' || p_receipt, '') || '. Asante!'
+    else 'Your WiFi voucher: ' || p_code || ' (' || p_plan || ') at ' || p_site
+         || coalesce('. M-Pesa receipt ' || p_receipt, '') || '. Thank you!'
+  end, 918);
+end;
+$$;
+
+
+ALTER FUNCTION private.voucher_sms_body(p_language text, p_code text, p_plan text, p_site text, p_receipt text) OWNER TO postgres;
+
+--
+-- Name: voucher_values_valid(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_values_valid() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+begin
+  if new.code !~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+    raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
+      using errcode = '23514';
+  end if;
+  if new.status not in ('active', 'revoked', 'exhausted', 'expired') then
+    raise exception 'voucher status "%" is not one of active, revoked, exhausted, expired', new.status
+      using errcode = '23514';
+  end if;
+  if new.sold_price_kes < 0 then
+    raise exception 'a voucher''s sale price cannot be negative' using errcode = '23514';
+  end if;
+  return new;
+end;
+$_$;
+
+
+ALTER FUNCTION private.voucher_values_valid() OWNER TO postgres;
+
+--
+-- Name: cash_up(uuid, date); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.cash_up(p_organization_id uuid, p_day date DEFAULT NULL::date) RETURNS TABLE(seller_id uuid, email text, role text, vouchers integer, total_kes bigint, first_sold_at timestamp with time zone, last_sold_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := auth.uid();
+  v_all boolean := private.has_role(p_organization_id, 'owner', 'admin');
+  v_day date := coalesce(p_day, (now() at time zone 'Africa/Nairobi')::date);
+  v_from timestamptz := v_day::timestamp at time zone 'Africa/Nairobi';
+  v_to timestamptz := (v_day + 1)::timestamp at time zone 'Africa/Nairobi';
+begin
+  if p_organization_id is null or v_user is null
+     or not (v_all or private.has_role(p_organization_id, 'agent')) then
+    raise exception 'only members of the organization can see its cash-up'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return query
+    select s.sold_by, u.email::text, m.role, s.n, s.kes, s.first_at, s.last_at
+    from (
+      select v.sold_by, count(*)::integer as n, coalesce(sum(v.sold_price_kes), 0)::bigint as kes,
+             min(v.sold_at) as first_at, max(v.sold_at) as last_at
+      from public.vouchers v
+      where v.organization_id = p_organization_id
+        and v.sold_by is not null
+        and v.sold_at >= v_from and v.sold_at < v_to
+        and (v_all or v.sold_by = v_user)
+      group by v.sold_by
+    ) s
+    left join auth.users u on u.id = s.sold_by
+    left join public.memberships m
+      on m.organization_id = p_organization_id and m.user_id = s.sold_by
+    order by s.kes desc, s.n desc, u.email, s.sold_by;
+end;
+$$;
+
+
+ALTER FUNCTION public.cash_up(p_organization_id uuid, p_day date) OWNER TO postgres;
+
+--
+-- Name: create_organization(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.create_organization(p_name text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := auth.uid();
+  v_name text := btrim(coalesce(p_name, ''));
+  v_id uuid;
+begin
+  if v_user is null then
+    raise exception 'sign in to create an organization'
+      using errcode = '42501', hint = 'not_signed_in';
+  end if;
+  if char_length(v_name) not between 1 and 100 then
+    raise exception 'organization name must be 1 to 100 characters'
+      using errcode = '22023', hint = 'organization_name_invalid';
+  end if;
+  insert into public.organizations (name) values (v_name) returning id into v_id;
+  insert into public.memberships (organization_id, user_id, role) values (v_id, v_user, 'owner');
+  return v_id;
+end;
+$$;
+
+
+ALTER FUNCTION public.create_organization(p_name text) OWNER TO postgres;
+
+--
+-- Name: create_router(uuid, text, inet, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_organization_id uuid;
+  v_router_id uuid;
+  v_secret text := encode(extensions.gen_random_bytes(16), 'hex');
+begin
+  select s.organization_id into v_organization_id from public.sites s where s.id = p_site_id;
+  if v_organization_id is null or not private.has_role(v_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins of the site''s organization can add routers'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if p_nas_ip is null then
+    raise exception 'nas_ip is required' using errcode = '22023', hint = 'nas_ip_required';
+  end if;
+  insert into public.routers (organization_id, site_id, name, nas_ip, vendor)
+  values (v_organization_id, p_site_id, btrim(p_name), p_nas_ip, lower(btrim(p_vendor)))
+  returning id into v_router_id;
+  insert into private.router_secrets (router_id, secret) values (v_router_id, v_secret);
+  return jsonb_build_object('router_id', v_router_id, 'secret', v_secret);
+end;
+$$;
+
+
+ALTER FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) OWNER TO postgres;
+
+--
+-- Name: dashboard_alerts(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.dashboard_alerts(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_alerts jsonb := '[]'::jsonb;
+  v_pushes integer;
+  v_push_error text;
+  v_sms integer;
+  v_sms_error text;
+  v_quiet_since timestamptz := now() - interval '10 minutes';
+begin
+  perform private.require_manager(p_organization_id);
+  select count(*), max(p.push_error) into v_pushes, v_push_error
+  from public.payments p
+  where p.organization_id = p_organization_id
+    and p.push_error is not null
+    and p.created_at > now() - interval '1 hour';
+  if v_pushes > 0 then
+    v_alerts := v_alerts || jsonb_build_object('kind', 'stk_failing', 'count', v_pushes,
+                                               'detail', v_push_error);
+  end if;
+  select count(*), max(o.last_error) into v_sms, v_sms_error
+  from public.sms_outbox o
+  where o.organization_id = p_organization_id
+    and o.status = 'failed'
+    and o.created_at > now() - interval '1 day';
+  if v_sms > 0 then
+    v_alerts := v_alerts || jsonb_build_object('kind', 'sms_failing', 'count', v_sms,
+                                               'detail', v_sms_error);
+  end if;
+  select v_alerts || coalesce(jsonb_agg(jsonb_build_object(
+           'kind', 'router_silent', 'router', r.name, 'last_accounting_at', h.last_at)), '[]'::jsonb)
+  into v_alerts
+  from public.routers r
+  cross join lateral (
+    select case
+             when (select true
+                   from radius.radacct a
+                   where a.nasipaddress = r.nas_ip
+                     and a.acctstoptime is null
+                     and coalesce(a.acctupdatetime, a.acctstarttime) >= v_quiet_since
+                   order by a.acctstarttime desc
+                   limit 1)
+             then null
+             when (select a.acctstoptime >= v_quiet_since
+                          and a.acctterminatecause is distinct from 'Stale-Session'
+                   from radius.radacct a
+                   where a.nasipaddress = r.nas_ip and a.acctstoptime is not null
+                   order by a.acctstoptime desc
+                   limit 1)
+             then null
+             -- Not a router that had customers online: none open, no sweeper close in the hour.
+             when not (exists (select 1 from radius.radacct a
+                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null)
+                       or exists (select 1 from radius.radacct a
+                                  where a.nasipaddress = r.nas_ip
+                                    and a.acctstoptime > now() - interval '1 hour'
+                                    and a.acctterminatecause = 'Stale-Session'))
+             then null
+             else private.router_last_accounting(r.nas_ip)
+           end as last_at
+    offset 0) h
+  where r.organization_id = p_organization_id
+    and h.last_at < v_quiet_since;
+  return v_alerts;
+end;
+$$;
+
+
+ALTER FUNCTION public.dashboard_alerts(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: dashboard_summary(uuid, uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_today date := private.nairobi_day(now());
+  v_result jsonb;
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see the dashboard'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+
+  with sales as (
+    select d.day, d.site_id, d.plan_id, d.via, d.vouchers, d.kes
+    from private.daily_sales d
+    where d.organization_id = p_organization_id
+      and d.day > v_today - 30
+      and (p_site_id is null or d.site_id = p_site_id)
+  ),
+  paid as (
+    select d.status, sum(d.payments) as n
+    from private.daily_payments d
+    where d.organization_id = p_organization_id
+      and d.day > v_today - 30
+      and (p_site_id is null or d.site_id = p_site_id)
+    group by d.status
+    having sum(d.payments) <> 0
+  )
+  select jsonb_build_object(
+    'revenue', (
+      select jsonb_build_object(
+        'today_kes', coalesce(sum(s.kes) filter (where s.day = v_today), 0),
+        'last_7_days_kes', coalesce(sum(s.kes) filter (where s.day > v_today - 7), 0),
+        'last_30_days_kes', coalesce(sum(s.kes), 0),
+        'mpesa_30_days_kes', coalesce(sum(s.kes) filter (where s.via = 'mpesa'), 0),
+        'cash_30_days_kes', coalesce(sum(s.kes) filter (where s.via = 'cash'), 0))
+      from sales s),
+    'daily', (
+      select jsonb_agg(jsonb_build_object('day', d.day, 'kes', coalesce(t.kes, 0)) order by d.day)
+      from generate_series(0, 29) as g(i)
+      cross join lateral (select v_today - 29 + g.i as day) d
+      left join (select s.day, sum(s.kes) as kes from sales s group by s.day) t on t.day = d.day),
+    'payments', (
+      select jsonb_build_object(
+        'by_status', coalesce(jsonb_object_agg(p.status, p.n), '{}'::jsonb),
+        'success_rate', round(sum(p.n) filter (where p.status = 'success')::numeric
+                              / nullif(sum(p.n) filter (where p.status <> 'pending'), 0), 3))
+      from paid p),
+    'sessions_online', (
+      select count(*)
+      from public.routers r
+      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
+      where r.organization_id = p_organization_id
+        and (p_site_id is null or r.site_id = p_site_id)),
+    'sold_by_plan', (
+      select coalesce(jsonb_agg(jsonb_build_object('plan', t.name, 'count', t.n)
+                                order by t.n desc, t.name), '[]'::jsonb)
+      from (select pl.name, sum(s.vouchers) as n
+            from sales s join public.plans pl on pl.id = s.plan_id
+            group by pl.name) t),
+    'top_sites', (
+      select coalesce(jsonb_agg(jsonb_build_object('site', t.name, 'kes', t.kes)
+                                order by t.kes desc, t.name), '[]'::jsonb)
+      from (select si.name, sum(s.kes) as kes
+            from sales s join public.sites si on si.id = s.site_id
+            group by si.name
+            order by kes desc, si.name
+            limit 5) t)
+  )
+  into v_result;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid) OWNER TO postgres;
+
+--
+-- Name: disconnect_session(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_queued integer := 0;
+  v_session record;
+begin
+  if not exists (
+    select 1 from public.vouchers v
+    where v.id = p_voucher_id
+      and v.organization_id in (select private.orgs_with_role('owner', 'admin'))
+  ) then
+    raise exception 'only owners and admins of the voucher''s organization can disconnect its sessions'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  for v_session in
+    select a.radacctid
+    from radius.radacct a
+    where a.voucher_id = p_voucher_id and a.acctstoptime is null
+      and (p_mac is null or a.mac = radius.normalise_mac(p_mac))
+  loop
+    if radius.queue_disconnect(v_session.radacctid, p_voucher_id, 'admin', auth.uid()) then
+      v_queued := v_queued + 1;
+    end if;
+  end loop;
+  return v_queued;
+end;
+$$;
+
+
+ALTER FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) OWNER TO postgres;
+
+--
+-- Name: payment_settings(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.payment_settings(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see payment settings'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return jsonb_build_object(
+    'mpesa', (
+      select jsonb_build_object(
+        'environment', m.environment, 'shortcode', m.shortcode, 'account_type', m.account_type,
+        'till_number', m.till_number,
+        'passkey_hint', '…' || right(m.passkey, 4),
+        'consumer_key_hint', '…' || right(m.consumer_key, 4),
+        'consumer_secret_hint', '…' || right(m.consumer_secret, 4),
+        'updated_at', m.updated_at)
+      from private.mpesa_settings m where m.organization_id = p_organization_id),
+    'sms', (
+      select jsonb_build_object(
+        'username', s.username, 'sender_id', s.sender_id,
+        'api_key_hint', '…' || right(s.api_key, 4), 'updated_at', s.updated_at)
+      from private.sms_settings s where s.organization_id = p_organization_id)
+  );
+end;
+$$;
+
+
+ALTER FUNCTION public.payment_settings(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: payment_status(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.payment_status(p_token text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'status', p.status,
+    'amount_kes', p.amount_kes,
+    'plan_id', p.plan_id,
+    'plan_name', pl.name,
+    'result_code', coalesce(p.result_code_raw, p.result_code::text),
+    'voucher_code', v.code,
+    'receipt_missing', p.receipt_missing
+  )
+  from public.payments p
+  join public.plans pl on pl.id = p.plan_id
+  left join public.vouchers v on v.id = p.voucher_id and p.status = 'success'
+  where p.status_token = lower(btrim(p_token))
+$$;
+
+
+ALTER FUNCTION public.payment_status(p_token text) OWNER TO postgres;
+
+--
+-- Name: portal_logo(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.portal_logo(p_slug text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- encode() breaks base64 into 76-character lines; JSON wants one string.
+  select jsonb_build_object('content_type', l.content_type,
+                            'base64', translate(encode(l.bytes, 'base64'), E'\n', ''))
+  from public.sites s join private.site_logos l on l.site_id = s.id
+  where s.slug = lower(btrim(p_slug))
+$$;
+
+
+ALTER FUNCTION public.portal_logo(p_slug text) OWNER TO postgres;
+
+--
+-- Name: portal_resume(text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.portal_resume(p_site_slug text, p_mac text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object('status_token', p.status_token, 'status', p.status)
+  from public.sites s
+  join public.payments p on p.site_id = s.id
+  left join public.vouchers v on v.id = p.voucher_id
+  where s.slug = lower(btrim(p_site_slug))
+    and p.client_mac = private.mac_or_null(p_mac)
+    and p.created_at > now() - interval '30 minutes'
+    and p.status_token is not null
+    and (p.status = 'pending' or (p.status = 'success' and v.first_used_at is null))
+  order by p.created_at desc
+  limit 1
+$$;
+
+
+ALTER FUNCTION public.portal_resume(p_site_slug text, p_mac text) OWNER TO postgres;
+
+--
+-- Name: portal_site(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.portal_site(p_slug text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'id', s.id,
+    'name', s.name,
+    'slug', s.slug,
+    'support_phone', s.support_phone,
+    'primary_color', s.primary_color,
+    'logo_url', private.site_logo_path(s.id),
+    'default_language', s.default_language,
+    'plans', coalesce((
+      select jsonb_agg(
+        jsonb_build_object(
+          'id', p.id,
+          'name', p.name,
+          'price_kes', p.price_kes,
+          'validity_seconds', p.validity_seconds,
+          'time_quota_seconds', p.time_quota_seconds,
+          'data_quota_bytes', p.data_quota_bytes,
+          'download_kbps', p.download_kbps,
+          'upload_kbps', p.upload_kbps,
+          'devices_allowed', p.devices_allowed
+        )
+        order by p.price_kes, p.name, p.id
+      )
+      from public.plan_sites ps
+      join public.plans p on p.id = ps.plan_id and p.organization_id = ps.organization_id
+      where ps.site_id = s.id and p.active
+    ), '[]'::jsonb)
+  )
+  from public.sites s
+  where s.slug = lower(btrim(p_slug))
+$$;
+
+
+ALTER FUNCTION public.portal_site(p_slug text) OWNER TO postgres;
+
+--
+-- Name: portal_voucher_status(text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_site public.sites;
+  v_code text := upper(regexp_replace(coalesce(p_code, ''), '[\s\-]', '', 'g'));
+  v_voucher public.vouchers;
+  v_plan_name text;
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 600) * 600);
+  v_misses integer;
+  v_seconds_left bigint;
+  v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
+  v_limited jsonb;
+begin
+  select s.* into v_site from public.sites s where s.slug = lower(btrim(coalesce(p_site_slug, '')));
+  if v_site.id is null then
+    return v_not_found;
+  end if;
+  v_limited := jsonb_build_object('ok', false, 'error', 'rate_limited',
+    'retry_after_seconds', greatest(1, ceil(extract(epoch from v_window + interval '10 minutes' - now())))::integer);
+
+  select r.hits into v_misses from private.rate_limits r
+  where r.bucket = 'voucher-status:miss:' || v_site.id and r.window_start = v_window;
+  if coalesce(v_misses, 0) >= 20
+     or not private.rate_limit_hit('voucher-status:site:' || v_site.id, 120, 600) then
+    return v_limited;
+  end if;
+
+  if v_code ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+    select v.* into v_voucher from public.vouchers v
+    where v.code = v_code and v.organization_id = v_site.organization_id;
+  end if;
+  if v_voucher.id is null then
+    perform private.rate_limit_hit('voucher-status:miss:' || v_site.id, 20, 600);
+    return v_not_found;
+  end if;
+
+  select p.name into v_plan_name from public.plans p where p.id = v_voucher.plan_id;
+  v_seconds_left := case
+    when v_voucher.expires_at is null then v_voucher.validity_seconds::bigint
+    else greatest(0, floor(extract(epoch from v_voucher.expires_at - now())))::bigint
+  end;
+  if v_voucher.time_quota_seconds is not null then
+    v_seconds_left := least(v_seconds_left, greatest(0, v_voucher.time_quota_seconds - v_voucher.used_seconds));
+  end if;
+  if v_voucher.status <> 'active' then
+    v_seconds_left := 0;
+  end if;
+
+  return jsonb_build_object(
+    'ok', true,
+    'code', v_voucher.code,
+    'status', case
+      when v_voucher.status = 'active' and v_voucher.expires_at <= now() then 'expired'
+      else v_voucher.status end,
+    'plan_name', v_plan_name,
+    'devices_allowed', v_voucher.devices_allowed,
+    'validity_seconds', v_voucher.validity_seconds,
+    'first_used_at', v_voucher.first_used_at,
+    'expires_at', v_voucher.expires_at,
+    'seconds_left', v_seconds_left,
+    'time_quota_seconds', v_voucher.time_quota_seconds,
+    'used_seconds', v_voucher.used_seconds,
+    'data_quota_bytes', v_voucher.data_quota_bytes,
+    'used_bytes', v_voucher.used_bytes,
+    'bytes_left', case when v_voucher.data_quota_bytes is null then null
+      else greatest(0, v_voucher.data_quota_bytes - v_voucher.used_bytes) end
+  );
+end;
+$_$;
+
+
+ALTER FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) OWNER TO postgres;
+
+--
+-- Name: recover_voucher(text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_site public.sites;
+  v_phone text := private.normalise_phone(p_phone);
+  v_receipt text := upper(regexp_replace(coalesce(p_receipt, ''), '\s', '', 'g'));
+  v_payment public.payments;
+  v_unmatched private.unmatched_receipts;
+  v_plan public.plans;
+  v_payment_id uuid;
+  v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
+begin
+  select s.* into v_site from public.sites s where s.slug = lower(btrim(p_site_slug));
+  if v_site.id is null or v_phone is null or v_receipt !~ '^[A-Z0-9]{6,20}$' then
+    return v_not_found;
+  end if;
+  if not private.rate_limit_hit('recover:phone:' || v_phone, 5, 600)
+     or not private.rate_limit_hit('recover:site:' || v_site.id, 30, 600) then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 600);
+  end if;
+
+  select p.* into v_payment from public.payments p
+  where p.mpesa_receipt = v_receipt and p.organization_id = v_site.organization_id;
+  if v_payment.id is null then
+    select u.* into v_unmatched from private.unmatched_receipts u
+    where u.receipt = v_receipt and u.organization_id = v_site.organization_id
+    for update;
+    if v_unmatched.receipt is null
+       or (v_unmatched.refunded_at is not null and v_unmatched.redeemed_payment_id is null)
+       or (v_unmatched.phone is not null and v_unmatched.phone <> v_phone)
+       or (v_unmatched.phone is null and not private.msisdn_matches(v_unmatched.msisdn_hint, v_phone)) then
+      return v_not_found;
+    end if;
+    if v_unmatched.redeemed_payment_id is not null then
+      select p.* into v_payment from public.payments p where p.id = v_unmatched.redeemed_payment_id;
+      if v_payment.phone <> v_phone then
+        return v_not_found;
+      end if;
+    else
+      select pl.* into v_plan
+      from public.plans pl
+      join public.plan_sites ps on ps.plan_id = pl.id and ps.organization_id = pl.organization_id
+      where ps.site_id = v_site.id and pl.active and pl.price_kes <= v_unmatched.amount_kes
+      order by pl.price_kes desc, pl.id
+      limit 1;
+      if v_plan.id is null then
+        return jsonb_build_object('ok', false, 'error', 'amount_too_small',
+                                  'amount_kes', v_unmatched.amount_kes);
+      end if;
+      -- The original payment (wrong amount/phone) keeps its failure; the receipt buys anew.
+      insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
+                                   mpesa_receipt, result_code, result_desc, via, language,
+                                   overpaid_kes, status_token)
+      values (v_site.organization_id, v_site.id, v_plan.id, v_phone, v_unmatched.amount_kes,
+              'success', v_receipt, 0, 'redeemed by receipt (' || v_unmatched.reason || ')',
+              case when v_unmatched.reason = 'c2b' then 'c2b' else 'receipt' end,
+              v_site.default_language, v_unmatched.amount_kes - v_plan.price_kes,
+              encode(extensions.gen_random_bytes(16), 'hex'))
+      returning id into v_payment_id;
+      perform private.issue_payment_voucher(v_payment_id);
+      update private.unmatched_receipts u
+      set redeemed_at = now(), redeemed_payment_id = v_payment_id,
+          overpaid_kes = v_unmatched.amount_kes - v_plan.price_kes
+      where u.receipt = v_receipt;
+      select p.* into v_payment from public.payments p where p.id = v_payment_id;
+    end if;
+  elsif v_payment.phone <> v_phone or v_payment.status <> 'success' then
+    return v_not_found;
+  end if;
+
+  return (
+    select jsonb_build_object('ok', true, 'voucher_code', v.code, 'plan_name', pl.name,
+                              'amount_kes', v_payment.amount_kes)
+    from public.vouchers v join public.plans pl on pl.id = v.plan_id
+    where v.id = v_payment.voucher_id
+  );
+end;
+$_$;
+
+
+ALTER FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) OWNER TO postgres;
+
+--
+-- Name: revenue_summary(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.revenue_summary(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_local_today timestamp := date_trunc('day', now() at time zone 'Africa/Nairobi');
+  v_today timestamptz := v_local_today at time zone 'Africa/Nairobi';
+  v_week timestamptz := (v_local_today - interval '6 days') at time zone 'Africa/Nairobi';
+  v_month timestamptz := (v_local_today - interval '29 days') at time zone 'Africa/Nairobi';
+  v_result jsonb;
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see revenue'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  select jsonb_build_object(
+    'today_kes', coalesce(sum(p.amount_kes) filter (where p.settled_at >= v_today), 0),
+    'last_7_days_kes', coalesce(sum(p.amount_kes) filter (where p.settled_at >= v_week), 0),
+    'last_30_days_kes', coalesce(sum(p.amount_kes), 0)
+  )
+  into v_result
+  from public.payments p
+  where p.organization_id = p_organization_id
+    and p.status = 'success'
+    and p.settled_at >= v_month;
+  return v_result;
+end;
+$$;
+
+
+ALTER FUNCTION public.revenue_summary(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: router_health(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.router_health(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_manager(p_organization_id);
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'router_id', r.id, 'name', r.name, 'site', s.name, 'nas_ip', host(r.nas_ip),
+             'open_sessions', (select count(*) from radius.radacct a
+                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null),
+             'last_accounting_at', private.router_last_accounting(r.nas_ip))
+           order by s.name, r.name), '[]'::jsonb)
+    from public.routers r
+    join public.sites s on s.id = r.site_id
+    where r.organization_id = p_organization_id);
+end;
+$$;
+
+
+ALTER FUNCTION public.router_health(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: router_setup(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.router_setup(p_router_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_router public.routers;
+  v_slug text;
+  v_secret text;
+begin
+  select r.* into v_router from public.routers r
+  where r.id = p_router_id
+    and r.organization_id in (select private.orgs_with_role('owner', 'admin'));
+  if v_router.id is null then
+    raise exception 'no such router, or only its owners and admins may set it up'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  select s.slug into v_slug from public.sites s where s.id = v_router.site_id;
+  select rs.secret into v_secret from private.router_secrets rs where rs.router_id = v_router.id;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (v_router.organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'router_setup', v_router.id::text,
+          jsonb_build_object('rendered', 'router set-up with secret', 'nas_ip', v_router.nas_ip::text));
+  return jsonb_build_object(
+    'router_id', v_router.id,
+    'name', v_router.name,
+    'vendor', v_router.vendor,
+    'nas_ip', v_router.nas_ip::text,
+    'coa_port', v_router.coa_port,
+    'require_message_authenticator', v_router.require_message_authenticator,
+    'site_slug', v_slug,
+    'secret', v_secret
+  );
+end;
+$$;
+
+
+ALTER FUNCTION public.router_setup(p_router_id uuid) OWNER TO postgres;
+
+--
+-- Name: customers; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.customers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    phone text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customers_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text))
+);
+
+
+ALTER TABLE public.customers OWNER TO postgres;
+
+--
+-- Name: search_customers(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.search_customers(p_organization_id uuid, p_digits text) RETURNS SETOF public.customers
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_digits text := regexp_replace(coalesce(p_digits, ''), '[^0-9]', '', 'g');
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can search customers'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if length(v_digits) < 3 then
+    raise exception 'type at least the last 3 digits of the phone number'
+      using errcode = '22023', hint = 'search_too_short';
+  end if;
+  -- Planned with the pattern itself, so the trigram index is chosen when it helps.
+  return query execute
+    'select c.* from public.customers c where c.organization_id = $1 and c.phone like $2'
+    using p_organization_id, '%' || v_digits;
+end;
+$_$;
+
+
+ALTER FUNCTION public.search_customers(p_organization_id uuid, p_digits text) OWNER TO postgres;
+
+--
+-- Name: vouchers; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.vouchers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    batch_id uuid,
+    code text DEFAULT private.new_voucher_code() NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    price_kes integer NOT NULL,
+    validity_seconds integer NOT NULL,
+    time_quota_seconds integer,
+    data_quota_bytes bigint,
+    download_kbps integer,
+    upload_kbps integer,
+    devices_allowed integer NOT NULL,
+    used_seconds bigint DEFAULT 0 NOT NULL,
+    used_bytes bigint DEFAULT 0 NOT NULL,
+    first_used_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    sold_by uuid,
+    sold_at timestamp with time zone,
+    sold_price_kes integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    customer_id uuid
+)
+WITH (fillfactor='80');
+
+
+ALTER TABLE public.vouchers OWNER TO postgres;
+
+--
+-- Name: search_vouchers(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) RETURNS SETOF public.vouchers
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_pattern text := '%' || upper(regexp_replace(coalesce(p_search, ''), '[^0-9A-Za-z]', '', 'g')) || '%';
+  v_agent boolean;
+begin
+  if private.has_role(p_organization_id, 'owner', 'admin') then
+    v_agent := false;
+  elsif private.has_role(p_organization_id, 'agent') then
+    v_agent := true;
+  else
+    raise exception 'only members of the organization can search its vouchers'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  -- Planned with the pattern itself, so the trigram index is chosen when it helps.
+  return query execute
+    'select v.* from public.vouchers v
+     where v.organization_id = $1 and v.code like $2 and (not $3 or v.created_by = $4)'
+    using p_organization_id, v_pattern, v_agent, auth.uid();
+end;
+$_$;
+
+
+ALTER FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) OWNER TO postgres;
+
+--
+-- Name: sell_voucher(uuid, integer); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer DEFAULT NULL::integer) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := auth.uid();
+  v_voucher public.vouchers;
+begin
+  select v.* into v_voucher from public.vouchers v where v.id = p_voucher_id for update;
+  if not found
+     or not (private.has_role(v_voucher.organization_id, 'owner', 'admin')
+             or (v_voucher.created_by = v_user
+                 and private.has_role(v_voucher.organization_id, 'agent'))) then
+    raise exception 'voucher not found or not yours to sell'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_voucher.sold_at is not null then
+    raise exception 'voucher % was already sold', v_voucher.code
+      using errcode = 'P0001', hint = 'voucher_already_sold';
+  end if;
+  if v_voucher.status <> 'active' then
+    raise exception 'voucher % is %, only active vouchers can be sold', v_voucher.code, v_voucher.status
+      using errcode = 'P0001', hint = 'voucher_not_sellable';
+  end if;
+  if p_price_kes is not null and p_price_kes < 0 then
+    raise exception 'price must be zero or more KES'
+      using errcode = '22023', hint = 'price_negative';
+  end if;
+  update public.vouchers v
+  set sold_by = v_user,
+      sold_at = now(),
+      sold_price_kes = coalesce(p_price_kes, v_voucher.price_kes)
+  where v.id = p_voucher_id
+  returning v.* into v_voucher;
+  return jsonb_build_object(
+    'id', v_voucher.id,
+    'code', v_voucher.code,
+    'sold_at', v_voucher.sold_at,
+    'sold_price_kes', v_voucher.sold_price_kes
+  );
+end;
+$$;
+
+
+ALTER FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) OWNER TO postgres;
+
+--
+-- Name: session_history(uuid, uuid, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid DEFAULT NULL::uuid, p_before timestamp with time zone DEFAULT NULL::timestamp with time zone, p_limit integer DEFAULT 50) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_manager(p_organization_id);
+  if p_limit is null or p_limit not between 1 and 200 then
+    raise exception 'p_limit must be between 1 and 200'
+      using errcode = '22023', hint = 'limit_out_of_range';
+  end if;
+  return (
+    select coalesce(jsonb_agg(t.row order by t.started desc), '[]'::jsonb)
+    from (
+      select private.session_json(a, v.code, r.name, s.name) as row, a.acctstarttime as started
+      from public.routers r
+      join public.sites s on s.id = r.site_id
+      cross join lateral (
+        select * from radius.radacct a
+        where a.nasipaddress = r.nas_ip
+          and a.acctstoptime is not null
+          and (p_before is null or a.acctstarttime < p_before)
+          and (p_voucher_id is null or a.voucher_id = p_voucher_id)
+        order by a.acctstarttime desc
+        limit p_limit) a
+      left join public.vouchers v on v.id = a.voucher_id
+      where r.organization_id = p_organization_id
+      order by a.acctstarttime desc
+      limit p_limit) t);
+end;
+$$;
+
+
+ALTER FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) OWNER TO postgres;
+
+--
+-- Name: sessions_online(uuid, uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+begin
+  perform private.require_manager(p_organization_id);
+  return (
+    select coalesce(jsonb_agg(private.session_json(t.a, t.code, t.router, t.site)
+                              order by (t.a).acctstarttime desc), '[]'::jsonb)
+    from (
+      select a, v.code, r.name as router, s.name as site
+      from public.routers r
+      join public.sites s on s.id = r.site_id
+      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
+      left join public.vouchers v on v.id = a.voucher_id
+      where r.organization_id = p_organization_id
+        and (p_site_id is null or r.site_id = p_site_id)
+      order by a.acctstarttime desc
+      limit 200) t);
+end;
+$$;
+
+
+ALTER FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) OWNER TO postgres;
+
+--
+-- Name: set_mpesa_settings(uuid, text, text, text, text, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text DEFAULT NULL::text, p_passkey text DEFAULT NULL::text, p_consumer_key text DEFAULT NULL::text, p_consumer_secret text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners can change M-Pesa settings'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  begin
+    update private.mpesa_settings m
+    set environment = coalesce(p_environment, 'sandbox'),
+        shortcode = btrim(p_shortcode),
+        account_type = coalesce(p_account_type, 'paybill'),
+        till_number = nullif(btrim(p_till_number), ''),
+        passkey = coalesce(btrim(p_passkey), m.passkey),
+        consumer_key = coalesce(btrim(p_consumer_key), m.consumer_key),
+        consumer_secret = coalesce(btrim(p_consumer_secret), m.consumer_secret),
+        updated_at = now(),
+        updated_by = auth.uid()
+    where m.organization_id = p_organization_id;
+    if not found then
+      insert into private.mpesa_settings (organization_id, environment, shortcode, account_type,
+        till_number, passkey, consumer_key, consumer_secret, updated_by)
+      values (p_organization_id, coalesce(p_environment, 'sandbox'), btrim(p_shortcode),
+              coalesce(p_account_type, 'paybill'), nullif(btrim(p_till_number), ''),
+              btrim(p_passkey), btrim(p_consumer_key), btrim(p_consumer_secret), auth.uid());
+    end if;
+  exception
+    when not_null_violation then
+      raise exception 'incomplete M-Pesa settings: %', sqlerrm
+        using errcode = '22023', hint = 'mpesa_settings_incomplete';
+    when check_violation or invalid_text_representation then
+      raise exception 'invalid M-Pesa settings: %', sqlerrm
+        using errcode = '22023', hint = 'mpesa_settings_invalid';
+  end;
+  -- New credentials: the cached token belonged to the old ones.
+  delete from private.daraja_tokens t where t.organization_id = p_organization_id;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'mpesa_settings', p_organization_id::text,
+          jsonb_build_object('environment', p_environment, 'shortcode', p_shortcode,
+                             'account_type', p_account_type, 'till_number', p_till_number,
+                             'secrets_changed', p_passkey is not null or p_consumer_key is not null
+                                                or p_consumer_secret is not null));
+  return public.payment_settings(p_organization_id);
+end;
+$$;
+
+
+ALTER FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) OWNER TO postgres;
+
+--
+-- Name: set_site_logo(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_site public.sites;
+  v_bytes bytea;
+  v_type text;
+begin
+  select s.* into v_site from public.sites s
+  where s.id = p_site_id and private.has_role(s.organization_id, 'owner', 'admin');
+  if v_site.id is null then
+    raise exception 'only owners and admins of the site''s organization can change its logo'
+      using errcode = '42501';
+  end if;
+  if p_image_base64 is null or btrim(p_image_base64) = '' then
+    delete from private.site_logos l where l.site_id = v_site.id;
+    perform private.audit_support(v_site.organization_id, 'site_logo', v_site.id::text,
+                                  jsonb_build_object('removed', true));
+    return jsonb_build_object('content_type', null, 'size', 0, 'logo_url', null);
+  end if;
+  if length(p_image_base64) > 12000 then
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+  end if;
+  begin
+    v_bytes := decode(regexp_replace(p_image_base64, '\s', '', 'g'), 'base64');
+  exception when others then
+    raise exception 'the logo is not base64' using errcode = '22023';
+  end;
+  if octet_length(v_bytes) > 8192 then
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+  end if;
+  v_type := private.image_type(v_bytes);
+  if v_type is null then
+    raise exception 'the logo must be a PNG, JPEG, WebP or GIF image' using errcode = '22023';
+  end if;
+  insert into private.site_logos (site_id, content_type, bytes)
+  values (v_site.id, v_type, v_bytes)
+  on conflict (site_id) do update
+    set content_type = excluded.content_type, bytes = excluded.bytes, updated_at = now();
+  perform private.audit_support(v_site.organization_id, 'site_logo', v_site.id::text,
+                                jsonb_build_object('content_type', v_type,
+                                                   'size', octet_length(v_bytes)));
+  return jsonb_build_object('content_type', v_type, 'size', octet_length(v_bytes),
+                            'logo_url', private.site_logo_path(v_site.id));
+end;
+$$;
+
+
+ALTER FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) OWNER TO postgres;
+
+--
+-- Name: set_sms_settings(uuid, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text DEFAULT NULL::text, p_sender_id text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners can change SMS settings'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  begin
+    update private.sms_settings s
+    set username = btrim(p_username),
+        api_key = coalesce(btrim(p_api_key), s.api_key),
+        sender_id = nullif(btrim(p_sender_id), ''),
+        updated_at = now(),
+        updated_by = auth.uid()
+    where s.organization_id = p_organization_id;
+    if not found then
+      insert into private.sms_settings (organization_id, username, api_key, sender_id, updated_by)
+      values (p_organization_id, btrim(p_username), btrim(p_api_key), nullif(btrim(p_sender_id), ''),
+              auth.uid());
+    end if;
+  exception
+    when not_null_violation then
+      raise exception 'incomplete SMS settings: %', sqlerrm
+        using errcode = '22023', hint = 'sms_settings_incomplete';
+    when check_violation or invalid_text_representation then
+      raise exception 'invalid SMS settings: %', sqlerrm
+        using errcode = '22023', hint = 'sms_settings_invalid';
+  end;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
+          'sms_settings', p_organization_id::text,
+          jsonb_build_object('username', p_username, 'sender_id', p_sender_id,
+                             'secrets_changed', p_api_key is not null));
+  return public.payment_settings(p_organization_id);
+end;
+$$;
+
+
+ALTER FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text) OWNER TO postgres;
+
+--
+-- Name: support_issue_voucher(text, uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_unmatched private.unmatched_receipts;
+  v_phone text := private.normalise_phone(p_phone);
+  v_plan public.plans;
+  v_payment_id uuid;
+begin
+  select u.* into v_unmatched from private.unmatched_receipts u
+  where u.receipt = upper(btrim(p_receipt)) for update;
+  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+    raise exception 'receipt not found in your organizations'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_unmatched.redeemed_payment_id is not null or v_unmatched.refunded_at is not null then
+    raise exception 'receipt % was already redeemed or refunded', v_unmatched.receipt
+      using errcode = 'P0001', hint = 'receipt_closed';
+  end if;
+  if v_phone is null then
+    raise exception 'phone must be a Kenyan mobile number'
+      using errcode = '22023', hint = 'phone_invalid';
+  end if;
+  select p.* into v_plan from public.plans p
+  where p.id = p_plan_id and p.organization_id = v_unmatched.organization_id and p.active;
+  if v_plan.id is null then
+    raise exception 'plan not found or not active in this organization'
+      using errcode = '22023', hint = 'plan_not_available';
+  end if;
+  insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
+                               mpesa_receipt, result_code, result_desc, via, status_token,
+                               overpaid_kes)
+  values (v_unmatched.organization_id, v_unmatched.site_id, v_plan.id, v_phone,
+          greatest(v_unmatched.amount_kes, 1), 'success', v_unmatched.receipt, 0,
+          'issued by support (' || v_unmatched.reason || ')', 'admin',
+          encode(extensions.gen_random_bytes(16), 'hex'),
+          greatest(v_unmatched.amount_kes - v_plan.price_kes, 0))
+  returning id into v_payment_id;
+  perform private.issue_payment_voucher(v_payment_id);
+  update private.unmatched_receipts u
+  set redeemed_at = now(), redeemed_payment_id = v_payment_id,
+      overpaid_kes = greatest(v_unmatched.amount_kes - v_plan.price_kes, 0)
+  where u.receipt = v_unmatched.receipt;
+  perform private.audit_support(v_unmatched.organization_id, 'issue_voucher', v_unmatched.receipt,
+    jsonb_build_object('plan_id', v_plan.id, 'phone', v_phone, 'payment_id', v_payment_id,
+                       'amount_kes', v_unmatched.amount_kes));
+  return (select jsonb_build_object('voucher_code', v.code, 'payment_id', v_payment_id)
+          from public.payments p join public.vouchers v on v.id = p.voucher_id
+          where p.id = v_payment_id);
+end;
+$$;
+
+
+ALTER FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) OWNER TO postgres;
+
+--
+-- Name: support_mark_refunded(text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.support_mark_refunded(p_receipt text, p_note text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_unmatched private.unmatched_receipts;
+begin
+  select u.* into v_unmatched from private.unmatched_receipts u
+  where u.receipt = upper(btrim(p_receipt)) for update;
+  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+    raise exception 'receipt not found in your organizations'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_unmatched.redeemed_payment_id is not null then
+    raise exception 'receipt % already bought a voucher', v_unmatched.receipt
+      using errcode = 'P0001', hint = 'receipt_redeemed';
+  end if;
+  update private.unmatched_receipts u
+  set refunded_at = coalesce(u.refunded_at, now()), refunded_by = coalesce(u.refunded_by, auth.uid()),
+      note = left(p_note, 500)
+  where u.receipt = v_unmatched.receipt
+  returning u.* into v_unmatched;
+  perform private.audit_support(v_unmatched.organization_id, 'mark_refunded', v_unmatched.receipt,
+    jsonb_build_object('amount_kes', v_unmatched.amount_kes, 'note', left(p_note, 500)));
+  return jsonb_build_object('receipt', v_unmatched.receipt, 'refunded_at', v_unmatched.refunded_at);
+end;
+$$;
+
+
+ALTER FUNCTION public.support_mark_refunded(p_receipt text, p_note text) OWNER TO postgres;
+
+--
+-- Name: support_resend_sms(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.support_resend_sms(p_payment_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_payment public.payments;
+  v_sms uuid;
+begin
+  select p.* into v_payment from public.payments p where p.id = p_payment_id;
+  if v_payment.id is null or not private.has_role(v_payment.organization_id, 'owner', 'admin') then
+    raise exception 'payment not found in your organizations'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_payment.status <> 'success' or v_payment.voucher_id is null then
+    raise exception 'payment % has no voucher to send', p_payment_id
+      using errcode = 'P0001', hint = 'payment_without_voucher';
+  end if;
+  if not private.rate_limit_hit('resend:' || p_payment_id, 3, 3600) then
+    raise exception 'the SMS of this payment was resent too often; try again later'
+      using errcode = '54000', hint = 'sms_resend_limit';
+  end if;
+  insert into public.sms_outbox (organization_id, to_phone, body, payment_id)
+  select v_payment.organization_id, v_payment.phone,
+         private.voucher_sms_body(v_payment.language, v.code, pl.name, coalesce(s.name, 'WiFi'),
+                                  v_payment.mpesa_receipt),
+         v_payment.id
+  from public.vouchers v
+  join public.plans pl on pl.id = v.plan_id
+  left join public.sites s on s.id = v_payment.site_id
+  where v.id = v_payment.voucher_id
+  returning id into v_sms;
+  perform private.audit_support(v_payment.organization_id, 'resend_sms', p_payment_id::text,
+    jsonb_build_object('sms_id', v_sms));
+  return jsonb_build_object('sms_id', v_sms);
+end;
+$$;
+
+
+ALTER FUNCTION public.support_resend_sms(p_payment_id uuid) OWNER TO postgres;
+
+--
+-- Name: team_members(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.team_members(p_organization_id uuid) RETURNS TABLE(membership_id uuid, user_id uuid, email text, role text, joined_at timestamp with time zone, invitation_pending boolean, last_sign_in_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins of the organization can see its team'
+      using errcode = '42501';
+  end if;
+  return query
+    select m.id, m.user_id, u.email::text, m.role, m.created_at,
+           u.email_confirmed_at is null, u.last_sign_in_at
+    from public.memberships m
+    join auth.users u on u.id = m.user_id
+    where m.organization_id = p_organization_id
+    order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.email, m.id;
+end;
+$$;
+
+
+ALTER FUNCTION public.team_members(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: unmatched_receipts(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.unmatched_receipts(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.has_role(p_organization_id, 'owner', 'admin') then
+    raise exception 'only owners and admins can see unmatched receipts'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return coalesce((
+    select jsonb_agg(jsonb_build_object(
+      'receipt', u.receipt, 'amount_kes', u.amount_kes, 'phone', u.phone,
+      'msisdn_hint', u.msisdn_hint, 'reason', u.reason, 'received_at', u.received_at,
+      'payment_id', u.payment_id, 'redeemed_at', u.redeemed_at,
+      'redeemed_payment_id', u.redeemed_payment_id, 'overpaid_kes', u.overpaid_kes,
+      'refunded_at', u.refunded_at, 'note', u.note
+    ) order by u.received_at desc)
+    from private.unmatched_receipts u
+    where u.organization_id = p_organization_id
+  ), '[]'::jsonb);
+end;
+$$;
+
+
+ALTER FUNCTION public.unmatched_receipts(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: voucher_sessions(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.voucher_sessions(p_voucher_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_voucher public.vouchers;
+begin
+  select v.* into v_voucher from public.vouchers v
+  where v.id = p_voucher_id
+    and (private.has_role(v.organization_id, 'owner', 'admin')
+         or (v.created_by = auth.uid() and private.has_role(v.organization_id, 'agent')));
+  if v_voucher.id is null then
+    raise exception 'no such voucher, or it is not yours to see'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return jsonb_build_object(
+    'devices', (
+      select coalesce(jsonb_agg(jsonb_build_object(
+               'mac', d.mac, 'first_seen_at', d.first_seen_at, 'last_seen_at', d.last_seen_at)
+             order by d.first_seen_at), '[]'::jsonb)
+      from radius.voucher_devices d
+      where d.voucher_id = v_voucher.id),
+    'sessions', (
+      select coalesce(jsonb_agg(private.session_json(t.a, v_voucher.code, t.router, t.site)
+                                order by (t.a).acctstoptime is not null,
+                                         (t.a).acctstarttime desc), '[]'::jsonb)
+      from (
+        -- A router belongs to one organization; a NAS address can be reused after a router
+        -- is deleted, so match it within the voucher's organization only.
+        select a, r.name as router, s.name as site
+        from radius.radacct a
+        left join public.routers r
+          on r.nas_ip = a.nasipaddress and r.organization_id = v_voucher.organization_id
+        left join public.sites s on s.id = r.site_id
+        where a.voucher_id = v_voucher.id
+        order by a.acctstoptime is not null, a.acctstarttime desc
+        limit 50) t));
+end;
+$$;
+
+
+ALTER FUNCTION public.voucher_sessions(p_voucher_id uuid) OWNER TO postgres;
+
+--
+-- Name: accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint, bigint, bigint, text, text, inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz := now();
+  v_time bigint := greatest(coalesce(p_session_time, 0), 0);
+  v_in bigint := (greatest(coalesce(p_input_gigawords, 0), 0) << 32) + greatest(coalesce(p_input_octets, 0), 0);
+  v_out bigint := (greatest(coalesce(p_output_gigawords, 0), 0) << 32) + greatest(coalesce(p_output_octets, 0), 0);
+  v_voucher public.vouchers;
+  v_voucher_id uuid;
+  v_radacctid bigint;
+  v_stoptime timestamptz;
+  v_old_time bigint;
+  v_old_in bigint;
+  v_old_out bigint;
+  v_new boolean := false;
+  v_seconds bigint;
+  v_bytes bigint;
+  v_cause text;
+  v_updated timestamptz;
+begin
+  if p_status in ('Accounting-On', 'Accounting-Off') then
+    -- The router (re)booted: whatever it had open is gone, with usage since the last Interim.
+    update radius.radacct a
+    set acctstoptime = v_now, acctupdatetime = v_now, acctterminatecause = 'NAS-Reboot'
+    where a.nasipaddress = p_nas_ip and a.acctstoptime is null;
+    return 'closed';
+  end if;
+  if p_status is null or p_status not in ('Start', 'Interim-Update', 'Stop') or p_unique_id is null then
+    return 'ignored';
+  end if;
+
+  -- Lock the voucher before the session row (post_auth() takes them in the same order), so
+  -- concurrent packets for one voucher queue up instead of both reading the old totals.
+  -- Only the columns used below (the router's organization as a one-row subquery: nas_ip is
+  -- unique).
+  -- Found by code alone, then checked against the router's organization: with both in one
+  -- WHERE the generic plan may walk the organization's index and filter every voucher it has
+  -- on the code (what an unanalysed table gets), which costs a scan per packet.
+  select v.id, v.organization_id, v.status, v.first_used_at, v.expires_at, v.used_seconds,
+         v.used_bytes, v.time_quota_seconds, v.data_quota_bytes
+  into v_voucher.id, v_voucher.organization_id, v_voucher.status, v_voucher.first_used_at,
+       v_voucher.expires_at, v_voucher.used_seconds, v_voucher.used_bytes,
+       v_voucher.time_quota_seconds, v_voucher.data_quota_bytes
+  from public.vouchers v
+  where v.code = upper(p_username)
+  for update;
+  if v_voucher.organization_id is distinct from
+     (select r.organization_id from public.routers r where r.nas_ip = p_nas_ip) then
+    v_voucher := null;
+  end if;
+  -- A MAC login: the session's voucher, or the one the device last logged in with here.
+  if v_voucher.id is null and radius.is_mac(p_username) then
+    select a.voucher_id into v_voucher_id from radius.radacct a where a.acctuniqueid = p_unique_id;
+    if v_voucher_id is null then
+      select d.voucher_id into v_voucher_id
+      from radius.voucher_devices d
+      join public.vouchers v on v.id = d.voucher_id
+      join public.routers r on r.organization_id = v.organization_id and r.nas_ip = p_nas_ip
+      where d.mac = radius.normalise_mac(p_username)
+      order by d.last_seen_at desc
+      limit 1;
+    end if;
+    select v.* into v_voucher from public.vouchers v where v.id = v_voucher_id for update;
+  end if;
+  v_voucher_id := v_voucher.id;
+
+  -- A Start for a row that is already closed is a new session that reuses an old session id
+  -- (e.g. after a router reboot): the old row keeps its history under a retired key.
+  if p_status = 'Start' then
+    update radius.radacct a
+    set acctuniqueid = a.acctuniqueid || ':' || a.radacctid
+    where a.acctuniqueid = p_unique_id and a.acctstoptime is not null;
+  end if;
+
+  -- Interim-Update and Stop usually find their row: the update comes first and reads the old
+  -- totals in the same statement. A Start (or a packet whose Start was lost) inserts; a
+  -- repeated Start finds the row on the second pass.
+  -- Interim-Update and Stop usually find their row; the old totals are read first, so the
+  -- UPDATE is by primary key with values worked out here. A Start (or a packet whose Start was
+  -- lost) inserts; a repeated Start finds the row on the second pass.
+  for v_pass in 1..2 loop
+    if v_pass = 2 or p_status <> 'Start' then
+      select a.radacctid, a.acctsessiontime, a.acctinputoctets, a.acctoutputoctets, a.acctstoptime,
+             a.acctterminatecause, a.acctupdatetime
+      into v_radacctid, v_old_time, v_old_in, v_old_out, v_stoptime, v_cause, v_updated
+      from radius.radacct a
+      where a.acctuniqueid = p_unique_id;
+      if found then
+        -- A Stop replaces a close we guessed (sweeper, re-login); an Interim proves a swept
+        -- session alive; a Stop we already have stays as it was.
+        if p_status = 'Stop' and (v_stoptime is null or v_cause in ('Stale-Session', 'Session-Replaced')) then
+          v_stoptime := v_now;
+          v_cause := p_terminate_cause;
+        elsif p_status = 'Interim-Update' and v_cause = 'Stale-Session' then
+          v_stoptime := null;
+          v_cause := null;
+        end if;
+        update radius.radacct a
+        set acctsessiontime = greatest(coalesce(a.acctsessiontime, 0), v_time),
+            acctinputoctets = greatest(coalesce(a.acctinputoctets, 0), v_in),
+            acctoutputoctets = greatest(coalesce(a.acctoutputoctets, 0), v_out),
+            acctinterval = case when p_status = 'Interim-Update'
+                                then extract(epoch from v_now - v_updated)::bigint
+                                else a.acctinterval end,
+            acctupdatetime = v_now,
+            framedipaddress = coalesce(p_framed_ip, a.framedipaddress),
+            voucher_id = coalesce(a.voucher_id, v_voucher_id),
+            acctstoptime = v_stoptime,
+            acctterminatecause = v_cause
+        where a.radacctid = v_radacctid;
+        exit;
+      end if;
+      exit when v_pass = 2;
+    end if;
+    insert into radius.radacct as a (
+      acctsessionid, acctuniqueid, username, nasipaddress, nasportid, nasporttype,
+      acctstarttime, acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets,
+      calledstationid, callingstationid, acctterminatecause, framedipaddress, voucher_id, mac
+    )
+    values (
+      coalesce(p_session_id, ''), p_unique_id, p_username, p_nas_ip, p_nas_port_id, p_nas_port_type,
+      v_now - make_interval(secs => v_time), v_now,
+      case when p_status = 'Stop' then v_now end,
+      v_time, v_in, v_out,
+      p_called_station_id, p_calling_station_id,
+      case when p_status = 'Stop' then p_terminate_cause end,
+      p_framed_ip, v_voucher_id, radius.normalise_mac(p_calling_station_id)
+    )
+    on conflict (acctuniqueid) do nothing
+    returning a.radacctid, a.acctstoptime into v_radacctid, v_stoptime;
+    v_new := found;
+    exit when v_new;
+  end loop;
+
+  if v_new then
+    v_seconds := v_time;
+    v_bytes := v_in + v_out;
+  else
+    v_seconds := greatest(v_time - coalesce(v_old_time, 0), 0);
+    v_bytes := greatest(v_in - coalesce(v_old_in, 0), 0) + greatest(v_out - coalesce(v_old_out, 0), 0);
+  end if;
+
+  if v_voucher_id is not null then
+    -- The usual packet: an active, started voucher that stays within its validity and quotas
+    -- only gains usage (the row is locked above, so these are its current values). The UPDATE
+    -- then names neither status nor dates, and the status triggers are skipped.
+    if v_voucher.status = 'active' and v_voucher.first_used_at is not null and v_voucher.expires_at > v_now
+       and (v_voucher.time_quota_seconds is null
+            or v_voucher.used_seconds + v_seconds < v_voucher.time_quota_seconds)
+       and (v_voucher.data_quota_bytes is null
+            or v_voucher.used_bytes + v_bytes < v_voucher.data_quota_bytes) then
+      if v_seconds > 0 or v_bytes > 0 then
+        update public.vouchers v
+        set used_seconds = v.used_seconds + v_seconds,
+            used_bytes = v.used_bytes + v_bytes
+        where v.id = v_voucher_id;
+      end if;
+    -- Validity starts with the first session (a lost Start: when the session began). A packet
+    -- that changes nothing (a repeated Interim) does not rewrite the voucher.
+    elsif v_seconds > 0 or v_bytes > 0 or v_voucher.first_used_at is null
+       or (v_voucher.status = 'active' and v_voucher.expires_at <= v_now) then
+      update public.vouchers v
+      set used_seconds = v.used_seconds + v_seconds,
+          used_bytes = v.used_bytes + v_bytes,
+          first_used_at = coalesce(v.first_used_at, v_now - make_interval(secs => v_time)),
+          expires_at = coalesce(v.expires_at,
+                                v_now - make_interval(secs => v_time) + make_interval(secs => v.validity_seconds)),
+          status = case
+            when v.status = 'active' and (v.used_seconds + v_seconds >= v.time_quota_seconds
+                                          or v.used_bytes + v_bytes >= v.data_quota_bytes) then 'exhausted'
+            when v.status = 'active' and v.expires_at <= v_now then 'expired'
+            else v.status end
+      where v.id = v_voucher_id
+      returning v.* into v_voucher;
+    end if;
+    -- Still online although the voucher may not be (e.g. the router ignored a disconnect).
+    if v_stoptime is null and v_voucher.status <> 'active' then
+      perform radius.queue_disconnect(v_radacctid, v_voucher_id, v_voucher.status, null);
+    end if;
+  end if;
+  return 'ok';
+end;
+$$;
+
+
+ALTER FUNCTION radius.accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text) OWNER TO postgres;
+
+--
+-- Name: acct_interim_interval(); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.acct_interim_interval() RETURNS integer
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select 300
+$$;
+
+
+ALTER FUNCTION radius.acct_interim_interval() OWNER TO postgres;
+
+--
+-- Name: authorize(inet, text, text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.authorize(p_nas_ip inet, p_username text, p_calling_station_id text) RETURNS TABLE(reject_reason text, password text, session_timeout bigint, acct_interim_interval integer, rate_limit text, bandwidth_max_down bigint, bandwidth_max_up bigint, total_limit bigint, total_limit_gigawords bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_voucher public.vouchers;
+  v_reason text;
+  v_timeout bigint;
+  v_bytes_left bigint;
+  v_low bigint;
+  v_gigawords bigint;
+  v_mac text := radius.normalise_mac(p_calling_station_id);
+begin
+  -- radius.locked_out(), inline: this runs on every login.
+  if v_mac <> '' and exists (select 1 from radius.lockouts l where l.mac = v_mac and l.locked_until > now()) then
+    return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
+      null::bigint, null::bigint, null::bigint, null::bigint;
+    return;
+  end if;
+  select v.* into v_voucher from public.vouchers v where v.code = upper(p_username);
+  v_reason := radius.refusal(v_voucher, p_nas_ip, v_mac);
+  if v_reason is not null then
+    return query select v_reason, null::text, null::bigint, null::integer, null::text,
+      null::bigint, null::bigint, null::bigint, null::bigint;
+    return;
+  end if;
+
+  -- Until the first Accounting-Start the validity has not begun: a session may last it whole.
+  v_timeout := coalesce(
+    floor(extract(epoch from v_voucher.expires_at - now()))::bigint,
+    v_voucher.validity_seconds
+  );
+  if v_voucher.time_quota_seconds is not null then
+    v_timeout := least(v_timeout, v_voucher.time_quota_seconds - v_voucher.used_seconds);
+  end if;
+
+  -- Remaining bytes as a 32-bit value plus gigawords (units of 2^32). A low word of 0 could
+  -- read as "no limit", so an exact multiple of 4 GiB is sent one byte short instead.
+  if v_voucher.data_quota_bytes is not null then
+    v_bytes_left := v_voucher.data_quota_bytes - v_voucher.used_bytes;
+    v_low := v_bytes_left % 4294967296;
+    v_gigawords := v_bytes_left / 4294967296;
+    if v_low = 0 then
+      v_low := 4294967295;
+      v_gigawords := v_gigawords - 1;
+    end if;
+  end if;
+
+  return query select
+    null::text,
+    p_username,
+    greatest(v_timeout, 1),
+    radius.acct_interim_interval(),
+    -- MikroTik reads rx/tx from the router's side: rx is the client's upload.
+    case when v_voucher.upload_kbps is not null or v_voucher.download_kbps is not null then
+      coalesce(v_voucher.upload_kbps || 'k', '0') || '/' || coalesce(v_voucher.download_kbps || 'k', '0')
+    end,
+    v_voucher.download_kbps::bigint * 1000,
+    v_voucher.upload_kbps::bigint * 1000,
+    v_low,
+    v_gigawords;
+end;
+$$;
+
+
+ALTER FUNCTION radius.authorize(p_nas_ip inet, p_username text, p_calling_station_id text) OWNER TO postgres;
+
+--
+-- Name: authorize_mac(inet, text, text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text) RETURNS TABLE(reject_reason text, password text, session_timeout bigint, acct_interim_interval integer, rate_limit text, bandwidth_max_down bigint, bandwidth_max_up bigint, total_limit bigint, total_limit_gigawords bigint, login text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_mac text := radius.normalise_mac(p_calling_station_id);
+  v_voucher public.vouchers;
+begin
+  if exists (select 1 from public.vouchers v where v.code = upper(p_username)) then
+    return query select a.*, 'voucher'::text from radius.authorize(p_nas_ip, p_username, p_calling_station_id) a;
+    return;
+  end if;
+  if v_mac <> '' and radius.locked_out(v_mac) then
+    return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
+      null::bigint, null::bigint, null::bigint, null::bigint, 'mac'::text;
+    return;
+  end if;
+  if not radius.is_mac(p_username) or radius.normalise_mac(p_username) <> v_mac then
+    return query select 'WB_UNKNOWN'::text, null::text, null::bigint, null::integer, null::text,
+      null::bigint, null::bigint, null::bigint, null::bigint, 'mac'::text;
+    return;
+  end if;
+  v_voucher := radius.mac_voucher(p_nas_ip, v_mac);
+  if v_voucher.id is null then
+    return query select 'WB_UNKNOWN'::text, null::text, null::bigint, null::integer, null::text,
+      null::bigint, null::bigint, null::bigint, null::bigint, 'mac'::text;
+    return;
+  end if;
+  -- The voucher's own answer, without its password (nothing is checked for a MAC login).
+  return query
+    select a.reject_reason, null::text, a.session_timeout, a.acct_interim_interval, a.rate_limit,
+      a.bandwidth_max_down, a.bandwidth_max_up, a.total_limit, a.total_limit_gigawords, 'mac'::text
+    from radius.authorize(p_nas_ip, v_voucher.code, p_calling_station_id) a;
+end;
+$$;
+
+
+ALTER FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text) OWNER TO postgres;
+
+--
+-- Name: claim_disconnects(integer); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.claim_disconnects(p_limit integer) RETURNS TABLE(id bigint, attempt integer, nas_ip text, coa_port integer, secret text, user_name text, acct_session_id text, calling_station_id text, framed_ip text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update radius.disconnects d
+  set state = case when r.id is null then 'failed' else 'cancelled' end,
+      detail = case when r.id is null then 'router not found' else 'session ended' end,
+      done_at = now()
+  from radius.radacct a
+  left join public.routers r on r.nas_ip = a.nasipaddress
+  where d.radacctid = a.radacctid and d.state = 'pending' and d.next_attempt_at <= now()
+    and (a.acctstoptime is not null or r.id is null);
+
+  return query
+  with due as (
+    select d.id
+    from radius.disconnects d
+    where d.state = 'pending' and d.next_attempt_at <= now()
+    order by d.next_attempt_at
+    limit least(greatest(p_limit, 1), 100)
+    for update skip locked
+  ),
+  taken as (
+    update radius.disconnects d
+    set attempts = d.attempts + 1, next_attempt_at = now() + interval '30 seconds'
+    from due
+    where d.id = due.id
+    returning d.id, d.attempts, d.radacctid
+  )
+  select t.id, t.attempts, host(r.nas_ip), r.coa_port, s.secret, a.username, a.acctsessionid,
+         a.callingstationid, host(a.framedipaddress)
+  from taken t
+  join radius.radacct a on a.radacctid = t.radacctid
+  join public.routers r on r.nas_ip = a.nasipaddress
+  join private.router_secrets s on s.router_id = r.id;
+end;
+$$;
+
+
+ALTER FUNCTION radius.claim_disconnects(p_limit integer) OWNER TO postgres;
+
+--
+-- Name: is_mac(text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.is_mac(p_value text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+begin
+  return coalesce(radius.normalise_mac(p_value) ~ '^([0-9a-f]{2}:){5}[0-9a-f]{2}$', false);
+end;
+$_$;
+
+
+ALTER FUNCTION radius.is_mac(p_value text) OWNER TO postgres;
+
+--
+-- Name: locked_out(text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.locked_out(p_mac text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1 from radius.lockouts l where l.mac = p_mac and l.locked_until > now()
+  )
+$$;
+
+
+ALTER FUNCTION radius.locked_out(p_mac text) OWNER TO postgres;
+
+--
+-- Name: mac_voucher(inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.mac_voucher(p_nas_ip inet, p_mac text) RETURNS public.vouchers
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_voucher public.vouchers;
+begin
+  select v.* into v_voucher
+  from radius.voucher_devices d
+  join public.vouchers v on v.id = d.voucher_id
+  where d.mac = p_mac
+    and radius.refusal(v, p_nas_ip, p_mac) is null
+  order by v.expires_at nulls last, d.first_seen_at
+  limit 1;
+  if v_voucher.id is null then
+    select v.* into v_voucher
+    from radius.voucher_devices d
+    join public.vouchers v on v.id = d.voucher_id
+    where d.mac = p_mac
+    order by d.last_seen_at desc
+    limit 1;
+  end if;
+  return v_voucher;
+end;
+$$;
+
+
+ALTER FUNCTION radius.mac_voucher(p_nas_ip inet, p_mac text) OWNER TO postgres;
+
+--
+-- Name: nas_clients(); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.nas_clients() RETURNS TABLE(router_id uuid, nas_ip inet, secret text, require_message_authenticator boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select r.id, r.nas_ip, s.secret, r.require_message_authenticator
+  from public.routers r
+  join private.router_secrets s on s.router_id = r.id
+  where masklen(r.nas_ip) = case family(r.nas_ip) when 4 then 32 else 128 end
+  order by r.nas_ip
+$$;
+
+
+ALTER FUNCTION radius.nas_clients() OWNER TO postgres;
+
+--
+-- Name: normalise_mac(text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.normalise_mac(p_calling_station_id text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  h text := regexp_replace(lower(coalesce(p_calling_station_id, '')), '[-:. ]', '', 'g');
+begin
+  if h ~ '^[0-9a-f]{12}$' then
+    return concat_ws(':', substr(h, 1, 2), substr(h, 3, 2), substr(h, 5, 2),
+                     substr(h, 7, 2), substr(h, 9, 2), substr(h, 11, 2));
+  end if;
+  return left(lower(btrim(coalesce(p_calling_station_id, ''))), 64);
+end;
+$_$;
+
+
+ALTER FUNCTION radius.normalise_mac(p_calling_station_id text) OWNER TO postgres;
+
+--
+-- Name: post_auth(inet, text, text, text, boolean, text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) RETURNS TABLE(reject_reason text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_voucher public.vouchers;
+  v_mac text := radius.normalise_mac(p_calling_station_id);
+  v_user_mac text := radius.normalise_mac(p_username);
+  -- A MAC login names the device itself (a code equal to the device's MAC is not worth a query).
+  v_mac_login boolean := v_user_mac = v_mac and v_mac ~ '^([0-9a-f]{2}:){5}[0-9a-f]{2}$';
+  v_reason text := case when p_accepted then null else coalesce(nullif(p_reason, ''), 'WB_BAD_PASSWORD') end;
+  v_bound boolean := false;
+begin
+  if p_accepted then
+    select v.* into v_voucher from public.vouchers v where v.code = upper(p_username);
+    if v_voucher.id is null and v_mac_login then
+      v_voucher := radius.mac_voucher(p_nas_ip, v_mac);
+    end if;
+    if v_voucher.id is not null then
+      update radius.voucher_devices d set last_seen_at = now()
+      where d.voucher_id = v_voucher.id and d.mac = v_mac;
+      v_bound := found;
+    end if;
+    if not v_bound then
+      -- A new device: check again under the voucher's lock, which a rival new device waits for.
+      select v.* into v_voucher from public.vouchers v where v.id = v_voucher.id for update;
+      v_reason := radius.refusal(v_voucher, p_nas_ip, v_mac);
+      if v_reason is null then
+        insert into radius.voucher_devices as d (voucher_id, mac)
+        values (v_voucher.id, v_mac)
+        on conflict (voucher_id, mac) do update set last_seen_at = now();
+      end if;
+    end if;
+    if v_reason is null then
+      update radius.radacct a
+      set acctstoptime = now(), acctterminatecause = 'Session-Replaced'
+      where a.voucher_id = v_voucher.id and a.acctstoptime is null and a.mac = v_mac;
+    end if;
+  elsif v_reason in ('WB_UNKNOWN', 'WB_BAD_PASSWORD', 'WB_WRONG_SITE') and v_mac <> '' and not v_mac_login then
+    -- A fixed window: the count restarts 5 minutes after its first reject.
+    insert into radius.lockouts as l (mac, window_started_at, rejects)
+    values (v_mac, now(), 1)
+    on conflict (mac) do update set
+      window_started_at = case when l.window_started_at <= now() - interval '5 minutes'
+                               then now() else l.window_started_at end,
+      rejects = case when l.window_started_at <= now() - interval '5 minutes'
+                     then 1 else l.rejects + 1 end,
+      locked_until = case
+        when l.window_started_at > now() - interval '5 minutes' and l.rejects + 1 >= 10
+          then now() + interval '15 minutes'
+        else l.locked_until end;
+  end if;
+
+  insert into radius.radpostauth (username, pass, reply, calledstationid, callingstationid, nasipaddress, reason)
+  values (
+    left(p_username, 253),
+    null,
+    case when v_reason is null then 'Access-Accept' else 'Access-Reject' end,
+    nullif(left(p_called_station_id, 253), ''),
+    nullif(left(p_calling_station_id, 253), ''),
+    p_nas_ip,
+    v_reason
+  );
+  return query select v_reason;
+end;
+$_$;
+
+
+ALTER FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) OWNER TO postgres;
+
+--
+-- Name: queue_disconnect(bigint, uuid, text, uuid); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.queue_disconnect(p_radacctid bigint, p_voucher_id uuid, p_reason text, p_requested_by uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into radius.disconnects (radacctid, voucher_id, reason, requested_by)
+  values (p_radacctid, p_voucher_id, p_reason, p_requested_by)
+  on conflict (radacctid) where state = 'pending' do nothing;
+  if found then
+    perform pg_notify('radius_disconnects', '');
+  end if;
+  return found;
+end;
+$$;
+
+
+ALTER FUNCTION radius.queue_disconnect(p_radacctid bigint, p_voucher_id uuid, p_reason text, p_requested_by uuid) OWNER TO postgres;
+
+--
+-- Name: record_disconnect(bigint, text, integer); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_state text;
+begin
+  if p_result not in ('ack', 'nak', 'timeout') then
+    raise exception 'unknown disconnect result %', p_result
+      using errcode = '22023', hint = 'disconnect_result_invalid';
+  end if;
+  update radius.disconnects d
+  set state = case
+        when p_result <> 'timeout' then p_result
+        when d.attempts >= 5 then 'timeout'
+        else 'pending' end,
+      error_cause = p_error_cause,
+      next_attempt_at = case when p_result = 'timeout'
+                             then now() + make_interval(secs => 15 * d.attempts) else d.next_attempt_at end,
+      done_at = case when p_result <> 'timeout' or d.attempts >= 5 then now() end
+  where d.id = p_id and d.state = 'pending'
+  returning d.state into v_state;
+  return v_state;
+end;
+$$;
+
+
+ALTER FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) OWNER TO postgres;
+
+--
+-- Name: refusal(public.vouchers, inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.refusal(p_voucher public.vouchers, p_nas_ip inet, p_mac text) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_other_devices integer;
+  v_open_elsewhere integer;
+begin
+  if p_voucher.id is null then
+    return 'WB_UNKNOWN';
+  end if;
+  -- The voucher's organization must own the router, and the plan must be sold at its site.
+  if not exists (
+    select 1
+    from public.routers r
+    join public.plan_sites ps on ps.site_id = r.site_id and ps.organization_id = r.organization_id
+    where r.nas_ip = p_nas_ip
+      and r.organization_id = p_voucher.organization_id
+      and ps.plan_id = p_voucher.plan_id
+  ) then
+    return 'WB_WRONG_SITE';
+  end if;
+  if p_voucher.status = 'revoked' then
+    return 'WB_REVOKED';
+  end if;
+  if p_voucher.status = 'expired' or p_voucher.expires_at <= now() then
+    return 'WB_EXPIRED';
+  end if;
+  if p_voucher.used_seconds >= p_voucher.time_quota_seconds then
+    return 'WB_EXHAUSTED_TIME';
+  end if;
+  if p_voucher.used_bytes >= p_voucher.data_quota_bytes then
+    return 'WB_EXHAUSTED_DATA';
+  end if;
+  -- A device the voucher knows is one index probe; only a new one counts the others.
+  if not exists (
+    select 1 from radius.voucher_devices d where d.voucher_id = p_voucher.id and d.mac = p_mac
+  ) then
+    select count(*) into v_other_devices
+    from radius.voucher_devices d
+    where d.voucher_id = p_voucher.id;
+    if v_other_devices >= p_voucher.devices_allowed then
+      return 'WB_DEVICE_LIMIT';
+    end if;
+  end if;
+  -- The same device's own open session does not count: logging in again replaces it.
+  select count(*) into v_open_elsewhere
+  from radius.radacct a
+  where a.voucher_id = p_voucher.id
+    and a.acctstoptime is null
+    and a.mac is distinct from p_mac;
+  if v_open_elsewhere >= p_voucher.devices_allowed then
+    return 'WB_DEVICE_LIMIT';
+  end if;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION radius.refusal(p_voucher public.vouchers, p_nas_ip inet, p_mac text) OWNER TO postgres;
+
+--
+-- Name: sweep(); Type: FUNCTION; Schema: radius; Owner: postgres
+--
+
+CREATE FUNCTION radius.sweep() RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_closed integer;
+  v_expired integer;
+begin
+  update radius.radacct a
+  set acctstoptime = now(), acctterminatecause = 'Stale-Session'
+  where a.acctstoptime is null
+    and coalesce(a.acctupdatetime, a.acctstarttime)
+        < now() - make_interval(secs => 2 * radius.acct_interim_interval());
+  get diagnostics v_closed = row_count;
+
+  update public.vouchers v
+  set status = 'expired'
+  where v.status = 'active' and v.expires_at <= now();
+  get diagnostics v_expired = row_count;
+
+  return jsonb_build_object('closed_sessions', v_closed, 'expired_vouchers', v_expired);
+end;
+$$;
+
+
+ALTER FUNCTION radius.sweep() OWNER TO postgres;
+
+--
+-- Name: daily_payments; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.daily_payments (
+    organization_id uuid NOT NULL,
+    day date NOT NULL,
+    site_id uuid,
+    status text NOT NULL,
+    payments integer DEFAULT 0 NOT NULL
+);
+
+
+ALTER TABLE private.daily_payments OWNER TO postgres;
+
+--
+-- Name: daily_sales; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.daily_sales (
+    organization_id uuid NOT NULL,
+    day date NOT NULL,
+    site_id uuid,
+    plan_id uuid NOT NULL,
+    via text NOT NULL,
+    vouchers integer DEFAULT 0 NOT NULL,
+    kes bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT daily_sales_via_check CHECK ((via = ANY (ARRAY['mpesa'::text, 'cash'::text])))
+);
+
+
+ALTER TABLE private.daily_sales OWNER TO postgres;
+
+--
+-- Name: daraja_tokens; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.daraja_tokens (
+    organization_id uuid NOT NULL,
+    access_token text,
+    expires_at timestamp with time zone,
+    refreshed_at timestamp with time zone,
+    refresh_count integer DEFAULT 0 NOT NULL
+);
+
+
+ALTER TABLE private.daraja_tokens OWNER TO postgres;
+
+--
+-- Name: mpesa_settings; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.mpesa_settings (
+    organization_id uuid NOT NULL,
+    environment text DEFAULT 'sandbox'::text NOT NULL,
+    shortcode text NOT NULL,
+    account_type text DEFAULT 'paybill'::text NOT NULL,
+    till_number text,
+    passkey text NOT NULL,
+    consumer_key text NOT NULL,
+    consumer_secret text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by uuid,
+    CONSTRAINT mpesa_settings_account_type_check CHECK ((account_type = ANY (ARRAY['paybill'::text, 'till'::text]))),
+    CONSTRAINT mpesa_settings_check CHECK (((account_type = 'paybill'::text) OR (till_number IS NOT NULL))),
+    CONSTRAINT mpesa_settings_consumer_key_check CHECK (((char_length(consumer_key) >= 4) AND (char_length(consumer_key) <= 200))),
+    CONSTRAINT mpesa_settings_consumer_secret_check CHECK (((char_length(consumer_secret) >= 4) AND (char_length(consumer_secret) <= 200))),
+    CONSTRAINT mpesa_settings_environment_check CHECK ((environment = ANY (ARRAY['sandbox'::text, 'production'::text]))),
+    CONSTRAINT mpesa_settings_passkey_check CHECK (((char_length(passkey) >= 8) AND (char_length(passkey) <= 200))),
+    CONSTRAINT mpesa_settings_shortcode_check CHECK ((shortcode ~ '^[0-9]{5,7}$'::text)),
+    CONSTRAINT mpesa_settings_till_number_check CHECK ((till_number ~ '^[0-9]{5,8}$'::text))
+);
+
+
+ALTER TABLE private.mpesa_settings OWNER TO postgres;
+
+--
+-- Name: payment_callbacks; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.payment_callbacks (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    payment_id uuid,
+    organization_id uuid,
+    checkout_request_id text,
+    receipt text,
+    verdict text NOT NULL,
+    detail text,
+    body text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_callbacks_kind_check CHECK ((kind = ANY (ARRAY['stk'::text, 'c2b'::text])))
+);
+
+
+ALTER TABLE private.payment_callbacks OWNER TO postgres;
+
+--
+-- Name: payment_callbacks_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.payment_callbacks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.payment_callbacks_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: rate_limits; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.rate_limits (
+    bucket text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    hits integer DEFAULT 0 NOT NULL
+);
+
+
+ALTER TABLE private.rate_limits OWNER TO postgres;
+
+--
+-- Name: router_secrets; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.router_secrets (
+    router_id uuid NOT NULL,
+    secret text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT router_secrets_secret_check CHECK ((char_length(secret) >= 16))
+);
+
+
+ALTER TABLE private.router_secrets OWNER TO postgres;
+
+--
+-- Name: site_logos; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.site_logos (
+    site_id uuid NOT NULL,
+    content_type text NOT NULL,
+    bytes bytea NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT site_logos_bytes_check CHECK (((octet_length(bytes) >= 1) AND (octet_length(bytes) <= 8192))),
+    CONSTRAINT site_logos_content_type_check CHECK ((content_type = ANY (ARRAY['image/png'::text, 'image/jpeg'::text, 'image/webp'::text, 'image/gif'::text])))
+);
+
+
+ALTER TABLE private.site_logos OWNER TO postgres;
+
+--
+-- Name: sms_settings; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.sms_settings (
+    organization_id uuid NOT NULL,
+    username text NOT NULL,
+    api_key text NOT NULL,
+    sender_id text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by uuid,
+    CONSTRAINT sms_settings_api_key_check CHECK (((char_length(api_key) >= 8) AND (char_length(api_key) <= 200))),
+    CONSTRAINT sms_settings_sender_id_check CHECK ((sender_id ~ '^[A-Za-z0-9 ]{1,11}$'::text)),
+    CONSTRAINT sms_settings_username_check CHECK ((username ~ '^[A-Za-z0-9_.-]{1,100}$'::text))
+);
+
+
+ALTER TABLE private.sms_settings OWNER TO postgres;
+
+--
+-- Name: unmatched_receipts; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.unmatched_receipts (
+    receipt text NOT NULL,
+    organization_id uuid NOT NULL,
+    site_id uuid,
+    payment_id uuid,
+    phone text,
+    amount_kes integer NOT NULL,
+    reason text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    redeemed_at timestamp with time zone,
+    redeemed_payment_id uuid,
+    overpaid_kes integer,
+    msisdn_hint text,
+    refunded_at timestamp with time zone,
+    refunded_by uuid,
+    note text,
+    CONSTRAINT unmatched_receipts_amount_kes_check CHECK ((amount_kes >= 0)),
+    CONSTRAINT unmatched_receipts_msisdn_hint_check CHECK ((char_length(msisdn_hint) <= 100)),
+    CONSTRAINT unmatched_receipts_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT unmatched_receipts_overpaid_kes_check CHECK ((overpaid_kes >= 0)),
+    CONSTRAINT unmatched_receipts_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text)),
+    CONSTRAINT unmatched_receipts_reason_check CHECK ((reason = ANY (ARRAY['no_payment'::text, 'amount_mismatch'::text, 'phone_mismatch'::text, 'second_payment'::text, 'plan_unavailable'::text, 'c2b'::text]))),
+    CONSTRAINT unmatched_receipts_receipt_check CHECK ((receipt ~ '^[A-Z0-9]{6,20}$'::text))
+);
+
+
+ALTER TABLE private.unmatched_receipts OWNER TO postgres;
+
+--
+-- Name: audit_log; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    organization_id uuid NOT NULL,
+    actor uuid,
+    actor_role text,
+    action text NOT NULL,
+    table_name text NOT NULL,
+    row_id text,
+    old jsonb,
+    new jsonb,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT audit_log_action_check CHECK ((action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text])))
+);
+
+
+ALTER TABLE public.audit_log OWNER TO postgres;
+
+--
+-- Name: audit_log_id_seq; Type: SEQUENCE; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: memberships; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.memberships (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    role text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT memberships_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'agent'::text])))
+);
+
+
+ALTER TABLE public.memberships OWNER TO postgres;
+
+--
+-- Name: organizations; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.organizations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT organizations_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100)))
+);
+
+
+ALTER TABLE public.organizations OWNER TO postgres;
+
+--
+-- Name: plan_sites; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.plan_sites (
+    plan_id uuid NOT NULL,
+    site_id uuid NOT NULL,
+    organization_id uuid NOT NULL
+);
+
+
+ALTER TABLE public.plan_sites OWNER TO postgres;
+
+--
+-- Name: plans; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.plans (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    name text NOT NULL,
+    price_kes integer NOT NULL,
+    validity_seconds integer NOT NULL,
+    time_quota_seconds integer,
+    data_quota_bytes bigint,
+    download_kbps integer,
+    upload_kbps integer,
+    devices_allowed integer DEFAULT 1 NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT plans_data_quota_bytes_check CHECK ((data_quota_bytes > 0)),
+    CONSTRAINT plans_devices_allowed_check CHECK ((devices_allowed >= 1)),
+    CONSTRAINT plans_download_kbps_check CHECK ((download_kbps > 0)),
+    CONSTRAINT plans_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 60))),
+    CONSTRAINT plans_price_kes_check CHECK ((price_kes > 0)),
+    CONSTRAINT plans_time_quota_seconds_check CHECK ((time_quota_seconds > 0)),
+    CONSTRAINT plans_upload_kbps_check CHECK ((upload_kbps > 0)),
+    CONSTRAINT plans_validity_seconds_check CHECK ((validity_seconds > 0))
+);
+
+
+ALTER TABLE public.plans OWNER TO postgres;
+
+--
+-- Name: routers; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.routers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    site_id uuid NOT NULL,
+    name text NOT NULL,
+    nas_ip inet NOT NULL,
+    vendor text NOT NULL,
+    last_seen_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    require_message_authenticator boolean DEFAULT true NOT NULL,
+    coa_port integer DEFAULT 3799 NOT NULL,
+    CONSTRAINT routers_coa_port_check CHECK (((coa_port >= 1) AND (coa_port <= 65535))),
+    CONSTRAINT routers_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
+    CONSTRAINT routers_vendor_check CHECK ((vendor = ANY (ARRAY['mikrotik'::text, 'coovachilli'::text, 'opennds'::text, 'unifi'::text, 'generic'::text])))
+);
+
+
+ALTER TABLE public.routers OWNER TO postgres;
+
+--
+-- Name: sites; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.sites (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    support_phone text,
+    primary_color text DEFAULT '#0f766e'::text NOT NULL,
+    default_language text DEFAULT 'en'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sites_default_language_check CHECK ((default_language = ANY (ARRAY['en'::text, 'sw'::text]))),
+    CONSTRAINT sites_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
+    CONSTRAINT sites_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT sites_slug_check CHECK ((slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text)),
+    CONSTRAINT sites_support_phone_check CHECK ((support_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+);
+
+
+ALTER TABLE public.sites OWNER TO postgres;
+
+--
+-- Name: sms_outbox; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.sms_outbox (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    to_phone text NOT NULL,
+    body text NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    provider_message_id text,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    payment_id uuid,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    provider_status jsonb,
+    CONSTRAINT sms_outbox_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT sms_outbox_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 918))),
+    CONSTRAINT sms_outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sent'::text, 'failed'::text]))),
+    CONSTRAINT sms_outbox_to_phone_check CHECK ((to_phone ~ '^\+254[17][0-9]{8}$'::text))
+);
+
+
+ALTER TABLE public.sms_outbox OWNER TO postgres;
+
+--
+-- Name: voucher_batches; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.voucher_batches (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    count integer NOT NULL,
+    prefix text DEFAULT ''::text NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT voucher_batches_count_check CHECK (((count >= 1) AND (count <= 10000))),
+    CONSTRAINT voucher_batches_prefix_check CHECK ((prefix ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{0,4}$'::text))
+);
+
+
+ALTER TABLE public.voucher_batches OWNER TO postgres;
+
+--
+-- Name: disconnects; Type: TABLE; Schema: radius; Owner: postgres
+--
+
+CREATE TABLE radius.disconnects (
+    id bigint NOT NULL,
+    radacctid bigint NOT NULL,
+    voucher_id uuid,
+    reason text NOT NULL,
+    requested_by uuid,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    error_cause integer,
+    detail text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    done_at timestamp with time zone,
+    CONSTRAINT disconnects_reason_check CHECK ((reason = ANY (ARRAY['exhausted'::text, 'expired'::text, 'revoked'::text, 'admin'::text]))),
+    CONSTRAINT disconnects_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'ack'::text, 'nak'::text, 'timeout'::text, 'cancelled'::text, 'failed'::text])))
+);
+
+
+ALTER TABLE radius.disconnects OWNER TO postgres;
+
+--
+-- Name: disconnects_id_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
+--
+
+CREATE SEQUENCE radius.disconnects_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE radius.disconnects_id_seq OWNER TO postgres;
+
+--
+-- Name: disconnects_id_seq; Type: SEQUENCE OWNED BY; Schema: radius; Owner: postgres
+--
+
+ALTER SEQUENCE radius.disconnects_id_seq OWNED BY radius.disconnects.id;
+
+
+--
+-- Name: lockouts; Type: TABLE; Schema: radius; Owner: postgres
+--
+
+CREATE TABLE radius.lockouts (
+    mac text NOT NULL,
+    window_started_at timestamp with time zone DEFAULT now() NOT NULL,
+    rejects integer DEFAULT 0 NOT NULL,
+    locked_until timestamp with time zone
+);
+
+
+ALTER TABLE radius.lockouts OWNER TO postgres;
+
+--
+-- Name: nas; Type: TABLE; Schema: radius; Owner: postgres
+--
+
+CREATE TABLE radius.nas (
+    id integer NOT NULL,
+    nasname text NOT NULL,
+    shortname text NOT NULL,
+    type text DEFAULT 'other'::text NOT NULL,
+    ports integer,
+    secret text NOT NULL,
+    server text,
+    community text,
+    description text
+);
+
+
+ALTER TABLE radius.nas OWNER TO postgres;
+
+--
+-- Name: nas_id_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
+--
+
+CREATE SEQUENCE radius.nas_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE radius.nas_id_seq OWNER TO postgres;
+
+--
+-- Name: nas_id_seq; Type: SEQUENCE OWNED BY; Schema: radius; Owner: postgres
+--
+
+ALTER SEQUENCE radius.nas_id_seq OWNED BY radius.nas.id;
+
+
+--
+-- Name: radacct_radacctid_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
+--
+
+CREATE SEQUENCE radius.radacct_radacctid_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE radius.radacct_radacctid_seq OWNER TO postgres;
+
+--
+-- Name: radacct_radacctid_seq; Type: SEQUENCE OWNED BY; Schema: radius; Owner: postgres
+--
+
+ALTER SEQUENCE radius.radacct_radacctid_seq OWNED BY radius.radacct.radacctid;
+
+
+--
+-- Name: radpostauth; Type: TABLE; Schema: radius; Owner: postgres
+--
+
+CREATE TABLE radius.radpostauth (
+    id bigint NOT NULL,
+    username text NOT NULL,
+    pass text,
+    reply text,
+    calledstationid text,
+    callingstationid text,
+    authdate timestamp with time zone DEFAULT now() NOT NULL,
+    class text,
+    nasipaddress inet,
+    reason text
+);
+
+
+ALTER TABLE radius.radpostauth OWNER TO postgres;
+
+--
+-- Name: radpostauth_id_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
+--
+
+CREATE SEQUENCE radius.radpostauth_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+ALTER TABLE radius.radpostauth_id_seq OWNER TO postgres;
+
+--
+-- Name: radpostauth_id_seq; Type: SEQUENCE OWNED BY; Schema: radius; Owner: postgres
+--
+
+ALTER SEQUENCE radius.radpostauth_id_seq OWNED BY radius.radpostauth.id;
+
+
+--
+-- Name: voucher_devices; Type: TABLE; Schema: radius; Owner: postgres
+--
+
+CREATE TABLE radius.voucher_devices (
+    voucher_id uuid NOT NULL,
+    mac text NOT NULL,
+    first_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
+)
+WITH (fillfactor='80');
+
+
+ALTER TABLE radius.voucher_devices OWNER TO postgres;
+
+--
+-- Name: disconnects id; Type: DEFAULT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.disconnects ALTER COLUMN id SET DEFAULT nextval('radius.disconnects_id_seq'::regclass);
+
+
+--
+-- Name: nas id; Type: DEFAULT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.nas ALTER COLUMN id SET DEFAULT nextval('radius.nas_id_seq'::regclass);
+
+
+--
+-- Name: radacct radacctid; Type: DEFAULT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radacct ALTER COLUMN radacctid SET DEFAULT nextval('radius.radacct_radacctid_seq'::regclass);
+
+
+--
+-- Name: radpostauth id; Type: DEFAULT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radpostauth ALTER COLUMN id SET DEFAULT nextval('radius.radpostauth_id_seq'::regclass);
+
+
+--
+-- Name: daily_payments daily_payments_organization_id_day_site_id_status_key; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daily_payments
+    ADD CONSTRAINT daily_payments_organization_id_day_site_id_status_key UNIQUE NULLS NOT DISTINCT (organization_id, day, site_id, status);
+
+
+--
+-- Name: daily_sales daily_sales_organization_id_day_site_id_plan_id_via_key; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daily_sales
+    ADD CONSTRAINT daily_sales_organization_id_day_site_id_plan_id_via_key UNIQUE NULLS NOT DISTINCT (organization_id, day, site_id, plan_id, via);
+
+
+--
+-- Name: daraja_tokens daraja_tokens_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daraja_tokens
+    ADD CONSTRAINT daraja_tokens_pkey PRIMARY KEY (organization_id);
+
+
+--
+-- Name: mpesa_settings mpesa_settings_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.mpesa_settings
+    ADD CONSTRAINT mpesa_settings_pkey PRIMARY KEY (organization_id);
+
+
+--
+-- Name: payment_callbacks payment_callbacks_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.payment_callbacks
+    ADD CONSTRAINT payment_callbacks_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: rate_limits rate_limits_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.rate_limits
+    ADD CONSTRAINT rate_limits_pkey PRIMARY KEY (bucket, window_start);
+
+
+--
+-- Name: router_secrets router_secrets_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.router_secrets
+    ADD CONSTRAINT router_secrets_pkey PRIMARY KEY (router_id);
+
+
+--
+-- Name: site_logos site_logos_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.site_logos
+    ADD CONSTRAINT site_logos_pkey PRIMARY KEY (site_id);
+
+
+--
+-- Name: sms_settings sms_settings_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.sms_settings
+    ADD CONSTRAINT sms_settings_pkey PRIMARY KEY (organization_id);
+
+
+--
+-- Name: unmatched_receipts unmatched_receipts_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.unmatched_receipts
+    ADD CONSTRAINT unmatched_receipts_pkey PRIMARY KEY (receipt);
+
+
+--
+-- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers customers_id_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_id_organization_id_key UNIQUE (id, organization_id);
+
+
+--
+-- Name: customers customers_organization_id_phone_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_organization_id_phone_key UNIQUE (organization_id, phone);
+
+
+--
+-- Name: customers customers_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: memberships memberships_organization_id_user_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_organization_id_user_id_key UNIQUE (organization_id, user_id);
+
+
+--
+-- Name: memberships memberships_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.organizations
+    ADD CONSTRAINT organizations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments payments_checkout_request_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_checkout_request_id_key UNIQUE (checkout_request_id);
+
+
+--
+-- Name: payments payments_mpesa_receipt_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_mpesa_receipt_key UNIQUE (mpesa_receipt);
+
+
+--
+-- Name: payments payments_organization_id_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_organization_id_idempotency_key_key UNIQUE (organization_id, idempotency_key);
+
+
+--
+-- Name: payments payments_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments payments_status_token_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_status_token_key UNIQUE (status_token);
+
+
+--
+-- Name: plan_sites plan_sites_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plan_sites
+    ADD CONSTRAINT plan_sites_pkey PRIMARY KEY (plan_id, site_id);
+
+
+--
+-- Name: plans plans_id_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plans
+    ADD CONSTRAINT plans_id_organization_id_key UNIQUE (id, organization_id);
+
+
+--
+-- Name: plans plans_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plans
+    ADD CONSTRAINT plans_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: routers routers_id_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.routers
+    ADD CONSTRAINT routers_id_organization_id_key UNIQUE (id, organization_id);
+
+
+--
+-- Name: routers routers_nas_ip_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.routers
+    ADD CONSTRAINT routers_nas_ip_key UNIQUE (nas_ip);
+
+
+--
+-- Name: routers routers_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.routers
+    ADD CONSTRAINT routers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sites sites_id_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sites
+    ADD CONSTRAINT sites_id_organization_id_key UNIQUE (id, organization_id);
+
+
+--
+-- Name: sites sites_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sites
+    ADD CONSTRAINT sites_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: sites sites_slug_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sites
+    ADD CONSTRAINT sites_slug_key UNIQUE (slug);
+
+
+--
+-- Name: sms_outbox sms_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sms_outbox
+    ADD CONSTRAINT sms_outbox_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: voucher_batches voucher_batches_id_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.voucher_batches
+    ADD CONSTRAINT voucher_batches_id_organization_id_key UNIQUE (id, organization_id);
+
+
+--
+-- Name: voucher_batches voucher_batches_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.voucher_batches
+    ADD CONSTRAINT voucher_batches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers vouchers_code_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_code_key UNIQUE (code);
+
+
+--
+-- Name: vouchers vouchers_id_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_id_organization_id_key UNIQUE (id, organization_id);
+
+
+--
+-- Name: vouchers vouchers_pkey; Type: CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: disconnects disconnects_pkey; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.disconnects
+    ADD CONSTRAINT disconnects_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: lockouts lockouts_pkey; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.lockouts
+    ADD CONSTRAINT lockouts_pkey PRIMARY KEY (mac);
+
+
+--
+-- Name: nas nas_pkey; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.nas
+    ADD CONSTRAINT nas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: radacct radacct_acctuniqueid_key; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radacct
+    ADD CONSTRAINT radacct_acctuniqueid_key UNIQUE (acctuniqueid);
+
+
+--
+-- Name: radacct radacct_pkey; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radacct
+    ADD CONSTRAINT radacct_pkey PRIMARY KEY (radacctid);
+
+
+--
+-- Name: radpostauth radpostauth_pkey; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radpostauth
+    ADD CONSTRAINT radpostauth_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: voucher_devices voucher_devices_pkey; Type: CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.voucher_devices
+    ADD CONSTRAINT voucher_devices_pkey PRIMARY KEY (voucher_id, mac);
+
+
+--
+-- Name: payment_callbacks_payment_id_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX payment_callbacks_payment_id_idx ON private.payment_callbacks USING btree (payment_id);
+
+
+--
+-- Name: payment_callbacks_received_at_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX payment_callbacks_received_at_idx ON private.payment_callbacks USING btree (received_at);
+
+
+--
+-- Name: rate_limits_window_start_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX rate_limits_window_start_idx ON private.rate_limits USING btree (window_start);
+
+
+--
+-- Name: unmatched_receipts_organization_id_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX unmatched_receipts_organization_id_idx ON private.unmatched_receipts USING btree (organization_id, received_at DESC);
+
+
+--
+-- Name: audit_log_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX audit_log_organization_id_idx ON public.audit_log USING btree (organization_id, at DESC);
+
+
+--
+-- Name: customers_organization_created_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX customers_organization_created_idx ON public.customers USING btree (organization_id, created_at DESC, id DESC);
+
+
+--
+-- Name: customers_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX customers_organization_id_idx ON public.customers USING btree (organization_id);
+
+
+--
+-- Name: customers_phone_trgm_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX customers_phone_trgm_idx ON public.customers USING gin (phone extensions.gin_trgm_ops);
+
+
+--
+-- Name: memberships_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX memberships_organization_id_idx ON public.memberships USING btree (organization_id, role);
+
+
+--
+-- Name: memberships_user_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX memberships_user_id_idx ON public.memberships USING btree (user_id, organization_id, role);
+
+
+--
+-- Name: payments_client_mac_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_client_mac_idx ON public.payments USING btree (client_mac, created_at DESC) WHERE (client_mac IS NOT NULL);
+
+
+--
+-- Name: payments_customer_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_customer_id_idx ON public.payments USING btree (customer_id, organization_id);
+
+
+--
+-- Name: payments_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_organization_id_idx ON public.payments USING btree (organization_id, created_at DESC);
+
+
+--
+-- Name: payments_pending_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_pending_idx ON public.payments USING btree (created_at) WHERE (status = 'pending'::text);
+
+
+--
+-- Name: payments_phone_site_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_phone_site_idx ON public.payments USING btree (phone, site_id, created_at DESC);
+
+
+--
+-- Name: payments_plan_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_plan_id_idx ON public.payments USING btree (plan_id, organization_id);
+
+
+--
+-- Name: payments_push_error_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_push_error_idx ON public.payments USING btree (organization_id, created_at) WHERE (push_error IS NOT NULL);
+
+
+--
+-- Name: payments_revenue_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_revenue_idx ON public.payments USING btree (organization_id, settled_at) WHERE (status = 'success'::text);
+
+
+--
+-- Name: payments_router_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_router_id_idx ON public.payments USING btree (router_id, organization_id);
+
+
+--
+-- Name: payments_site_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_site_id_idx ON public.payments USING btree (site_id, organization_id);
+
+
+--
+-- Name: payments_status_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_status_idx ON public.payments USING btree (organization_id, status, created_at DESC);
+
+
+--
+-- Name: payments_voucher_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX payments_voucher_id_idx ON public.payments USING btree (voucher_id, organization_id);
+
+
+--
+-- Name: plan_sites_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX plan_sites_organization_id_idx ON public.plan_sites USING btree (organization_id);
+
+
+--
+-- Name: plan_sites_plan_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX plan_sites_plan_id_idx ON public.plan_sites USING btree (plan_id, organization_id);
+
+
+--
+-- Name: plan_sites_site_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX plan_sites_site_id_idx ON public.plan_sites USING btree (site_id, organization_id);
+
+
+--
+-- Name: plans_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX plans_organization_id_idx ON public.plans USING btree (organization_id);
+
+
+--
+-- Name: routers_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX routers_organization_id_idx ON public.routers USING btree (organization_id);
+
+
+--
+-- Name: routers_site_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX routers_site_id_idx ON public.routers USING btree (site_id, organization_id);
+
+
+--
+-- Name: sites_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX sites_organization_id_idx ON public.sites USING btree (organization_id);
+
+
+--
+-- Name: sms_outbox_due_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX sms_outbox_due_idx ON public.sms_outbox USING btree (next_attempt_at) WHERE (status = 'queued'::text);
+
+
+--
+-- Name: sms_outbox_failed_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX sms_outbox_failed_idx ON public.sms_outbox USING btree (organization_id, created_at) WHERE (status = 'failed'::text);
+
+
+--
+-- Name: sms_outbox_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX sms_outbox_organization_id_idx ON public.sms_outbox USING btree (organization_id, created_at DESC);
+
+
+--
+-- Name: sms_outbox_payment_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX sms_outbox_payment_id_idx ON public.sms_outbox USING btree (payment_id);
+
+
+--
+-- Name: sms_outbox_queued_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX sms_outbox_queued_idx ON public.sms_outbox USING btree (created_at) WHERE (status = 'queued'::text);
+
+
+--
+-- Name: voucher_batches_created_by_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX voucher_batches_created_by_idx ON public.voucher_batches USING btree (created_by);
+
+
+--
+-- Name: voucher_batches_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX voucher_batches_organization_id_idx ON public.voucher_batches USING btree (organization_id, created_at DESC);
+
+
+--
+-- Name: voucher_batches_plan_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX voucher_batches_plan_id_idx ON public.voucher_batches USING btree (plan_id, organization_id);
+
+
+--
+-- Name: vouchers_active_expires_at_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_active_expires_at_idx ON public.vouchers USING btree (expires_at) WHERE ((status = 'active'::text) AND (expires_at IS NOT NULL));
+
+
+--
+-- Name: vouchers_batch_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_batch_id_idx ON public.vouchers USING btree (batch_id, organization_id);
+
+
+--
+-- Name: vouchers_cash_sales_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_cash_sales_idx ON public.vouchers USING btree (organization_id, sold_at) WHERE (sold_by IS NOT NULL);
+
+
+--
+-- Name: vouchers_code_trgm_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_code_trgm_idx ON public.vouchers USING gin (code extensions.gin_trgm_ops);
+
+
+--
+-- Name: vouchers_created_by_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_created_by_idx ON public.vouchers USING btree (created_by, organization_id);
+
+
+--
+-- Name: vouchers_customer_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_customer_id_idx ON public.vouchers USING btree (customer_id, organization_id);
+
+
+--
+-- Name: vouchers_organization_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_organization_id_idx ON public.vouchers USING btree (organization_id, created_at DESC);
+
+
+--
+-- Name: vouchers_plan_id_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_plan_id_idx ON public.vouchers USING btree (plan_id, organization_id);
+
+
+--
+-- Name: vouchers_sold_by_idx; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX vouchers_sold_by_idx ON public.vouchers USING btree (sold_by);
+
+
+--
+-- Name: disconnects_due_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX disconnects_due_idx ON radius.disconnects USING btree (next_attempt_at) WHERE (state = 'pending'::text);
+
+
+--
+-- Name: disconnects_pending_session_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE UNIQUE INDEX disconnects_pending_session_idx ON radius.disconnects USING btree (radacctid) WHERE (state = 'pending'::text);
+
+
+--
+-- Name: disconnects_voucher_id_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX disconnects_voucher_id_idx ON radius.disconnects USING btree (voucher_id);
+
+
+--
+-- Name: nas_nasname_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX nas_nasname_idx ON radius.nas USING btree (nasname);
+
+
+--
+-- Name: radacct_active_session_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_active_session_idx ON radius.radacct USING btree (acctuniqueid) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_bulk_close; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_bulk_close ON radius.radacct USING btree (nasipaddress, acctstarttime) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_nas_start_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_nas_start_idx ON radius.radacct USING btree (nasipaddress, acctstarttime DESC);
+
+
+--
+-- Name: radacct_nas_stop_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_nas_stop_idx ON radius.radacct USING btree (nasipaddress, acctstoptime DESC) WHERE (acctstoptime IS NOT NULL);
+
+
+--
+-- Name: radacct_open_start_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_open_start_idx ON radius.radacct USING btree (acctstarttime DESC) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_open_voucher_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_open_voucher_idx ON radius.radacct USING btree (voucher_id, mac) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_voucher_id_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_voucher_id_idx ON radius.radacct USING btree (voucher_id);
+
+
+--
+-- Name: radpostauth_username_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radpostauth_username_idx ON radius.radpostauth USING btree (username, authdate);
+
+
+--
+-- Name: voucher_devices_mac_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX voucher_devices_mac_idx ON radius.voucher_devices USING btree (mac);
+
+
+--
+-- Name: router_secrets router_secrets_notify_radius_clients; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER router_secrets_notify_radius_clients AFTER INSERT OR DELETE OR UPDATE ON private.router_secrets FOR EACH STATEMENT EXECUTE FUNCTION private.notify_radius_clients();
+
+
+--
+-- Name: memberships memberships_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER memberships_audit AFTER INSERT OR DELETE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: memberships memberships_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER memberships_audit_update AFTER UPDATE ON public.memberships FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: memberships memberships_keep_last_owner; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER memberships_keep_last_owner BEFORE DELETE OR UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.keep_last_owner();
+
+
+--
+-- Name: memberships memberships_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER memberships_set_updated_at BEFORE UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: organizations organizations_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER organizations_audit AFTER INSERT OR DELETE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: organizations organizations_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER organizations_audit_update AFTER UPDATE ON public.organizations FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: organizations organizations_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: payments payments_rollup; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER payments_rollup AFTER INSERT OR UPDATE OF status ON public.payments FOR EACH ROW EXECUTE FUNCTION private.payment_rollup();
+
+
+--
+-- Name: payments payments_transition; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER payments_transition BEFORE INSERT OR UPDATE ON public.payments FOR EACH ROW EXECUTE FUNCTION private.payment_transition();
+
+
+--
+-- Name: plan_sites plan_sites_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plan_sites_audit AFTER INSERT OR DELETE ON public.plan_sites FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: plan_sites plan_sites_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plan_sites_audit_update AFTER UPDATE ON public.plan_sites FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: plans plans_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plans_audit AFTER INSERT OR DELETE ON public.plans FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: plans plans_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plans_audit_update AFTER UPDATE ON public.plans FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: plans plans_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plans_set_updated_at BEFORE UPDATE ON public.plans FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: routers routers_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_audit AFTER INSERT OR DELETE ON public.routers FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: routers routers_audit_coa_port; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_audit_coa_port AFTER UPDATE OF coa_port ON public.routers FOR EACH ROW WHEN ((old.coa_port IS DISTINCT FROM new.coa_port)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: routers routers_audit_message_authenticator; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_audit_message_authenticator AFTER UPDATE OF require_message_authenticator ON public.routers FOR EACH ROW WHEN ((old.require_message_authenticator IS DISTINCT FROM new.require_message_authenticator)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: routers routers_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_audit_update AFTER UPDATE OF organization_id, site_id, name, nas_ip, vendor ON public.routers FOR EACH ROW WHEN ((((((old.organization_id IS DISTINCT FROM new.organization_id) OR (old.site_id IS DISTINCT FROM new.site_id)) OR (old.name IS DISTINCT FROM new.name)) OR (old.nas_ip IS DISTINCT FROM new.nas_ip)) OR (old.vendor IS DISTINCT FROM new.vendor))) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: routers routers_notify_radius_clients; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_notify_radius_clients AFTER INSERT OR DELETE OR UPDATE OF nas_ip, require_message_authenticator ON public.routers FOR EACH STATEMENT EXECUTE FUNCTION private.notify_radius_clients();
+
+
+--
+-- Name: routers routers_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_set_updated_at BEFORE UPDATE ON public.routers FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: sites sites_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sites_audit AFTER INSERT OR DELETE ON public.sites FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: sites sites_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sites_audit_update AFTER UPDATE ON public.sites FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: sites sites_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sites_set_updated_at BEFORE UPDATE ON public.sites FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: sms_outbox sms_outbox_notify; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sms_outbox_notify AFTER INSERT ON public.sms_outbox FOR EACH STATEMENT EXECUTE FUNCTION private.notify_sms_outbox();
+
+
+--
+-- Name: voucher_batches voucher_batches_audit; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER voucher_batches_audit AFTER INSERT OR DELETE ON public.voucher_batches FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: voucher_batches voucher_batches_issue; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER voucher_batches_issue AFTER INSERT ON public.voucher_batches FOR EACH ROW EXECUTE FUNCTION private.voucher_batch_issue();
+
+
+--
+-- Name: vouchers vouchers_audit_delete; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_audit_delete AFTER DELETE ON public.vouchers FOR EACH ROW EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: vouchers vouchers_audit_insert; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_audit_insert AFTER INSERT ON public.vouchers FOR EACH ROW WHEN ((new.batch_id IS NULL)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: vouchers vouchers_audit_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_audit_update AFTER UPDATE OF status, sold_by, sold_at, sold_price_kes ON public.vouchers FOR EACH ROW WHEN (((((old.status IS DISTINCT FROM new.status) OR (old.sold_by IS DISTINCT FROM new.sold_by)) OR (old.sold_at IS DISTINCT FROM new.sold_at)) OR (old.sold_price_kes IS DISTINCT FROM new.sold_price_kes))) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: vouchers vouchers_freeze_plan; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_freeze_plan BEFORE INSERT ON public.vouchers FOR EACH ROW EXECUTE FUNCTION private.voucher_freeze_plan();
+
+
+--
+-- Name: vouchers vouchers_keep_frozen; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_keep_frozen BEFORE UPDATE OF organization_id, plan_id, batch_id, code, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps, devices_allowed, created_by, created_at ON public.vouchers FOR EACH ROW EXECUTE FUNCTION private.voucher_keep_frozen();
+
+
+--
+-- Name: vouchers vouchers_radius_disconnects; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_radius_disconnects AFTER UPDATE OF status ON public.vouchers FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.radius_voucher_disconnects();
+
+
+--
+-- Name: vouchers vouchers_sale_rollup; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_sale_rollup AFTER INSERT OR UPDATE OF sold_at ON public.vouchers FOR EACH ROW WHEN ((new.sold_by IS NOT NULL)) EXECUTE FUNCTION private.voucher_sale_rollup();
+
+
+--
+-- Name: vouchers vouchers_values_valid; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_values_valid BEFORE INSERT OR UPDATE OF code, status, sold_price_kes ON public.vouchers FOR EACH ROW EXECUTE FUNCTION private.voucher_values_valid();
+
+
+--
+-- Name: daily_payments daily_payments_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daily_payments
+    ADD CONSTRAINT daily_payments_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: daily_sales daily_sales_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daily_sales
+    ADD CONSTRAINT daily_sales_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: daraja_tokens daraja_tokens_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daraja_tokens
+    ADD CONSTRAINT daraja_tokens_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: mpesa_settings mpesa_settings_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.mpesa_settings
+    ADD CONSTRAINT mpesa_settings_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: router_secrets router_secrets_router_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.router_secrets
+    ADD CONSTRAINT router_secrets_router_id_fkey FOREIGN KEY (router_id) REFERENCES public.routers(id) ON DELETE CASCADE;
+
+
+--
+-- Name: site_logos site_logos_site_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.site_logos
+    ADD CONSTRAINT site_logos_site_id_fkey FOREIGN KEY (site_id) REFERENCES public.sites(id) ON DELETE CASCADE;
+
+
+--
+-- Name: sms_settings sms_settings_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.sms_settings
+    ADD CONSTRAINT sms_settings_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: unmatched_receipts unmatched_receipts_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.unmatched_receipts
+    ADD CONSTRAINT unmatched_receipts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: unmatched_receipts unmatched_receipts_payment_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.unmatched_receipts
+    ADD CONSTRAINT unmatched_receipts_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id) ON DELETE SET NULL;
+
+
+--
+-- Name: unmatched_receipts unmatched_receipts_redeemed_payment_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.unmatched_receipts
+    ADD CONSTRAINT unmatched_receipts_redeemed_payment_id_fkey FOREIGN KEY (redeemed_payment_id) REFERENCES public.payments(id) ON DELETE SET NULL;
+
+
+--
+-- Name: unmatched_receipts unmatched_receipts_site_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.unmatched_receipts
+    ADD CONSTRAINT unmatched_receipts_site_id_fkey FOREIGN KEY (site_id) REFERENCES public.sites(id) ON DELETE SET NULL;
+
+
+--
+-- Name: customers customers_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: memberships memberships_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: memberships memberships_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: payments payments_customer_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_customer_id_organization_id_fkey FOREIGN KEY (customer_id, organization_id) REFERENCES public.customers(id, organization_id) ON DELETE SET NULL (customer_id);
+
+
+--
+-- Name: payments payments_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: payments payments_plan_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_plan_id_organization_id_fkey FOREIGN KEY (plan_id, organization_id) REFERENCES public.plans(id, organization_id);
+
+
+--
+-- Name: payments payments_router_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_router_id_organization_id_fkey FOREIGN KEY (router_id, organization_id) REFERENCES public.routers(id, organization_id) ON DELETE SET NULL (router_id);
+
+
+--
+-- Name: payments payments_site_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_site_id_organization_id_fkey FOREIGN KEY (site_id, organization_id) REFERENCES public.sites(id, organization_id) ON DELETE SET NULL (site_id);
+
+
+--
+-- Name: payments payments_voucher_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_voucher_id_organization_id_fkey FOREIGN KEY (voucher_id, organization_id) REFERENCES public.vouchers(id, organization_id);
+
+
+--
+-- Name: plan_sites plan_sites_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plan_sites
+    ADD CONSTRAINT plan_sites_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: plan_sites plan_sites_plan_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plan_sites
+    ADD CONSTRAINT plan_sites_plan_id_organization_id_fkey FOREIGN KEY (plan_id, organization_id) REFERENCES public.plans(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: plan_sites plan_sites_site_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plan_sites
+    ADD CONSTRAINT plan_sites_site_id_organization_id_fkey FOREIGN KEY (site_id, organization_id) REFERENCES public.sites(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: plans plans_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.plans
+    ADD CONSTRAINT plans_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: routers routers_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.routers
+    ADD CONSTRAINT routers_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: routers routers_site_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.routers
+    ADD CONSTRAINT routers_site_id_organization_id_fkey FOREIGN KEY (site_id, organization_id) REFERENCES public.sites(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: sites sites_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sites
+    ADD CONSTRAINT sites_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: sms_outbox sms_outbox_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sms_outbox
+    ADD CONSTRAINT sms_outbox_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: sms_outbox sms_outbox_payment_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.sms_outbox
+    ADD CONSTRAINT sms_outbox_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id) ON DELETE SET NULL;
+
+
+--
+-- Name: voucher_batches voucher_batches_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.voucher_batches
+    ADD CONSTRAINT voucher_batches_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: voucher_batches voucher_batches_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.voucher_batches
+    ADD CONSTRAINT voucher_batches_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: voucher_batches voucher_batches_plan_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.voucher_batches
+    ADD CONSTRAINT voucher_batches_plan_id_organization_id_fkey FOREIGN KEY (plan_id, organization_id) REFERENCES public.plans(id, organization_id);
+
+
+--
+-- Name: vouchers vouchers_batch_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_batch_id_organization_id_fkey FOREIGN KEY (batch_id, organization_id) REFERENCES public.voucher_batches(id, organization_id) ON DELETE CASCADE;
+
+
+--
+-- Name: vouchers vouchers_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: vouchers vouchers_customer_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_customer_id_organization_id_fkey FOREIGN KEY (customer_id, organization_id) REFERENCES public.customers(id, organization_id) ON DELETE SET NULL (customer_id);
+
+
+--
+-- Name: vouchers vouchers_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: vouchers vouchers_plan_id_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_plan_id_organization_id_fkey FOREIGN KEY (plan_id, organization_id) REFERENCES public.plans(id, organization_id);
+
+
+--
+-- Name: vouchers vouchers_sold_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
+--
+
+ALTER TABLE ONLY public.vouchers
+    ADD CONSTRAINT vouchers_sold_by_fkey FOREIGN KEY (sold_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: disconnects disconnects_radacctid_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.disconnects
+    ADD CONSTRAINT disconnects_radacctid_fkey FOREIGN KEY (radacctid) REFERENCES radius.radacct(radacctid) ON DELETE CASCADE;
+
+
+--
+-- Name: disconnects disconnects_voucher_id_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.disconnects
+    ADD CONSTRAINT disconnects_voucher_id_fkey FOREIGN KEY (voucher_id) REFERENCES public.vouchers(id) ON DELETE SET NULL;
+
+
+--
+-- Name: radacct radacct_voucher_id_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radacct
+    ADD CONSTRAINT radacct_voucher_id_fkey FOREIGN KEY (voucher_id) REFERENCES public.vouchers(id) ON DELETE SET NULL;
+
+
+--
+-- Name: voucher_devices voucher_devices_voucher_id_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.voucher_devices
+    ADD CONSTRAINT voucher_devices_voucher_id_fkey FOREIGN KEY (voucher_id) REFERENCES public.vouchers(id) ON DELETE CASCADE;
+
+
+--
+-- Name: daily_payments; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.daily_payments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: daily_sales; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.daily_sales ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: daraja_tokens; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.daraja_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: mpesa_settings; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.mpesa_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: payment_callbacks; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.payment_callbacks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: rate_limits; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.rate_limits ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: router_secrets; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.router_secrets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: site_logos; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.site_logos ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sms_settings; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.sms_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: unmatched_receipts; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.unmatched_receipts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_log; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: customers; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: voucher_batches members can issue voucher batches as themselves; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can issue voucher batches as themselves" ON public.voucher_batches FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role))));
+
+
+--
+-- Name: vouchers members can issue vouchers as themselves; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can issue vouchers as themselves" ON public.vouchers FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role))));
+
+
+--
+-- Name: organizations members can read their organizations; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can read their organizations" ON public.organizations FOR SELECT TO authenticated USING ((id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: memberships members can read their own membership and owners and admins all; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can read their own membership and owners and admins all" ON public.memberships FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))));
+
+
+--
+-- Name: plans members can read their plans; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can read their plans" ON public.plans FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: sites members can read their sites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can read their sites" ON public.sites FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: plan_sites members can read which sites sell their plans; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "members can read which sites sell their plans" ON public.plan_sites FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: memberships; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.memberships ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: organizations; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.organizations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: memberships owners add any member and admins add admins or agents; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners add any member and admins add admins or agents" ON public.memberships FOR INSERT TO authenticated WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role)))));
+
+
+--
+-- Name: plans owners and admins can create plans; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can create plans" ON public.plans FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: sites owners and admins can create sites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can create sites" ON public.sites FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: plans owners and admins can delete plans; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can delete plans" ON public.plans FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: routers owners and admins can delete routers; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can delete routers" ON public.routers FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: sites owners and admins can delete sites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can delete sites" ON public.sites FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: vouchers owners and admins can delete unused unsold vouchers; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can delete unused unsold vouchers" ON public.vouchers FOR DELETE TO authenticated USING (((sold_at IS NULL) AND (first_used_at IS NULL) AND (used_seconds = 0) AND (used_bytes = 0) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))));
+
+
+--
+-- Name: plan_sites owners and admins can offer plans at sites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can offer plans at sites" ON public.plan_sites FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: customers owners and admins can read customers; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can read customers" ON public.customers FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: payments owners and admins can read payments; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can read payments" ON public.payments FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: routers owners and admins can read routers; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can read routers" ON public.routers FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: sms_outbox owners and admins can read the sms outbox; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can read the sms outbox" ON public.sms_outbox FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: vouchers owners and admins can revoke or reactivate vouchers; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can revoke or reactivate vouchers" ON public.vouchers FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK (((status = ANY (ARRAY['active'::text, 'revoked'::text])) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))));
+
+
+--
+-- Name: plans owners and admins can update plans; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can update plans" ON public.plans FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: routers owners and admins can update routers; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can update routers" ON public.routers FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: sites owners and admins can update sites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can update sites" ON public.sites FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: plan_sites owners and admins can withdraw plans from sites; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can withdraw plans from sites" ON public.plan_sites FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: voucher_batches owners and admins read all batches and agents their own; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins read all batches and agents their own" ON public.voucher_batches FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['agent'::text]) AS orgs_with_role)))));
+
+
+--
+-- Name: vouchers owners and admins read all vouchers and agents their own; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins read all vouchers and agents their own" ON public.vouchers FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['agent'::text]) AS orgs_with_role)))));
+
+
+--
+-- Name: audit_log owners can read the audit log; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners can read the audit log" ON public.audit_log FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: organizations owners can update their organizations; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners can update their organizations" ON public.organizations FOR UPDATE TO authenticated USING ((id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role))) WITH CHECK ((id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)));
+
+
+--
+-- Name: memberships owners change any member and admins change admins or agents; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners change any member and admins change admins or agents" ON public.memberships FOR UPDATE TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role))))) WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role)))));
+
+
+--
+-- Name: memberships owners remove any member and admins remove admins or agents; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners remove any member and admins remove admins or agents" ON public.memberships FOR DELETE TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role)))));
+
+
+--
+-- Name: payments; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.payments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: plan_sites; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.plan_sites ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: plans; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.plans ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: routers; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.routers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sites; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.sites ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sms_outbox; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.sms_outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: voucher_batches; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.voucher_batches ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: vouchers; Type: ROW SECURITY; Schema: public; Owner: postgres
+--
+
+ALTER TABLE public.vouchers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: disconnects; Type: ROW SECURITY; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE radius.disconnects ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: lockouts; Type: ROW SECURITY; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE radius.lockouts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: nas; Type: ROW SECURITY; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE radius.nas ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: radacct; Type: ROW SECURITY; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE radius.radacct ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: radpostauth; Type: ROW SECURITY; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE radius.radpostauth ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: voucher_devices; Type: ROW SECURITY; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE radius.voucher_devices ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: SCHEMA private; Type: ACL; Schema: -; Owner: postgres
+--
+
+GRANT USAGE ON SCHEMA private TO authenticated;
+GRANT USAGE ON SCHEMA private TO service_role;
+
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: postgres
+--
+
+GRANT USAGE ON SCHEMA public TO anon;
+GRANT USAGE ON SCHEMA public TO authenticated;
+GRANT USAGE ON SCHEMA public TO service_role;
+
+
+--
+-- Name: SCHEMA radius; Type: ACL; Schema: -; Owner: postgres
+--
+
+GRANT USAGE ON SCHEMA radius TO freeradius;
+
+
+--
+-- Name: FUNCTION add_payments(p_organization_id uuid, p_day date, p_site_id uuid, p_status text, p_payments integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.add_payments(p_organization_id uuid, p_day date, p_site_id uuid, p_status text, p_payments integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION add_sale(p_organization_id uuid, p_day date, p_site_id uuid, p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.add_sale(p_organization_id uuid, p_day date, p_site_id uuid, p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION audit_row(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.audit_row() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION can_support_payment(p_payment_id uuid, p_user_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION cheapest_plan_kes(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.cheapest_plan_kes(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: TABLE payments; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.payments TO service_role;
+GRANT SELECT ON TABLE public.payments TO authenticated;
+
+
+--
+-- Name: FUNCTION create_payment_voucher(p_payment public.payments, p_receipt text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.create_payment_voucher(p_payment public.payments, p_receipt text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION customer_for(p_organization_id uuid, p_phone text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.customer_for(p_organization_id uuid, p_phone text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION has_role(p_organization_id uuid, VARIADIC p_roles text[]); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION image_type(p_bytes bytea); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.image_type(p_bytes bytea) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION issue_payment_voucher(p_payment_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.issue_payment_voucher(p_payment_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION keep_last_owner(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.keep_last_owner() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mac_or_null(p_mac text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.mac_or_null(p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mpesa_credentials(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.mpesa_credentials(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION msisdn_matches(p_hint text, p_phone text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.msisdn_matches(p_hint text, p_phone text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION nairobi_day(p_at timestamp with time zone); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.nairobi_day(p_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION new_voucher_code(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.new_voucher_code() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.new_voucher_code() TO authenticated;
+GRANT ALL ON FUNCTION private.new_voucher_code() TO service_role;
+
+
+--
+-- Name: FUNCTION normalise_phone(p_input text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.normalise_phone(p_input text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION notify_radius_clients(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.notify_radius_clients() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION notify_sms_outbox(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.notify_sms_outbox() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION orgs_with_role(VARIADIC p_roles text[]); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) TO authenticated;
+
+
+--
+-- Name: FUNCTION pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION pay_mark_timeout(p_payment_id uuid, p_reason text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION pay_start_answer(p_payment public.payments, p_existing boolean, p_plan_name text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_start_answer(p_payment public.payments, p_existing boolean, p_plan_name text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_rollup(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.payment_rollup() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_status_for(p_result_code text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.payment_status_for(p_result_code text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION payment_transition(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.payment_transition() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION radius_voucher_disconnects(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.radius_voucher_disconnects() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION rebuild_rollups(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.rebuild_rollups(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION require_manager(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.require_manager(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION router_last_accounting(p_nas_ip inet); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.router_last_accounting(p_nas_ip inet) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION session_json(a radius.radacct, p_code text, p_router text, p_site text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.session_json(a radius.radacct, p_code text, p_router text, p_site text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION set_updated_at(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION site_logo_path(p_site_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.site_logo_path(p_site_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sms_claim(p_limit integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.sms_claim(p_limit integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_batch_issue(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_batch_issue() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_freeze_plan(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_freeze_plan() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_keep_frozen(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_keep_frozen() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_sale_rollup(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_sale_rollup() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_sms_body(p_language text, p_code text, p_plan text, p_site text, p_receipt text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_sms_body(p_language text, p_code text, p_plan text, p_site text, p_receipt text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_values_valid(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_values_valid() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION cash_up(p_organization_id uuid, p_day date); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.cash_up(p_organization_id uuid, p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.cash_up(p_organization_id uuid, p_day date) TO service_role;
+GRANT ALL ON FUNCTION public.cash_up(p_organization_id uuid, p_day date) TO authenticated;
+
+
+--
+-- Name: FUNCTION create_organization(p_name text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.create_organization(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_organization(p_name text) TO service_role;
+GRANT ALL ON FUNCTION public.create_organization(p_name text) TO authenticated;
+
+
+--
+-- Name: FUNCTION create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) TO service_role;
+GRANT ALL ON FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) TO authenticated;
+
+
+--
+-- Name: FUNCTION dashboard_alerts(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.dashboard_alerts(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.dashboard_alerts(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.dashboard_alerts(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION dashboard_summary(p_organization_id uuid, p_site_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION disconnect_session(p_voucher_id uuid, p_mac text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) TO service_role;
+GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) TO authenticated;
+
+
+--
+-- Name: FUNCTION payment_settings(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.payment_settings(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.payment_settings(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.payment_settings(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION payment_status(p_token text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.payment_status(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.payment_status(p_token text) TO service_role;
+GRANT ALL ON FUNCTION public.payment_status(p_token text) TO anon;
+GRANT ALL ON FUNCTION public.payment_status(p_token text) TO authenticated;
+
+
+--
+-- Name: FUNCTION portal_logo(p_slug text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.portal_logo(p_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.portal_logo(p_slug text) TO service_role;
+GRANT ALL ON FUNCTION public.portal_logo(p_slug text) TO anon;
+GRANT ALL ON FUNCTION public.portal_logo(p_slug text) TO authenticated;
+
+
+--
+-- Name: FUNCTION portal_resume(p_site_slug text, p_mac text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.portal_resume(p_site_slug text, p_mac text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.portal_resume(p_site_slug text, p_mac text) TO service_role;
+
+
+--
+-- Name: FUNCTION portal_site(p_slug text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.portal_site(p_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.portal_site(p_slug text) TO service_role;
+GRANT ALL ON FUNCTION public.portal_site(p_slug text) TO anon;
+GRANT ALL ON FUNCTION public.portal_site(p_slug text) TO authenticated;
+
+
+--
+-- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) TO service_role;
+GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) TO anon;
+GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) TO authenticated;
+
+
+--
+-- Name: FUNCTION recover_voucher(p_site_slug text, p_receipt text, p_phone text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO service_role;
+GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO anon;
+GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO authenticated;
+
+
+--
+-- Name: FUNCTION revenue_summary(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.revenue_summary(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.revenue_summary(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.revenue_summary(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION router_health(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.router_health(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.router_health(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.router_health(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION router_setup(p_router_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.router_setup(p_router_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.router_setup(p_router_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.router_setup(p_router_id uuid) TO authenticated;
+
+
+--
+-- Name: TABLE customers; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.customers TO service_role;
+GRANT SELECT ON TABLE public.customers TO authenticated;
+
+
+--
+-- Name: FUNCTION search_customers(p_organization_id uuid, p_digits text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.search_customers(p_organization_id uuid, p_digits text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_customers(p_organization_id uuid, p_digits text) TO service_role;
+GRANT ALL ON FUNCTION public.search_customers(p_organization_id uuid, p_digits text) TO authenticated;
+
+
+--
+-- Name: TABLE vouchers; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.vouchers TO service_role;
+GRANT SELECT,DELETE ON TABLE public.vouchers TO authenticated;
+
+
+--
+-- Name: COLUMN vouchers.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.vouchers TO authenticated;
+
+
+--
+-- Name: COLUMN vouchers.plan_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(plan_id) ON TABLE public.vouchers TO authenticated;
+
+
+--
+-- Name: COLUMN vouchers.status; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(status) ON TABLE public.vouchers TO authenticated;
+
+
+--
+-- Name: FUNCTION search_vouchers(p_organization_id uuid, p_search text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) TO service_role;
+GRANT ALL ON FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) TO authenticated;
+
+
+--
+-- Name: FUNCTION sell_voucher(p_voucher_id uuid, p_price_kes integer); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) TO service_role;
+GRANT ALL ON FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) TO authenticated;
+
+
+--
+-- Name: FUNCTION session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) TO service_role;
+GRANT ALL ON FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) TO authenticated;
+
+
+--
+-- Name: FUNCTION sessions_online(p_organization_id uuid, p_site_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) TO service_role;
+GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) TO authenticated;
+
+
+--
+-- Name: FUNCTION set_site_logo(p_site_id uuid, p_image_base64 text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) TO service_role;
+GRANT ALL ON FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) TO authenticated;
+
+
+--
+-- Name: FUNCTION set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text) TO service_role;
+GRANT ALL ON FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text) TO authenticated;
+
+
+--
+-- Name: FUNCTION support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) TO service_role;
+GRANT ALL ON FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) TO authenticated;
+
+
+--
+-- Name: FUNCTION support_mark_refunded(p_receipt text, p_note text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.support_mark_refunded(p_receipt text, p_note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.support_mark_refunded(p_receipt text, p_note text) TO service_role;
+GRANT ALL ON FUNCTION public.support_mark_refunded(p_receipt text, p_note text) TO authenticated;
+
+
+--
+-- Name: FUNCTION support_resend_sms(p_payment_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION team_members(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.team_members(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.team_members(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.team_members(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION unmatched_receipts(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.unmatched_receipts(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.unmatched_receipts(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.unmatched_receipts(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION voucher_sessions(p_voucher_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.voucher_sessions(p_voucher_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.voucher_sessions(p_voucher_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.voucher_sessions(p_voucher_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text) FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text) TO freeradius;
+
+
+--
+-- Name: FUNCTION acct_interim_interval(); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.acct_interim_interval() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION authorize(p_nas_ip inet, p_username text, p_calling_station_id text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.authorize(p_nas_ip inet, p_username text, p_calling_station_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.authorize(p_nas_ip inet, p_username text, p_calling_station_id text) TO freeradius;
+
+
+--
+-- Name: FUNCTION authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text) TO freeradius;
+
+
+--
+-- Name: FUNCTION claim_disconnects(p_limit integer); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.claim_disconnects(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.claim_disconnects(p_limit integer) TO freeradius;
+
+
+--
+-- Name: FUNCTION is_mac(p_value text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.is_mac(p_value text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION locked_out(p_mac text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.locked_out(p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION mac_voucher(p_nas_ip inet, p_mac text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.mac_voucher(p_nas_ip inet, p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION nas_clients(); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.nas_clients() FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.nas_clients() TO freeradius;
+
+
+--
+-- Name: FUNCTION normalise_mac(p_calling_station_id text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.normalise_mac(p_calling_station_id text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) TO freeradius;
+
+
+--
+-- Name: FUNCTION queue_disconnect(p_radacctid bigint, p_voucher_id uuid, p_reason text, p_requested_by uuid); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.queue_disconnect(p_radacctid bigint, p_voucher_id uuid, p_reason text, p_requested_by uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_disconnect(p_id bigint, p_result text, p_error_cause integer); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) TO freeradius;
+
+
+--
+-- Name: FUNCTION refusal(p_voucher public.vouchers, p_nas_ip inet, p_mac text); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.refusal(p_voucher public.vouchers, p_nas_ip inet, p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION sweep(); Type: ACL; Schema: radius; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION radius.sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION radius.sweep() TO freeradius;
+
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT SELECT,REFERENCES,TRIGGER ON TABLE public.audit_log TO service_role;
+GRANT SELECT ON TABLE public.audit_log TO authenticated;
+
+
+--
+-- Name: TABLE memberships; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.memberships TO service_role;
+GRANT SELECT,DELETE ON TABLE public.memberships TO authenticated;
+
+
+--
+-- Name: COLUMN memberships.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.memberships TO authenticated;
+
+
+--
+-- Name: COLUMN memberships.user_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(user_id) ON TABLE public.memberships TO authenticated;
+
+
+--
+-- Name: COLUMN memberships.role; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(role),UPDATE(role) ON TABLE public.memberships TO authenticated;
+
+
+--
+-- Name: TABLE organizations; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.organizations TO service_role;
+GRANT SELECT ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: COLUMN organizations.name; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(name) ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: TABLE plan_sites; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.plan_sites TO service_role;
+GRANT SELECT,DELETE ON TABLE public.plan_sites TO authenticated;
+
+
+--
+-- Name: COLUMN plan_sites.plan_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(plan_id) ON TABLE public.plan_sites TO authenticated;
+
+
+--
+-- Name: COLUMN plan_sites.site_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(site_id) ON TABLE public.plan_sites TO authenticated;
+
+
+--
+-- Name: COLUMN plan_sites.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.plan_sites TO authenticated;
+
+
+--
+-- Name: TABLE plans; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.plans TO service_role;
+GRANT SELECT,DELETE ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.name; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.price_kes; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(price_kes),UPDATE(price_kes) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.validity_seconds; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(validity_seconds),UPDATE(validity_seconds) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.time_quota_seconds; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(time_quota_seconds),UPDATE(time_quota_seconds) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.data_quota_bytes; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(data_quota_bytes),UPDATE(data_quota_bytes) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.download_kbps; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(download_kbps),UPDATE(download_kbps) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.upload_kbps; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(upload_kbps),UPDATE(upload_kbps) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.devices_allowed; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(devices_allowed),UPDATE(devices_allowed) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: COLUMN plans.active; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(active),UPDATE(active) ON TABLE public.plans TO authenticated;
+
+
+--
+-- Name: TABLE routers; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.routers TO service_role;
+GRANT SELECT,DELETE ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.site_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(site_id) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.name; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(name) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.nas_ip; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(nas_ip) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.vendor; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(vendor) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.require_message_authenticator; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(require_message_authenticator) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.coa_port; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(coa_port) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: TABLE sites; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.sites TO service_role;
+GRANT SELECT,DELETE ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.slug; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(slug),UPDATE(slug) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.name; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.support_phone; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(support_phone),UPDATE(support_phone) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.primary_color; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(primary_color),UPDATE(primary_color) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.default_language; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(default_language),UPDATE(default_language) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: TABLE sms_outbox; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.sms_outbox TO service_role;
+GRANT SELECT ON TABLE public.sms_outbox TO authenticated;
+
+
+--
+-- Name: TABLE voucher_batches; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.voucher_batches TO service_role;
+GRANT SELECT ON TABLE public.voucher_batches TO authenticated;
+
+
+--
+-- Name: COLUMN voucher_batches.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.voucher_batches TO authenticated;
+
+
+--
+-- Name: COLUMN voucher_batches.plan_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(plan_id) ON TABLE public.voucher_batches TO authenticated;
+
+
+--
+-- Name: COLUMN voucher_batches.count; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(count) ON TABLE public.voucher_batches TO authenticated;
+
+
+--
+-- Name: COLUMN voucher_batches.prefix; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(prefix) ON TABLE public.voucher_batches TO authenticated;
+
+
+--
+-- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: public; Owner: postgres
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON SEQUENCES  TO authenticated;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON SEQUENCES  TO service_role;
+
+
+--
+-- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: public; Owner: postgres
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON FUNCTIONS  TO service_role;
+
+
+--
+-- Name: DEFAULT PRIVILEGES FOR TABLES; Type: DEFAULT ACL; Schema: public; Owner: postgres
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON TABLES  TO authenticated;
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON TABLES  TO service_role;
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict wifibillingschema
+
