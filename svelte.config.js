@@ -15,6 +15,14 @@ export const domainDir = fileURLToPath(
 );
 
 /**
+ * The typed contract of the database API (the `jsonb` RPC replies and their typed calls), shared
+ * with the edge functions' tree like the domain code, imported in the apps as `$contract/…`.
+ */
+export const contractDir = fileURLToPath(
+  new URL('./supabase/functions/_shared/contract', import.meta.url),
+);
+
+/**
  * @param {{
  *   preprocess: unknown,
  *   adapter: unknown,
@@ -27,7 +35,7 @@ export function appConfig({ preprocess, adapter, kit = {} }) {
     kit: {
       ...kit,
       adapter,
-      alias: { $domain: domainDir, ...kit.alias },
+      alias: { $domain: domainDir, $contract: contractDir, ...kit.alias },
     },
   };
 }

@@ -17,7 +17,12 @@ import { packageBin, startProcess, waitForHttp, type Service } from './process.t
 
 const root = new URL('..', import.meta.url).pathname;
 const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'];
-const shared = ['svelte.config.js', 'supabase/functions/_shared/domain'];
+const shared = [
+  'svelte.config.js',
+  'supabase/functions/_shared/domain',
+  // `$contract/…`: the RPC reply schemas the apps parse with.
+  'supabase/functions/_shared/contract',
+];
 
 function newestChange(path: string): number {
   if (!existsSync(path)) return 0;

@@ -136,6 +136,17 @@ $$;
 ALTER FUNCTION private.audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb) OWNER TO postgres;
 
 --
+-- Name: FUNCTION audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.audit_support(p_organization_id uuid, p_action text, p_row_id text, p_details jsonb) IS 'Writes one audit_log row for a support action: table_name support:<p_action>, action update,
+row_id p_row_id, new p_details, actor auth.uid() (null on the edge functions'' own connection),
+actor_role the JWT role or the database user.
+Callers: postgres only: the support RPCs, set_site_logo, and pay-reconcile (support:recheck_payment).
+Returns: nothing.';
+
+
+--
 -- Name: c2b_confirmation(uuid, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -174,6 +185,19 @@ $$;
 ALTER FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) OWNER TO postgres;
 
 --
+-- Name: FUNCTION c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) IS 'A C2B (paybill/till) confirmation for the organization its URL was signed for: stores the raw
+body in private.payment_callbacks, then keeps the money as an unmatched receipt (reason c2b,
+msisdn_hint = the masked or hashed MSISDN) that recover_voucher redeems. A repeated TransID
+changes nothing. p_parsed: {receipt, amount, shortcode, msisdn, bill_ref}.
+Callers: postgres only (edge function pay-c2b); no API role.
+Returns: {outcome: recorded | duplicate | wrong_shortcode}. A malformed receipt or amount raises
+(23514 / 23502 / 22P02).';
+
+
+--
 -- Name: can_support_payment(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -192,6 +216,16 @@ $$;
 ALTER FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION can_support_payment(p_payment_id uuid, p_user_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) IS 'Whether p_user_id (from the admin''s JWT) is an owner or admin of the payment''s organization:
+the check before pay-reconcile re-checks one payment for them.
+Callers: postgres only (edge function pay-reconcile); no API role.
+Returns: boolean.';
+
+
+--
 -- Name: cheapest_plan_kes(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -207,6 +241,16 @@ $$;
 
 
 ALTER FUNCTION private.cheapest_plan_kes(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION cheapest_plan_kes(p_organization_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.cheapest_plan_kes(p_organization_id uuid) IS 'The price of the cheapest active plan the organization sells at any site: C2B validation refuses
+smaller amounts before the customer pays.
+Callers: postgres only (edge function pay-c2b); no API role.
+Returns: integer KES, or null when it sells nothing.';
+
 
 SET default_tablespace = '';
 
@@ -257,6 +301,13 @@ CREATE TABLE public.payments (
 
 
 ALTER TABLE public.payments OWNER TO postgres;
+
+--
+-- Name: TABLE payments; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.payments IS 'M-Pesa payments: pending -> success | failed | cancelled | timeout, failed/cancelled/timeout -> success, success final (trigger, 23514). authenticated: owners/admins read; written only by the private payment functions; anon: nothing.';
+
 
 --
 -- Name: create_payment_voucher(public.payments, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -459,6 +510,17 @@ $$;
 ALTER FUNCTION private.mpesa_credentials(p_organization_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION mpesa_credentials(p_organization_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.mpesa_credentials(p_organization_id uuid) IS 'An organization''s Daraja credentials, secrets included, for the edge functions.
+Callers: postgres only (supabase/functions/_shared/daraja-client.ts); never an API role.
+Returns: the private.mpesa_settings row as jsonb (organization_id, environment, shortcode,
+account_type, till_number, passkey, consumer_key, consumer_secret, updated_at, updated_by), or
+null when M-Pesa is not configured.';
+
+
+--
 -- Name: msisdn_matches(text, text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -526,6 +588,17 @@ $$;
 
 
 ALTER FUNCTION private.new_voucher_code() OWNER TO postgres;
+
+--
+-- Name: FUNCTION new_voucher_code(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.new_voucher_code() IS 'A new voucher code: 10 symbols of 23456789ABCDEFGHJKMNPQRSTUVWXYZ (about 49.5 bits, pgcrypto
+CSPRNG, bytes >= 248 rejected so the draw is unbiased).
+Callers: the default of vouchers.code, so authenticated and service_role execute it; batches put
+their prefix in front.
+Returns: text.';
+
 
 --
 -- Name: normalise_phone(text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -602,6 +675,16 @@ $$;
 ALTER FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) OWNER TO postgres;
 
 --
+-- Name: FUNCTION orgs_with_role(VARIADIC p_roles text[]); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) IS 'Policy helper: the organizations in which the calling user (auth.uid()) holds one of p_roles.
+Callers: authenticated, through the policies (organization_id in (select private.orgs_with_role(...)),
+evaluated once per statement).
+Returns: setof uuid; none without a user.';
+
+
+--
 -- Name: pay_callback(uuid, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -648,6 +731,19 @@ $$;
 ALTER FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) OWNER TO postgres;
 
 --
+-- Name: FUNCTION pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) IS 'An STK callback as pay-notify received it: stores the raw body (first 64 KiB) in
+private.payment_callbacks with p_verdict (received, or forged | malformed | oversized); a received
+one with p_parsed {checkout_request_id, merchant_request_id, result_code, result_desc, amount,
+receipt, phone} is settled by settle_payment in a subtransaction, and its outcome becomes the
+verdict (a failure: verdict error, the callback stays stored).
+Callers: postgres only (edge function pay-notify); no API role.
+Returns: settle_payment''s answer plus callback_id, or {outcome: <verdict> | error, callback_id}.';
+
+
+--
 -- Name: pay_mark_timeout(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -665,6 +761,16 @@ $$;
 
 
 ALTER FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION pay_mark_timeout(p_payment_id uuid, p_reason text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) IS 'Marks a still-pending payment timeout (result_desc p_reason, via query); a later success
+callback can still overturn it.
+Callers: postgres only (edge function pay-reconcile); no API role.
+Returns: true when the payment was pending and is now timeout.';
+
 
 --
 -- Name: pay_push_result(uuid, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -705,6 +811,18 @@ $$;
 ALTER FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) IS 'Stores Daraja''s answer to the STK push: the CheckoutRequestID (kept as it is when a callback
+that came first set it), or p_error, which fails the payment (push_error) if it is still pending
+and has no checkout yet.
+Callers: postgres only (edge function pay-start); no API role.
+Returns: {status, checkout_request_id}.
+Errors: P0002 unknown payment.';
+
+
+--
 -- Name: pay_reconcile_candidates(integer, integer); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -723,6 +841,15 @@ $$;
 
 
 ALTER FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) IS 'Pending payments older than p_older_than_seconds, oldest first, at most p_limit.
+Callers: postgres only (edge function pay-reconcile); no API role.
+Returns: rows (payment_id, organization_id, checkout_request_id, age_seconds).';
+
 
 --
 -- Name: pay_start(uuid, uuid, text, uuid, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -817,6 +944,21 @@ $$;
 
 
 ALTER FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) IS 'Records a pending payment before the STK push, or returns the one this request already made.
+Callers: postgres only (edge function pay-start); no API role.
+Returns: {ok: true, payment_id, status_token, organization_id, amount_kes, phone, plan_name, status,
+push_error, existing, push (false: an existing payment, do not push again)} or {ok: false, error:
+invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC) | plan_not_sold |
+router_not_at_site | not_configured | too_soon | rate_limited, retry_after_seconds?}.
+Under an advisory lock per phone and site: same idempotency key = same payment; a push to that
+phone and site in the last 2 minutes = that payment if pending for the same plan, else too_soon;
+limits 5 per phone and 5 per MAC per 10 minutes, 30 per router per minute.';
+
 
 --
 -- Name: pay_start_answer(public.payments, boolean, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1041,6 +1183,16 @@ $$;
 ALTER FUNCTION private.rebuild_rollups(p_organization_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION rebuild_rollups(p_organization_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.rebuild_rollups(p_organization_id uuid) IS 'Recomputes the organization''s dashboard rollups (private.daily_sales, private.daily_payments)
+from its payments and vouchers: after a bulk load with triggers off, or as a repair.
+Callers: postgres only (an operator); no API role.
+Returns: the number of private.daily_sales rows written.';
+
+
+--
 -- Name: require_manager(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1125,6 +1277,13 @@ WITH (fillfactor='70');
 
 
 ALTER TABLE radius.radacct OWNER TO postgres;
+
+--
+-- Name: TABLE radacct; Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON TABLE radius.radacct IS 'One row per accounting session (stock FreeRADIUS columns plus voucher_id, mac), written by radius.accounting, post_auth and sweep. No role has a table privilege; owners/admins read it through sessions_online, session_history, voucher_sessions.';
+
 
 --
 -- Name: session_json(radius.radacct, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1334,6 +1493,21 @@ $_$;
 ALTER FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) IS 'The one place a payment''s outcome is decided, in the caller''s transaction under the payment''s
+row lock. Given p_payment_id (a signed callback URL, the reconciler) only that payment is
+settled. Result 0 with a receipt (via query or admin: without one, receipt_missing) = success,
+also over failed/cancelled/timeout, voucher issued once; wrong amount or phone, another checkout
+or a plan gone = kept in private.unmatched_receipts, not credited; a receipt already used =
+replay; 1032 cancelled, 1037/1019 timeout, other codes failed; success is final.
+Callers: postgres only (pay_callback, edge function pay-reconcile with p_via query); no API role.
+Returns: {outcome: success | duplicate | recorded | ignored | unmatched | mismatch | replay,
+payment_id?, status?, voucher_id?, reason? (mismatch)}.';
+
+
+--
 -- Name: site_logo_path(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1381,6 +1555,17 @@ $$;
 ALTER FUNCTION private.sms_claim(p_limit integer) OWNER TO postgres;
 
 --
+-- Name: FUNCTION sms_claim(p_limit integer); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.sms_claim(p_limit integer) IS 'Claims up to p_limit due queued SMS (for update skip locked): each gets one more attempt and a
+lease of 60 s before another dispatcher may take it.
+Callers: postgres only (edge function sms-dispatch); no API role.
+Returns: rows (id, organization_id, to_phone, body, attempts, username, api_key, sender_id); the
+Africa''s Talking settings are null when the organization has none.';
+
+
+--
 -- Name: sms_result(uuid, text, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1411,6 +1596,17 @@ $$;
 
 
 ALTER FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) OWNER TO postgres;
+
+--
+-- Name: FUNCTION sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) IS 'Records a send attempt of a queued SMS: p_outcome sent (with p_message_id), retry (again after
+30 s, 2, 8, 32 minutes; failed after 5 attempts) or failed (final); p_provider_status is the
+provider''s per-recipient answer. A message that is no longer queued is left as it is.
+Callers: postgres only (edge function sms-dispatch); no API role.
+Returns: nothing.';
+
 
 --
 -- Name: voucher_batch_issue(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1561,14 +1757,15 @@ CREATE FUNCTION private.voucher_values_valid() RETURNS trigger
 begin
   if new.code !~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
     raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
-      using errcode = '23514';
+      using errcode = '23514', hint = 'voucher_code_invalid';
   end if;
   if new.status not in ('active', 'revoked', 'exhausted', 'expired') then
     raise exception 'voucher status "%" is not one of active, revoked, exhausted, expired', new.status
-      using errcode = '23514';
+      using errcode = '23514', hint = 'voucher_status_invalid';
   end if;
   if new.sold_price_kes < 0 then
-    raise exception 'a voucher''s sale price cannot be negative' using errcode = '23514';
+    raise exception 'a voucher''s sale price cannot be negative'
+      using errcode = '23514', hint = 'price_negative';
   end if;
   return new;
 end;
@@ -1620,6 +1817,18 @@ $$;
 ALTER FUNCTION public.cash_up(p_organization_id uuid, p_day date) OWNER TO postgres;
 
 --
+-- Name: FUNCTION cash_up(p_organization_id uuid, p_day date); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.cash_up(p_organization_id uuid, p_day date) IS 'Cash sales (sell_voucher; M-Pesa vouchers are payments, not cash) per seller on one
+Africa/Nairobi calendar day (p_day null = today there).
+Callers: authenticated owner/admin (every seller) or agent (their own row only).
+Returns: rows (seller_id, email, role (current; null once they left), vouchers, total_kes,
+first_sold_at, last_sold_at), most KES first; only people who sold that day.
+Errors: 42501 outsider, no user or null organization.';
+
+
+--
 -- Name: create_organization(text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1648,6 +1857,16 @@ $$;
 
 
 ALTER FUNCTION public.create_organization(p_name text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION create_organization(p_name text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.create_organization(p_name text) IS 'Creates an organization with the caller as its owner (organizations has no insert grant).
+Callers: authenticated (any signed-in user).
+Returns: the new organization''s id (uuid).
+Errors: 42501 no user; 22023 name not 1 to 100 characters after trimming.';
+
 
 --
 -- Name: create_router(uuid, text, inet, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1680,6 +1899,17 @@ $$;
 
 
 ALTER FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip inet, p_vendor text) IS 'Registers a router at a site and generates its RADIUS secret (routers has no insert grant).
+Callers: authenticated owner/admin of the site''s organization.
+Returns: {router_id, secret}: 32 hex characters, shown here once (router_setup shows it again).
+Errors: 42501 unknown site, not owner/admin; 22023 null nas_ip; 23505 nas_ip already used
+(unique across the deployment); 23514 name not 1 to 100 characters or unknown vendor.';
+
 
 --
 -- Name: dashboard_alerts(uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1756,6 +1986,19 @@ $$;
 
 
 ALTER FUNCTION public.dashboard_alerts(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION dashboard_alerts(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.dashboard_alerts(p_organization_id uuid) IS 'What needs the operator''s attention now.
+Callers: authenticated owner/admin.
+Returns: [] or [{kind: stk_failing, count, detail} (STK pushes refused in the last hour),
+{kind: sms_failing, count, detail} (SMS failed in the last day), {kind: router_silent, router,
+last_accounting_at} (routers with open sessions, or a sweeper close in the last hour, that have
+sent nothing for over 10 minutes)].
+Errors: 42501 agent or outsider.';
+
 
 --
 -- Name: dashboard_summary(uuid, uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1840,6 +2083,21 @@ $$;
 ALTER FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION dashboard_summary(p_organization_id uuid, p_site_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id uuid) IS 'The admin dashboard over the last 30 Africa/Nairobi days, from the daily rollups. Revenue =
+successful M-Pesa payments + cash sales (sell_voucher); p_site_id keeps that site''s M-Pesa
+payments and sessions only (cash sales belong to no site).
+Callers: authenticated owner/admin.
+Returns: {revenue: {today_kes, last_7_days_kes, last_30_days_kes, mpesa_30_days_kes,
+cash_30_days_kes}, daily: [{day, kes}] x 30, payments: {by_status: {status: count}, success_rate
+(success / settled, 3 decimals, null if none)}, sessions_online, sold_by_plan: [{plan, count}],
+top_sites: [{site, kes}] (top 5)}.
+Errors: 42501 agent or outsider.';
+
+
+--
 -- Name: disconnect_session(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1877,6 +2135,18 @@ $$;
 ALTER FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION disconnect_session(p_voucher_id uuid, p_mac text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) IS 'Queues a Disconnect-Request (RFC 5176) for each open session of the voucher, or only device
+p_mac''s (any MAC spelling), without revoking it: the device may log in again. The RADIUS agent
+delivers them and records the router''s ACK/NAK in radius.disconnects.
+Callers: authenticated owner/admin of the voucher''s organization.
+Returns: how many were queued (0 without open sessions; one already waiting is not counted).
+Errors: 42501 agent, outsider, unknown voucher or no user.';
+
+
+--
 -- Name: payment_settings(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1912,6 +2182,19 @@ $$;
 ALTER FUNCTION public.payment_settings(p_organization_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION payment_settings(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.payment_settings(p_organization_id uuid) IS 'What the admin shows of the payment settings: never a secret, only whether it is set and its
+last 4 characters.
+Callers: authenticated owner/admin.
+Returns: {mpesa: null | {environment, shortcode, account_type, till_number, passkey_hint,
+consumer_key_hint, consumer_secret_hint, updated_at}, sms: null | {username, sender_id,
+api_key_hint, updated_at}}; hints look like …c919.
+Errors: 42501 agent or outsider.';
+
+
+--
 -- Name: payment_status(text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1938,6 +2221,17 @@ $$;
 ALTER FUNCTION public.payment_status(p_token text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION payment_status(p_token text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.payment_status(p_token text) IS 'A payment''s state for the portal''s waiting page, by the unguessable status_token pay-start
+returned (holding it is the right to ask).
+Callers: anon, authenticated.
+Returns: {status, amount_kes, plan_id, plan_name, result_code (as Daraja sent it), voucher_code
+(once paid, else null), receipt_missing}, or null for an unknown token.';
+
+
+--
 -- Name: portal_logo(text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -1954,6 +2248,15 @@ $$;
 
 
 ALTER FUNCTION public.portal_logo(p_slug text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION portal_logo(p_slug text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.portal_logo(p_slug text) IS 'A site''s stored logo, which the portal serves at /s/<slug>/logo.
+Callers: anon, authenticated, service_role.
+Returns: {content_type, base64} or null.';
+
 
 --
 -- Name: portal_resume(text, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1978,6 +2281,18 @@ $$;
 
 
 ALTER FUNCTION public.portal_resume(p_site_slug text, p_mac text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION portal_resume(p_site_slug text, p_mac text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.portal_resume(p_site_slug text, p_mac text) IS 'The payment a device came back for: its newest payment at the site in the last 30 minutes that
+is pending, or paid with a voucher not used yet. p_mac in any spelling (junk matches nothing,
+never an error).
+Callers: service_role only (the portal server: the MAC comes from the hotspot controller''s
+redirect, and a device that paid can log in by MAC anyway).
+Returns: {status_token, status} or null.';
+
 
 --
 -- Name: portal_site(text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2021,6 +2336,18 @@ $$;
 
 
 ALTER FUNCTION public.portal_site(p_slug text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION portal_site(p_slug text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.portal_site(p_slug text) IS 'The captive portal''s landing data for a site slug (trimmed, lower-cased).
+Callers: anon, authenticated, service_role.
+Returns: null for an unknown slug, else {id, name, slug, support_phone, primary_color, logo_url
+(the portal path /s/<slug>/logo?v=<version>, or null), default_language, plans: [{id, name,
+price_kes, validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
+devices_allowed}]}: the active plans sold at the site, cheapest first.';
+
 
 --
 -- Name: portal_voucher_status(text, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2100,6 +2427,22 @@ $_$;
 
 
 ALTER FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) IS 'The portal''s voucher status page: what is left on a code typed at a site (any case; spaces and
+dashes ignored).
+Callers: anon, authenticated.
+Returns: {ok: true, code, status (expired once expires_at has passed), plan_name, devices_allowed,
+validity_seconds, first_used_at, expires_at, seconds_left, time_quota_seconds, used_seconds,
+data_quota_bytes, used_bytes, bytes_left} for a code of the site''s organization (seconds_left:
+the smaller of time quota left and time to expiry, the validity before first use, 0 unless
+active; null quota = unlimited); else {ok: false, error: not_found} (unknown or malformed code,
+another organization, unknown site: no enumeration) or {ok: false, error: rate_limited,
+retry_after_seconds}: per site and 10-minute window 120 lookups, and after 20 misses none.';
+
 
 --
 -- Name: recover_voucher(text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2190,6 +2533,21 @@ $_$;
 ALTER FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION recover_voucher(p_site_slug text, p_receipt text, p_phone text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) IS 'Portal receipt recovery: an M-Pesa receipt and the phone that paid give back its voucher (the
+same one every time). An unmatched receipt of the site''s organization is redeemed once, for the
+dearest active plan sold at the site that it covers (overpaid_kes recorded); a C2B receipt''s
+phone is checked against its msisdn_hint.
+Callers: anon, authenticated.
+Returns: {ok: true, voucher_code, plan_name, amount_kes} | {ok: false, error: not_found} (unknown,
+refunded, wrong phone, another organization: no enumeration) | {ok: false, error:
+amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (5 per phone
+and 30 per site per 10 minutes). Bad input is not_found, never an error.';
+
+
+--
 -- Name: revenue_summary(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2226,6 +2584,17 @@ $$;
 ALTER FUNCTION public.revenue_summary(p_organization_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION revenue_summary(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.revenue_summary(p_organization_id uuid) IS 'Revenue from successful M-Pesa payments by settled_at in Africa/Nairobi calendar days (7 and 30
+include today); cash sales are not in it (dashboard_summary has both).
+Callers: authenticated owner/admin.
+Returns: {today_kes, last_7_days_kes, last_30_days_kes}.
+Errors: 42501 agent or outsider.';
+
+
+--
 -- Name: router_health(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2250,6 +2619,17 @@ $$;
 
 
 ALTER FUNCTION public.router_health(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION router_health(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.router_health(p_organization_id uuid) IS 'Each router of the organization: sessions open now and when it last sent accounting (a session
+the sweeper closed counts by its last update, not by the close; null if it never sent any).
+Callers: authenticated owner/admin.
+Returns: [{router_id, name, site, nas_ip, open_sessions, last_accounting_at}], by site and name.
+Errors: 42501 agent or outsider.';
+
 
 --
 -- Name: router_setup(uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2294,6 +2674,18 @@ $$;
 ALTER FUNCTION public.router_setup(p_router_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION router_setup(p_router_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.router_setup(p_router_id uuid) IS 'What the router set-up files (RouterOS script, hotspot login.html) need, the RADIUS secret
+included; every call is audited (audit_log.table_name router_setup, without the secret).
+Callers: authenticated owner/admin of the router''s organization.
+Returns: {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug,
+secret}.
+Errors: 42501 agent, outsider, unknown router or no user.';
+
+
+--
 -- Name: customers; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -2307,6 +2699,13 @@ CREATE TABLE public.customers (
 
 
 ALTER TABLE public.customers OWNER TO postgres;
+
+--
+-- Name: TABLE customers; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.customers IS 'Paying customers of an organization, by Kenyan mobile number (E.164), created on first purchase. authenticated: owners/admins read; written only by the payment functions; anon: nothing.';
+
 
 --
 -- Name: search_customers(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2336,6 +2735,17 @@ $_$;
 
 
 ALTER FUNCTION public.search_customers(p_organization_id uuid, p_digits text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION search_customers(p_organization_id uuid, p_digits text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.search_customers(p_organization_id uuid, p_digits text) IS 'The organization''s customers whose phone number ends in the digits of p_digits (anything else
+ignored), through the trigram index: security definer for the same reason as search_vouchers.
+Callers: authenticated owner/admin.
+Returns: setof customers; PostgREST applies the caller''s order, embeds and paging to it.
+Errors: 42501 agent or outsider; 22023 fewer than 3 digits.';
+
 
 --
 -- Name: vouchers; Type: TABLE; Schema: public; Owner: postgres
@@ -2372,6 +2782,13 @@ WITH (fillfactor='80');
 ALTER TABLE public.vouchers OWNER TO postgres;
 
 --
+-- Name: TABLE vouchers; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.vouchers IS 'Access codes (also the RADIUS user name) with a frozen copy of the plan''s limits and usage counters. authenticated: owners/admins read all, agents those they issued; members insert as themselves; owners/admins set status active/revoked and delete unused unsold ones; sales via sell_voucher(); anon: nothing.';
+
+
+--
 -- Name: search_vouchers(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2401,6 +2818,18 @@ $_$;
 
 
 ALTER FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION search_vouchers(p_organization_id uuid, p_search text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.search_vouchers(p_organization_id uuid, p_search text) IS 'The organization''s vouchers whose code contains p_search (letters and digits, any case; the
+rest ignored), through the trigram index: security definer because under RLS `like` (not
+leakproof) cannot use an index. Same visibility as the vouchers select policy.
+Callers: authenticated owner/admin (all vouchers) or agent (those they issued).
+Returns: setof vouchers; PostgREST applies the caller''s order, filters and paging to it.
+Errors: 42501 not a member.';
+
 
 --
 -- Name: sell_voucher(uuid, integer); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2453,6 +2882,19 @@ $$;
 ALTER FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) OWNER TO postgres;
 
 --
+-- Name: FUNCTION sell_voucher(p_voucher_id uuid, p_price_kes integer); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) IS 'Records a cash sale of an active, unsold voucher: sold_by = caller, sold_at = now(),
+sold_price_kes = p_price_kes or the frozen plan price.
+Callers: authenticated owner/admin (any voucher of their organization) or agent (vouchers they
+issued).
+Returns: {id, code, sold_at, sold_price_kes}.
+Errors: 42501 unknown voucher or not yours to sell; P0001 already sold or not active; 22023
+negative price.';
+
+
+--
 -- Name: session_history(uuid, uuid, timestamp with time zone, integer); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2491,6 +2933,17 @@ $$;
 ALTER FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) OWNER TO postgres;
 
 --
+-- Name: FUNCTION session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) IS 'Finished sessions at the organization''s routers, or of one voucher, newest first, p_limit at a
+time; for the next page pass the last row''s started_at as p_before.
+Callers: authenticated owner/admin.
+Returns: [session rows as sessions_online returns them].
+Errors: 42501 agent or outsider; 22023 p_limit not 1 to 200.';
+
+
+--
 -- Name: sessions_online(uuid, uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2519,6 +2972,18 @@ $$;
 
 
 ALTER FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION sessions_online(p_organization_id uuid, p_site_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) IS 'Sessions open now at the organization''s routers (optionally one site): the newest 200 (the
+dashboard has the total).
+Callers: authenticated owner/admin.
+Returns: [{id, voucher_id, code, mac, router, site, started_at, updated_at, stopped_at, seconds,
+bytes_in, bytes_out, stop_cause}], newest first.
+Errors: 42501 agent or outsider.';
+
 
 --
 -- Name: set_mpesa_settings(uuid, text, text, text, text, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2577,6 +3042,17 @@ $$;
 ALTER FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) IS 'Sets the organization''s M-Pesa (Daraja) settings. Null secrets keep the stored ones (a first save
+needs all). Clears the cached Daraja token; audited (table_name mpesa_settings) without secrets.
+Callers: authenticated owner.
+Returns: payment_settings(p_organization_id).
+Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
+
+
+--
 -- Name: set_site_logo(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2593,7 +3069,7 @@ begin
   where s.id = p_site_id and private.has_role(s.organization_id, 'owner', 'admin');
   if v_site.id is null then
     raise exception 'only owners and admins of the site''s organization can change its logo'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if p_image_base64 is null or btrim(p_image_base64) = '' then
     delete from private.site_logos l where l.site_id = v_site.id;
@@ -2602,19 +3078,20 @@ begin
     return jsonb_build_object('content_type', null, 'size', 0, 'logo_url', null);
   end if;
   if length(p_image_base64) > 12000 then
-    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001', hint = 'logo_too_large';
   end if;
   begin
     v_bytes := decode(regexp_replace(p_image_base64, '\s', '', 'g'), 'base64');
   exception when others then
-    raise exception 'the logo is not base64' using errcode = '22023';
+    raise exception 'the logo is not base64' using errcode = '22023', hint = 'logo_not_base64';
   end;
   if octet_length(v_bytes) > 8192 then
-    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001', hint = 'logo_too_large';
   end if;
   v_type := private.image_type(v_bytes);
   if v_type is null then
-    raise exception 'the logo must be a PNG, JPEG, WebP or GIF image' using errcode = '22023';
+    raise exception 'the logo must be a PNG, JPEG, WebP or GIF image'
+      using errcode = '22023', hint = 'logo_not_image';
   end if;
   insert into private.site_logos (site_id, content_type, bytes)
   values (v_site.id, v_type, v_bytes)
@@ -2630,6 +3107,19 @@ $$;
 
 
 ALTER FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_site_logo(p_site_id uuid, p_image_base64 text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_site_logo(p_site_id uuid, p_image_base64 text) IS 'Stores a site''s portal logo from base64 (PNG, JPEG, WebP or GIF by its first bytes, at most
+8 KB), or removes it when p_image_base64 is null or empty; audited as support:site_logo.
+Callers: authenticated owner/admin of the site''s organization.
+Returns: {content_type, size, logo_url} (logo_url /s/<slug>/logo?v=<version>, as portal_site
+gives it); after a removal {content_type: null, size: 0, logo_url: null}.
+Errors: 42501 unknown site or not owner/admin; 22023 not base64 or not an image type served;
+22001 larger than 8 KB.';
+
 
 --
 -- Name: set_sms_settings(uuid, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2676,6 +3166,17 @@ $$;
 
 
 ALTER FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_sms_settings(p_organization_id uuid, p_username text, p_api_key text, p_sender_id text) IS 'Sets the organization''s Africa''s Talking SMS settings; a null API key keeps the stored one.
+Audited (table_name sms_settings) without the key.
+Callers: authenticated owner.
+Returns: payment_settings(p_organization_id).
+Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
+
 
 --
 -- Name: support_issue_voucher(text, uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2738,6 +3239,19 @@ $$;
 ALTER FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) IS 'Support: an unmatched receipt buys the given active plan of its organization for the given phone
+(any price: the admin decides), as a success payment via admin; voucher issued, SMS queued;
+audited as support:issue_voucher.
+Callers: authenticated owner/admin of the receipt''s organization.
+Returns: {voucher_code, payment_id}.
+Errors: 42501 unknown receipt or not yours; P0001 already redeemed or refunded; 22023 phone not a
+Kenyan mobile number, or plan unknown or inactive in the organization.';
+
+
+--
 -- Name: support_mark_refunded(text, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2771,6 +3285,18 @@ $$;
 
 
 ALTER FUNCTION public.support_mark_refunded(p_receipt text, p_note text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION support_mark_refunded(p_receipt text, p_note text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.support_mark_refunded(p_receipt text, p_note text) IS 'Support: marks an unredeemed receipt as refunded by hand (p_note kept, 500 characters), so
+neither the portal nor support can redeem it; again keeps the first refunded_at. Audited as
+support:mark_refunded.
+Callers: authenticated owner/admin of the receipt''s organization.
+Returns: {receipt, refunded_at}.
+Errors: 42501 unknown receipt or not yours; P0001 it already bought a voucher.';
+
 
 --
 -- Name: support_resend_sms(uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2817,6 +3343,18 @@ $$;
 ALTER FUNCTION public.support_resend_sms(p_payment_id uuid) OWNER TO postgres;
 
 --
+-- Name: FUNCTION support_resend_sms(p_payment_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.support_resend_sms(p_payment_id uuid) IS 'Support: queues the voucher SMS of a successful payment again, at most 3 times per payment per
+hour; audited as support:resend_sms.
+Callers: authenticated owner/admin of the payment''s organization.
+Returns: {sms_id}.
+Errors: 42501 unknown payment or not yours; P0001 no voucher (not a success); 54000 resent too
+often.';
+
+
+--
 -- Name: team_members(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2827,7 +3365,7 @@ CREATE FUNCTION public.team_members(p_organization_id uuid) RETURNS TABLE(member
 begin
   if p_organization_id is null or not private.has_role(p_organization_id, 'owner', 'admin') then
     raise exception 'only owners and admins of the organization can see its team'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   return query
     select m.id, m.user_id, u.email::text, m.role, m.created_at,
@@ -2841,6 +3379,19 @@ $$;
 
 
 ALTER FUNCTION public.team_members(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION team_members(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.team_members(p_organization_id uuid) IS 'The team screen: the organization''s members with their emails (auth.users, which no API role
+reads). Changes are plain memberships writes under its policies (invites: edge function
+team-invite).
+Callers: authenticated owner/admin.
+Returns: rows (membership_id, user_id, email, role, joined_at, invitation_pending (email not
+confirmed yet), last_sign_in_at): owners, then admins, then agents, by email.
+Errors: 42501 agent, outsider, no user or null organization.';
+
 
 --
 -- Name: unmatched_receipts(uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2871,6 +3422,17 @@ $$;
 
 
 ALTER FUNCTION public.unmatched_receipts(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION unmatched_receipts(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.unmatched_receipts(p_organization_id uuid) IS 'Money that bought nothing yet, for the support screen.
+Callers: authenticated owner/admin.
+Returns: [{receipt, amount_kes, phone, msisdn_hint, reason, received_at, payment_id, redeemed_at,
+redeemed_payment_id, overpaid_kes, refunded_at, note}], newest first ([] when none).
+Errors: 42501 agent or outsider.';
+
 
 --
 -- Name: voucher_sessions(uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2918,6 +3480,19 @@ $$;
 
 
 ALTER FUNCTION public.voucher_sessions(p_voucher_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION voucher_sessions(p_voucher_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.voucher_sessions(p_voucher_id uuid) IS 'The admin''s voucher page: the devices bound to the voucher and its newest 50 sessions, open
+ones first.
+Callers: authenticated owner/admin of the voucher''s organization, or the agent who issued it
+(the vouchers select rule).
+Returns: {devices: [{mac, first_seen_at, last_seen_at}], sessions: [session rows as
+sessions_online returns them; router and site null once the router is gone]}.
+Errors: 42501 others, unknown voucher or no user.';
+
 
 --
 -- Name: accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint, bigint, bigint, text, text, inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
@@ -3113,6 +3688,21 @@ $$;
 ALTER FUNCTION radius.accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.accounting(p_status text, p_nas_ip inet, p_unique_id text, p_session_id text, p_username text, p_nas_port_id text, p_nas_port_type text, p_session_time bigint, p_input_octets bigint, p_input_gigawords bigint, p_output_octets bigint, p_output_gigawords bigint, p_calling_station_id text, p_called_station_id text, p_framed_ip inet, p_terminate_cause text) IS 'FreeRADIUS accounting: records one Accounting-Request in radius.radacct (keyed by
+Acct-Unique-Session-Id) and adds to the voucher only what the session reports beyond the totals
+stored (never negative: lost, repeated or reordered packets neither double nor drop usage). The
+first packet starts the validity; reaching a quota makes the voucher exhausted, passing
+expires_at expired; an open session of a voucher no longer active gets a Disconnect-Request.
+Accounting-On/Off closes the router''s open sessions (NAS-Reboot). A MAC user name counts
+against the voucher its MAC login used.
+Callers: freeradius only (grant below).
+Returns: ok | closed (Accounting-On/Off) | ignored (another status type, or no unique id).';
+
+
+--
 -- Name: acct_interim_interval(); Type: FUNCTION; Schema: radius; Owner: postgres
 --
 
@@ -3198,6 +3788,20 @@ $$;
 ALTER FUNCTION radius.authorize(p_nas_ip inet, p_username text, p_calling_station_id text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION authorize(p_nas_ip inet, p_username text, p_calling_station_id text); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.authorize(p_nas_ip inet, p_username text, p_calling_station_id text) IS 'FreeRADIUS authorize for an Access-Request, in one round trip; read-only (post_auth binds the
+device). p_nas_ip is the packet''s source address (the matched client), never NAS-IP-Address.
+Callers: freeradius only (grant below).
+Returns: one row (reject_reason, password, session_timeout, acct_interim_interval, rate_limit,
+bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
+(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
+WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
+the code matches in any case) and the reply attributes.';
+
+
+--
 -- Name: authorize_mac(inet, text, text); Type: FUNCTION; Schema: radius; Owner: postgres
 --
 
@@ -3239,6 +3843,19 @@ $$;
 
 
 ALTER FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_calling_station_id text) IS 'FreeRADIUS authorize for a user name shaped like a MAC (MikroTik login-by=mac, CoovaChilli
+macauth). A voucher code that looks like one is a voucher login: authorize()''s answer. Otherwise
+a MAC login: the name must be the device''s own Calling-Station-Id and the device bound to a
+voucher that may open a session at this router; no password is checked (password null).
+Callers: freeradius only (grant below).
+Returns: authorize()''s columns plus login (voucher | mac); a MAC login is refused with WB_LOCKED,
+WB_UNKNOWN (not the device''s MAC, or no voucher bound) or the bound voucher''s reason.';
+
 
 --
 -- Name: claim_disconnects(integer); Type: FUNCTION; Schema: radius; Owner: postgres
@@ -3285,6 +3902,18 @@ $$;
 
 
 ALTER FUNCTION radius.claim_disconnects(p_limit integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION claim_disconnects(p_limit integer); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.claim_disconnects(p_limit integer) IS 'The RADIUS agent (radius/disconnect.ts) takes up to p_limit (1 to 100) due Disconnect-Requests:
+each attempt counted, the next one 30 s later (a claim whose agent died is taken again). Due rows
+whose session ended are cancelled, those whose router is gone failed, instead of being sent.
+Callers: freeradius only (grant below).
+Returns: rows (id, attempt, nas_ip, coa_port, secret, user_name, acct_session_id,
+calling_station_id, framed_ip).';
+
 
 --
 -- Name: is_mac(text); Type: FUNCTION; Schema: radius; Owner: postgres
@@ -3368,6 +3997,16 @@ $$;
 
 
 ALTER FUNCTION radius.nas_clients() OWNER TO postgres;
+
+--
+-- Name: FUNCTION nas_clients(); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.nas_clients() IS 'The routers FreeRADIUS must answer, with their RADIUS secrets, for radius/clients.ts (renders
+its clients file; LISTENs on channel radius_clients). Rows whose nas_ip is a network are left out.
+Callers: freeradius only.
+Returns: rows (router_id, nas_ip, secret, require_message_authenticator), by nas_ip.';
+
 
 --
 -- Name: normalise_mac(text); Type: FUNCTION; Schema: radius; Owner: postgres
@@ -3466,6 +4105,20 @@ $_$;
 ALTER FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) OWNER TO postgres;
 
 --
+-- Name: FUNCTION post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) IS 'FreeRADIUS post-auth: logs the Access-Accept or -Reject in radius.radpostauth (never a password).
+An accept binds the device to the voucher (a new device is checked again under the voucher''s row
+lock: the loser of a race for the last slot gets its reason) and closes that device''s own open
+sessions (Session-Replaced). A guessing reject (WB_UNKNOWN, WB_BAD_PASSWORD, WB_WRONG_SITE; never
+a MAC login) counts towards the lockout: 10 within 5 minutes lock the device for 15 minutes. A
+reject with an empty p_reason is logged as WB_BAD_PASSWORD.
+Callers: freeradius only (grant below).
+Returns: one row (reject_reason): null when the accept stands, else the reason to reject with.';
+
+
+--
 -- Name: queue_disconnect(bigint, uuid, text, uuid); Type: FUNCTION; Schema: radius; Owner: postgres
 --
 
@@ -3519,6 +4172,18 @@ $$;
 
 
 ALTER FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION record_disconnect(p_id bigint, p_result text, p_error_cause integer); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) IS 'The RADIUS agent records a router''s answer to a Disconnect-Request: ack or nak (with
+p_error_cause) end it; timeout (no valid answer) retries after 15 s times the attempts, and ends
+it as timeout after 5 attempts. Only a pending row changes.
+Callers: freeradius only.
+Returns: the row''s new state (pending | ack | nak | timeout), or null when it was not pending.
+Errors: 22023 p_result not ack, nak or timeout.';
+
 
 --
 -- Name: refusal(public.vouchers, inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
@@ -3617,6 +4282,17 @@ $$;
 ALTER FUNCTION radius.sweep() OWNER TO postgres;
 
 --
+-- Name: FUNCTION sweep(); Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON FUNCTION radius.sweep() IS 'Housekeeping, every minute (RADIUS agent, or pg_cron): closes sessions silent for two interim
+intervals (Stale-Session), so they stop counting against device limits, and marks active
+vouchers past expires_at expired (which queues their disconnects).
+Callers: freeradius only (grant below).
+Returns: {closed_sessions, expired_vouchers}.';
+
+
+--
 -- Name: daily_payments; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -3630,6 +4306,13 @@ CREATE TABLE private.daily_payments (
 
 
 ALTER TABLE private.daily_payments OWNER TO postgres;
+
+--
+-- Name: TABLE daily_payments; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.daily_payments IS 'Dashboard rollup: payments per organization, Nairobi day they started, site and status, kept by triggers. No API role; dashboard_summary reads it.';
+
 
 --
 -- Name: daily_sales; Type: TABLE; Schema: private; Owner: postgres
@@ -3650,6 +4333,13 @@ CREATE TABLE private.daily_sales (
 ALTER TABLE private.daily_sales OWNER TO postgres;
 
 --
+-- Name: TABLE daily_sales; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.daily_sales IS 'Dashboard rollup: vouchers and KES per organization, Nairobi day, site (null for cash), plan and via (mpesa, cash), kept by triggers. No API role; dashboard_summary reads it.';
+
+
+--
 -- Name: daraja_tokens; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -3663,6 +4353,13 @@ CREATE TABLE private.daraja_tokens (
 
 
 ALTER TABLE private.daraja_tokens OWNER TO postgres;
+
+--
+-- Name: TABLE daraja_tokens; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.daraja_tokens IS 'The one cached Daraja OAuth token per organization, refreshed under its row lock by the edge functions (postgres). No API role.';
+
 
 --
 -- Name: mpesa_settings; Type: TABLE; Schema: private; Owner: postgres
@@ -3693,6 +4390,13 @@ CREATE TABLE private.mpesa_settings (
 ALTER TABLE private.mpesa_settings OWNER TO postgres;
 
 --
+-- Name: TABLE mpesa_settings; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.mpesa_settings IS 'Per organization Daraja credentials (secrets write-only: set_mpesa_settings, payment_settings shows hints). No API role; the edge functions read it through mpesa_credentials().';
+
+
+--
 -- Name: payment_callbacks; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -3712,6 +4416,13 @@ CREATE TABLE private.payment_callbacks (
 
 
 ALTER TABLE private.payment_callbacks OWNER TO postgres;
+
+--
+-- Name: TABLE payment_callbacks; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.payment_callbacks IS 'Every STK and C2B callback as it arrived (first 64 KiB of the body) with its verdict (a settle_payment outcome, forged, malformed, oversized, error; C2B: recorded, duplicate, wrong_shortcode). No API role.';
+
 
 --
 -- Name: payment_callbacks_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
@@ -3741,6 +4452,13 @@ CREATE TABLE private.rate_limits (
 ALTER TABLE private.rate_limits OWNER TO postgres;
 
 --
+-- Name: TABLE rate_limits; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.rate_limits IS 'Fixed-window counters by bucket (start:phone|mac|router, recover:phone|site, voucher-status:site|miss, resend:) and window start. No API role; only the security definer functions write it.';
+
+
+--
 -- Name: router_secrets; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -3753,6 +4471,13 @@ CREATE TABLE private.router_secrets (
 
 
 ALTER TABLE private.router_secrets OWNER TO postgres;
+
+--
+-- Name: TABLE router_secrets; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.router_secrets IS 'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to freeradius.';
+
 
 --
 -- Name: site_logos; Type: TABLE; Schema: private; Owner: postgres
@@ -3769,6 +4494,13 @@ CREATE TABLE private.site_logos (
 
 
 ALTER TABLE private.site_logos OWNER TO postgres;
+
+--
+-- Name: TABLE site_logos; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.site_logos IS 'One portal logo per site (PNG, JPEG, WebP or GIF, at most 8 KB). No API role: set_site_logo writes it, portal_logo serves it.';
+
 
 --
 -- Name: sms_settings; Type: TABLE; Schema: private; Owner: postgres
@@ -3788,6 +4520,13 @@ CREATE TABLE private.sms_settings (
 
 
 ALTER TABLE private.sms_settings OWNER TO postgres;
+
+--
+-- Name: TABLE sms_settings; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.sms_settings IS 'Per organization Africa''s Talking account (username, write-only API key, sender id: set_sms_settings). No API role; sms_claim() hands it to sms-dispatch.';
+
 
 --
 -- Name: unmatched_receipts; Type: TABLE; Schema: private; Owner: postgres
@@ -3822,6 +4561,13 @@ CREATE TABLE private.unmatched_receipts (
 ALTER TABLE private.unmatched_receipts OWNER TO postgres;
 
 --
+-- Name: TABLE unmatched_receipts; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.unmatched_receipts IS 'Money that bought nothing yet (no payment, wrong amount or phone, second payment, plan unavailable, C2B), redeemable once by receipt and phone. No API role: recover_voucher and the support RPCs reach it.';
+
+
+--
 -- Name: audit_log; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -3841,6 +4587,13 @@ CREATE TABLE public.audit_log (
 
 
 ALTER TABLE public.audit_log OWNER TO postgres;
+
+--
+-- Name: TABLE audit_log; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.audit_log IS 'Append-only record of admin actions, written by the audit triggers and support RPCs. authenticated: owners read; service_role: select only; nobody writes through the API; anon: nothing.';
+
 
 --
 -- Name: audit_log_id_seq; Type: SEQUENCE; Schema: public; Owner: postgres
@@ -3874,6 +4627,13 @@ CREATE TABLE public.memberships (
 ALTER TABLE public.memberships OWNER TO postgres;
 
 --
+-- Name: TABLE memberships; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.memberships IS 'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners add, change, remove anyone, admins only admin/agent rows (never making an owner); the last owner stays (23514); anon: nothing.';
+
+
+--
 -- Name: organizations; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -3889,6 +4649,13 @@ CREATE TABLE public.organizations (
 ALTER TABLE public.organizations OWNER TO postgres;
 
 --
+-- Name: TABLE organizations; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.organizations IS 'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); anon: nothing.';
+
+
+--
 -- Name: plan_sites; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -3900,6 +4667,13 @@ CREATE TABLE public.plan_sites (
 
 
 ALTER TABLE public.plan_sites OWNER TO postgres;
+
+--
+-- Name: TABLE plan_sites; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.plan_sites IS 'Which sites sell which plans (same organization, composite keys). authenticated: members read, owners/admins insert and delete (no update); anon: nothing.';
+
 
 --
 -- Name: plans; Type: TABLE; Schema: public; Owner: postgres
@@ -3933,6 +4707,13 @@ CREATE TABLE public.plans (
 ALTER TABLE public.plans OWNER TO postgres;
 
 --
+-- Name: TABLE plans; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.plans IS 'Products: price in whole KES, validity from first use, optional time/data quotas and rates. authenticated: members read, owners/admins insert, update, delete; anon: nothing.';
+
+
+--
 -- Name: routers; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -3957,6 +4738,13 @@ CREATE TABLE public.routers (
 ALTER TABLE public.routers OWNER TO postgres;
 
 --
+-- Name: TABLE routers; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.routers IS 'A site''s NAS (hotspot controller); nas_ip is unique across the deployment; its secret lives in private.router_secrets. authenticated: owners/admins read, update, delete; created only by create_router(); anon: nothing.';
+
+
+--
 -- Name: sites; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -3979,6 +4767,13 @@ CREATE TABLE public.sites (
 
 
 ALTER TABLE public.sites OWNER TO postgres;
+
+--
+-- Name: TABLE sites; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.sites IS 'Hotspot locations: the slug names the portal URL /s/<slug>, the rest is its branding. authenticated: members read, owners/admins insert, update, delete; anon: nothing (portal_site).';
+
 
 --
 -- Name: sms_outbox; Type: TABLE; Schema: public; Owner: postgres
@@ -4008,6 +4803,13 @@ CREATE TABLE public.sms_outbox (
 ALTER TABLE public.sms_outbox OWNER TO postgres;
 
 --
+-- Name: TABLE sms_outbox; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.sms_outbox IS 'Outgoing SMS (voucher codes), sent with retries by sms-dispatch. authenticated: owners/admins read; written only by the private functions; anon: nothing.';
+
+
+--
 -- Name: voucher_batches; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -4025,6 +4827,13 @@ CREATE TABLE public.voucher_batches (
 
 
 ALTER TABLE public.voucher_batches OWNER TO postgres;
+
+--
+-- Name: TABLE voucher_batches; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.voucher_batches IS 'Vouchers printed together: inserting a batch issues count (1 to 10,000) vouchers. authenticated: owners/admins read all, agents their own; any member inserts as themselves (created_by = auth.uid()); anon: nothing.';
+
 
 --
 -- Name: disconnects; Type: TABLE; Schema: radius; Owner: postgres
@@ -4049,6 +4858,13 @@ CREATE TABLE radius.disconnects (
 
 
 ALTER TABLE radius.disconnects OWNER TO postgres;
+
+--
+-- Name: TABLE disconnects; Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON TABLE radius.disconnects IS 'The Disconnect-Request (RFC 5176) queue and what each router answered (pending, ack, nak, timeout, cancelled, failed). No role has a table privilege: queued by triggers and disconnect_session, delivered through claim_disconnects and record_disconnect.';
+
 
 --
 -- Name: disconnects_id_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
@@ -4086,6 +4902,13 @@ CREATE TABLE radius.lockouts (
 ALTER TABLE radius.lockouts OWNER TO postgres;
 
 --
+-- Name: TABLE lockouts; Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON TABLE radius.lockouts IS 'Guessing rejects per device (normalised MAC) in its current 5-minute window, and until when it is locked out, written by radius.post_auth(). No role has a table privilege.';
+
+
+--
 -- Name: nas; Type: TABLE; Schema: radius; Owner: postgres
 --
 
@@ -4103,6 +4926,13 @@ CREATE TABLE radius.nas (
 
 
 ALTER TABLE radius.nas OWNER TO postgres;
+
+--
+-- Name: TABLE nas; Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON TABLE radius.nas IS 'The stock FreeRADIUS NAS table, left empty: read_clients = no, the clients come from radius.nas_clients(). No role has a privilege on it.';
+
 
 --
 -- Name: nas_id_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
@@ -4168,6 +4998,13 @@ CREATE TABLE radius.radpostauth (
 ALTER TABLE radius.radpostauth OWNER TO postgres;
 
 --
+-- Name: TABLE radpostauth; Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON TABLE radius.radpostauth IS 'One row per Access-Accept or Access-Reject with the refusal reason, never a password, written by radius.post_auth(). No role has a table privilege.';
+
+
+--
 -- Name: radpostauth_id_seq; Type: SEQUENCE; Schema: radius; Owner: postgres
 --
 
@@ -4202,6 +5039,13 @@ WITH (fillfactor='80');
 
 
 ALTER TABLE radius.voucher_devices OWNER TO postgres;
+
+--
+-- Name: TABLE voucher_devices; Type: COMMENT; Schema: radius; Owner: postgres
+--
+
+COMMENT ON TABLE radius.voucher_devices IS 'The devices (normalised MAC; empty when the router sent none) each voucher was accepted on, at most devices_allowed; they may log in by MAC. No role has a table privilege; voucher_sessions shows them.';
+
 
 --
 -- Name: disconnects id; Type: DEFAULT; Schema: radius; Owner: postgres

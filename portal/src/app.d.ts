@@ -6,6 +6,8 @@ declare global {
       message: string;
       /** Which plain-words explanation the error page shows. */
       reason?: 'unknown-site' | 'unavailable';
+      /** The machine code of the error a SQL function raised (its words: $lib/errors.ts). */
+      code?: string;
     }
     interface Locals {
       /** Language asked for by `?lang=` or Accept-Language, if it is one we speak. */

@@ -51,6 +51,9 @@ create table public.organizations (
 
 alter table public.organizations enable row level security;
 
+comment on table public.organizations is
+'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); anon: nothing.';
+
 -- Who belongs to an organization, and as what: owner > admin > agent.
 create table public.memberships (
   id uuid primary key default gen_random_uuid(),
@@ -63,6 +66,9 @@ create table public.memberships (
 );
 
 alter table public.memberships enable row level security;
+
+comment on table public.memberships is
+'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners add, change, remove anyone, admins only admin/agent rows (never making an owner); the last owner stays (23514); anon: nothing.';
 
 create index memberships_user_id_idx on public.memberships (user_id, organization_id, role);
 
@@ -84,6 +90,9 @@ create table public.sites (
 );
 
 alter table public.sites enable row level security;
+
+comment on table public.sites is
+'Hotspot locations: the slug names the portal URL /s/<slug>, the rest is its branding. authenticated: members read, owners/admins insert, update, delete; anon: nothing (portal_site).';
 
 create index sites_organization_id_idx on public.sites (organization_id);
 
@@ -113,6 +122,9 @@ create table public.routers (
 
 alter table public.routers enable row level security;
 
+comment on table public.routers is
+'A site''s NAS (hotspot controller); nas_ip is unique across the deployment; its secret lives in private.router_secrets. authenticated: owners/admins read, update, delete; created only by create_router(); anon: nothing.';
+
 create index routers_organization_id_idx on public.routers (organization_id);
 
 create index routers_site_id_idx on public.routers (site_id, organization_id);
@@ -127,6 +139,9 @@ create table private.router_secrets (
 alter table private.router_secrets enable row level security;
 
 revoke all on table private.router_secrets from public, anon, authenticated, service_role;
+
+comment on table private.router_secrets is
+'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to freeradius.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Helper functions (private)
@@ -151,6 +166,12 @@ $$;
 revoke all on function private.orgs_with_role(text[]) from public, anon, authenticated;
 
 grant execute on function private.orgs_with_role(text[]) to authenticated;
+
+comment on function private.orgs_with_role(text[]) is
+'Policy helper: the organizations in which the calling user (auth.uid()) holds one of p_roles.
+Callers: authenticated, through the policies (organization_id in (select private.orgs_with_role(...)),
+evaluated once per statement).
+Returns: setof uuid; none without a user.';
 
 -- Whether the calling user holds one of the given roles in the organization (for RPCs).
 create function private.has_role(p_organization_id uuid, variadic p_roles text[])
@@ -214,9 +235,8 @@ begin
       and m.role = 'owner'
       and m.id <> old.id
   ) then
-    raise exception 'an organization must keep at least one owner'
-      using errcode = '23514',
-            hint = 'Make another member owner first.';
+    raise exception 'an organization must keep at least one owner: make another member owner first'
+      using errcode = '23514', hint = 'last_owner';
   end if;
   return coalesce(new, old);
 end;
@@ -365,10 +385,12 @@ declare
   v_id uuid;
 begin
   if v_user is null then
-    raise exception 'sign in to create an organization' using errcode = '42501';
+    raise exception 'sign in to create an organization'
+      using errcode = '42501', hint = 'not_signed_in';
   end if;
   if char_length(v_name) not between 1 and 100 then
-    raise exception 'organization name must be 1 to 100 characters' using errcode = '22023';
+    raise exception 'organization name must be 1 to 100 characters'
+      using errcode = '22023', hint = 'organization_name_invalid';
   end if;
   insert into public.organizations (name) values (v_name) returning id into v_id;
   insert into public.memberships (organization_id, user_id, role) values (v_id, v_user, 'owner');
@@ -379,6 +401,12 @@ $$;
 revoke execute on function public.create_organization(text) from public, anon, authenticated;
 
 grant execute on function public.create_organization(text) to authenticated;
+
+comment on function public.create_organization(text) is
+'Creates an organization with the caller as its owner (organizations has no insert grant).
+Callers: authenticated (any signed-in user).
+Returns: the new organization''s id (uuid).
+Errors: 42501 no user; 22023 name not 1 to 100 characters after trimming.';
 
 -- Registers a router at a site (owner or admin of the site's organization) and returns its
 -- generated RADIUS secret once: {router_id, secret}. The secret cannot be read back via the API.
@@ -396,10 +424,10 @@ begin
   select s.organization_id into v_organization_id from public.sites s where s.id = p_site_id;
   if v_organization_id is null or not private.has_role(v_organization_id, 'owner', 'admin') then
     raise exception 'only owners and admins of the site''s organization can add routers'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if p_nas_ip is null then
-    raise exception 'nas_ip is required' using errcode = '22023';
+    raise exception 'nas_ip is required' using errcode = '22023', hint = 'nas_ip_required';
   end if;
   insert into public.routers (organization_id, site_id, name, nas_ip, vendor)
   values (v_organization_id, p_site_id, btrim(p_name), p_nas_ip, lower(btrim(p_vendor)))
@@ -412,6 +440,13 @@ $$;
 revoke execute on function public.create_router(uuid, text, inet, text) from public, anon, authenticated;
 
 grant execute on function public.create_router(uuid, text, inet, text) to authenticated;
+
+comment on function public.create_router(uuid, text, inet, text) is
+'Registers a router at a site and generates its RADIUS secret (routers has no insert grant).
+Callers: authenticated owner/admin of the site''s organization.
+Returns: {router_id, secret}: 32 hex characters, shown here once (router_setup shows it again).
+Errors: 42501 unknown site, not owner/admin; 22023 null nas_ip; 23505 nas_ip already used
+(unique across the deployment); 23514 name not 1 to 100 characters or unknown vendor.';
 
 -- What the router set-up files (supabase/functions/_shared/domain/router-files.ts: the RouterOS
 -- script and the hotspot login.html) need for one router, including its RADIUS secret, for
@@ -435,7 +470,7 @@ begin
     and r.organization_id in (select private.orgs_with_role('owner', 'admin'));
   if v_router.id is null then
     raise exception 'no such router, or only its owners and admins may set it up'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   select s.slug into v_slug from public.sites s where s.id = v_router.site_id;
   select rs.secret into v_secret from private.router_secrets rs where rs.router_id = v_router.id;
@@ -460,6 +495,14 @@ revoke execute on function public.router_setup(uuid) from public, anon, authenti
 
 grant execute on function public.router_setup(uuid) to authenticated;
 
+comment on function public.router_setup(uuid) is
+'What the router set-up files (RouterOS script, hotspot login.html) need, the RADIUS secret
+included; every call is audited (audit_log.table_name router_setup, without the secret).
+Callers: authenticated owner/admin of the router''s organization.
+Returns: {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug,
+secret}.
+Errors: 42501 agent, outsider, unknown router or no user.';
+
 -- Raises 42501 unless the caller is an owner or admin of the organization.
 create function private.require_manager(p_organization_id uuid)
 returns void
@@ -470,7 +513,8 @@ set search_path = ''
 as $$
 begin
   if not private.has_role(p_organization_id, 'owner', 'admin') then
-    raise exception 'only owners and admins can see sessions and routers' using errcode = '42501';
+    raise exception 'only owners and admins can see sessions and routers'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
 end;
 $$;
@@ -500,7 +544,7 @@ as $$
 begin
   if p_organization_id is null or not private.has_role(p_organization_id, 'owner', 'admin') then
     raise exception 'only owners and admins of the organization can see its team'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   return query
     select m.id, m.user_id, u.email::text, m.role, m.created_at,
@@ -516,6 +560,15 @@ revoke execute on function public.team_members(uuid) from public, anon, authenti
 
 grant execute on function public.team_members(uuid) to authenticated;
 
+comment on function public.team_members(uuid) is
+'The team screen: the organization''s members with their emails (auth.users, which no API role
+reads). Changes are plain memberships writes under its policies (invites: edge function
+team-invite).
+Callers: authenticated owner/admin.
+Returns: rows (membership_id, user_id, email, role, joined_at, invitation_pending (email not
+confirmed yet), last_sign_in_at): owners, then admins, then agents, by email.
+Errors: 42501 agent, outsider, no user or null organization.';
+
 -- Site logos stored in the database and served by the portal itself: the hotspot's walled
 -- garden holds only the portal's host, and the landing page makes no third-party request. A logo
 -- is capped at 8 KB so the landing page keeps its 12 KB budget on a weak 3G signal.
@@ -530,6 +583,9 @@ create table private.site_logos (
 );
 
 alter table private.site_logos enable row level security;
+
+comment on table private.site_logos is
+'One portal logo per site (PNG, JPEG, WebP or GIF, at most 8 KB). No API role: set_site_logo writes it, portal_logo serves it.';
 
 -- The image type of these bytes from their signature, or null when it is none we serve.
 create function private.image_type(p_bytes bytea)
@@ -584,7 +640,7 @@ begin
   where s.id = p_site_id and private.has_role(s.organization_id, 'owner', 'admin');
   if v_site.id is null then
     raise exception 'only owners and admins of the site''s organization can change its logo'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if p_image_base64 is null or btrim(p_image_base64) = '' then
     delete from private.site_logos l where l.site_id = v_site.id;
@@ -593,19 +649,20 @@ begin
     return jsonb_build_object('content_type', null, 'size', 0, 'logo_url', null);
   end if;
   if length(p_image_base64) > 12000 then
-    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001', hint = 'logo_too_large';
   end if;
   begin
     v_bytes := decode(regexp_replace(p_image_base64, '\s', '', 'g'), 'base64');
   exception when others then
-    raise exception 'the logo is not base64' using errcode = '22023';
+    raise exception 'the logo is not base64' using errcode = '22023', hint = 'logo_not_base64';
   end;
   if octet_length(v_bytes) > 8192 then
-    raise exception 'the logo is larger than 8 KB' using errcode = '22001';
+    raise exception 'the logo is larger than 8 KB' using errcode = '22001', hint = 'logo_too_large';
   end if;
   v_type := private.image_type(v_bytes);
   if v_type is null then
-    raise exception 'the logo must be a PNG, JPEG, WebP or GIF image' using errcode = '22023';
+    raise exception 'the logo must be a PNG, JPEG, WebP or GIF image'
+      using errcode = '22023', hint = 'logo_not_image';
   end if;
   insert into private.site_logos (site_id, content_type, bytes)
   values (v_site.id, v_type, v_bytes)
@@ -622,4 +679,13 @@ $$;
 revoke execute on function public.set_site_logo(uuid, text) from public, anon, authenticated;
 
 grant execute on function public.set_site_logo(uuid, text) to authenticated;
+
+comment on function public.set_site_logo(uuid, text) is
+'Stores a site''s portal logo from base64 (PNG, JPEG, WebP or GIF by its first bytes, at most
+8 KB), or removes it when p_image_base64 is null or empty; audited as support:site_logo.
+Callers: authenticated owner/admin of the site''s organization.
+Returns: {content_type, size, logo_url} (logo_url /s/<slug>/logo?v=<version>, as portal_site
+gives it); after a removal {content_type: null, size: 0, logo_url: null}.
+Errors: 42501 unknown site or not owner/admin; 22023 not base64 or not an image type served;
+22001 larger than 8 KB.';
 

@@ -25,6 +25,9 @@ create table public.plans (
 
 alter table public.plans enable row level security;
 
+comment on table public.plans is
+'Products: price in whole KES, validity from first use, optional time/data quotas and rates. authenticated: members read, owners/admins insert, update, delete; anon: nothing.';
+
 create index plans_organization_id_idx on public.plans (organization_id);
 
 -- Which sites sell which plans (both in the same organization as the row).
@@ -40,6 +43,9 @@ create table public.plan_sites (
 );
 
 alter table public.plan_sites enable row level security;
+
+comment on table public.plan_sites is
+'Which sites sell which plans (same organization, composite keys). authenticated: members read, owners/admins insert and delete (no update); anon: nothing.';
 
 create index plan_sites_organization_id_idx on public.plan_sites (organization_id);
 
@@ -63,6 +69,9 @@ create table public.voucher_batches (
 );
 
 alter table public.voucher_batches enable row level security;
+
+comment on table public.voucher_batches is
+'Vouchers printed together: inserting a batch issues count (1 to 10,000) vouchers. authenticated: owners/admins read all, agents their own; any member inserts as themselves (created_by = auth.uid()); anon: nothing.';
 
 create index voucher_batches_organization_id_idx on public.voucher_batches (organization_id, created_at desc);
 
@@ -108,6 +117,13 @@ revoke all on function private.new_voucher_code() from public, anon, authenticat
 -- Column defaults run with the inserting role's privileges.
 grant execute on function private.new_voucher_code() to authenticated, service_role;
 
+comment on function private.new_voucher_code() is
+'A new voucher code: 10 symbols of 23456789ABCDEFGHJKMNPQRSTUVWXYZ (about 49.5 bits, pgcrypto
+CSPRNG, bytes >= 248 rejected so the draw is unbiased).
+Callers: the default of vouchers.code, so authenticated and service_role execute it; batches put
+their prefix in front.
+Returns: text.';
+
 -- A sellable access code; also the RADIUS username, hence unique across the deployment.
 -- The limit columns are a frozen copy of the plan at issue (filled by a trigger, kept by another),
 -- so they carry no CHECK: PostgreSQL evaluates every CHECK of a row on every UPDATE, whichever
@@ -149,6 +165,9 @@ create table public.vouchers (
 
 alter table public.vouchers enable row level security;
 
+comment on table public.vouchers is
+'Access codes (also the RADIUS user name) with a frozen copy of the plan''s limits and usage counters. authenticated: owners/admins read all, agents those they issued; members insert as themselves; owners/admins set status active/revoked and delete unused unsold ones; sales via sell_voucher(); anon: nothing.';
+
 create index vouchers_organization_id_idx on public.vouchers (organization_id, created_at desc);
 
 create index vouchers_plan_id_idx on public.vouchers (plan_id, organization_id);
@@ -178,10 +197,12 @@ begin
   from public.plans p
   where p.id = new.plan_id and p.organization_id = new.organization_id;
   if not found then
-    raise exception 'plan not found in this organization' using errcode = '23503';
+    raise exception 'plan not found in this organization'
+      using errcode = '23503', hint = 'plan_not_found';
   end if;
   if not v_plan.active then
-    raise exception 'plan "%" is not active', v_plan.name using errcode = '23514';
+    raise exception 'plan "%" is not active', v_plan.name
+      using errcode = '23514', hint = 'plan_inactive';
   end if;
   new.code := upper(new.code);
   new.price_kes := v_plan.price_kes;
@@ -213,7 +234,7 @@ begin
       old.validity_seconds, old.time_quota_seconds, old.data_quota_bytes, old.download_kbps,
       old.upload_kbps, old.devices_allowed, old.created_by, old.created_at) then
     raise exception 'a voucher''s code, plan and limits cannot change after issue'
-      using errcode = '23514';
+      using errcode = '23514', hint = 'voucher_frozen';
   end if;
   return new;
 end;
@@ -245,7 +266,8 @@ begin
     exit when v_missing = 0;
   end loop;
   if v_missing > 0 then
-    raise exception 'could not draw % unused voucher codes', v_missing using errcode = '23505';
+    raise exception 'could not draw % unused voucher codes', v_missing
+      using errcode = '23505', hint = 'voucher_codes_exhausted';
   end if;
   return null;
 end;
@@ -407,16 +429,20 @@ begin
      or not (private.has_role(v_voucher.organization_id, 'owner', 'admin')
              or (v_voucher.created_by = v_user
                  and private.has_role(v_voucher.organization_id, 'agent'))) then
-    raise exception 'voucher not found or not yours to sell' using errcode = '42501';
+    raise exception 'voucher not found or not yours to sell'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if v_voucher.sold_at is not null then
-    raise exception 'voucher % was already sold', v_voucher.code;
+    raise exception 'voucher % was already sold', v_voucher.code
+      using errcode = 'P0001', hint = 'voucher_already_sold';
   end if;
   if v_voucher.status <> 'active' then
-    raise exception 'voucher % is %, only active vouchers can be sold', v_voucher.code, v_voucher.status;
+    raise exception 'voucher % is %, only active vouchers can be sold', v_voucher.code, v_voucher.status
+      using errcode = 'P0001', hint = 'voucher_not_sellable';
   end if;
   if p_price_kes is not null and p_price_kes < 0 then
-    raise exception 'price must be zero or more KES' using errcode = '22023';
+    raise exception 'price must be zero or more KES'
+      using errcode = '22023', hint = 'price_negative';
   end if;
   update public.vouchers v
   set sold_by = v_user,
@@ -436,6 +462,15 @@ $$;
 revoke execute on function public.sell_voucher(uuid, integer) from public, anon, authenticated;
 
 grant execute on function public.sell_voucher(uuid, integer) to authenticated;
+
+comment on function public.sell_voucher(uuid, integer) is
+'Records a cash sale of an active, unsold voucher: sold_by = caller, sold_at = now(),
+sold_price_kes = p_price_kes or the frozen plan price.
+Callers: authenticated owner/admin (any voucher of their organization) or agent (vouchers they
+issued).
+Returns: {id, code, sold_at, sold_price_kes}.
+Errors: 42501 unknown voucher or not yours to sell; P0001 already sold or not active; 22023
+negative price.';
 
 -- The sweeper marks active vouchers past their validity as expired.
 create index vouchers_active_expires_at_idx on public.vouchers (expires_at)
@@ -480,7 +515,7 @@ begin
     v_agent := true;
   else
     raise exception 'only members of the organization can search its vouchers'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   -- Planned with the pattern itself, so the trigram index is chosen when it helps.
   return query execute
@@ -494,6 +529,14 @@ revoke execute on function public.search_vouchers(uuid, text) from public, anon,
 
 grant execute on function public.search_vouchers(uuid, text) to authenticated;
 
+comment on function public.search_vouchers(uuid, text) is
+'The organization''s vouchers whose code contains p_search (letters and digits, any case; the
+rest ignored), through the trigram index: security definer because under RLS `like` (not
+leakproof) cannot use an index. Same visibility as the vouchers select policy.
+Callers: authenticated owner/admin (all vouchers) or agent (those they issued).
+Returns: setof vouchers; PostgREST applies the caller''s order, filters and paging to it.
+Errors: 42501 not a member.';
+
 -- Trigger: refuses a voucher whose code, status or sale price is out of range (see the vouchers
 -- table for why this is not a CHECK). Runs after private.voucher_freeze_plan() has upper-cased the code.
 create function private.voucher_values_valid()
@@ -505,14 +548,15 @@ as $$
 begin
   if new.code !~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
     raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
-      using errcode = '23514';
+      using errcode = '23514', hint = 'voucher_code_invalid';
   end if;
   if new.status not in ('active', 'revoked', 'exhausted', 'expired') then
     raise exception 'voucher status "%" is not one of active, revoked, exhausted, expired', new.status
-      using errcode = '23514';
+      using errcode = '23514', hint = 'voucher_status_invalid';
   end if;
   if new.sold_price_kes < 0 then
-    raise exception 'a voucher''s sale price cannot be negative' using errcode = '23514';
+    raise exception 'a voucher''s sale price cannot be negative'
+      using errcode = '23514', hint = 'price_negative';
   end if;
   return new;
 end;

@@ -25,6 +25,9 @@ create table public.customers (
 
 alter table public.customers enable row level security;
 
+comment on table public.customers is
+'Paying customers of an organization, by Kenyan mobile number (E.164), created on first purchase. authenticated: owners/admins read; written only by the payment functions; anon: nothing.';
+
 create index customers_organization_id_idx on public.customers (organization_id);
 
 -- Vouchers issued to a customer (M-Pesa purchases) point at that customer.
@@ -88,6 +91,9 @@ create table public.payments (
 
 alter table public.payments enable row level security;
 
+comment on table public.payments is
+'M-Pesa payments: pending -> success | failed | cancelled | timeout, failed/cancelled/timeout -> success, success final (trigger, 23514). authenticated: owners/admins read; written only by the private payment functions; anon: nothing.';
+
 create index payments_organization_id_idx on public.payments (organization_id, created_at desc);
 
 create index payments_revenue_idx on public.payments (organization_id, settled_at)
@@ -126,22 +132,23 @@ begin
   end if;
 
   if new.amount_kes <> old.amount_kes then
-    raise exception 'a payment''s amount is frozen (% KES)', old.amount_kes using errcode = '23514';
+    raise exception 'a payment''s amount is frozen (% KES)', old.amount_kes
+      using errcode = '23514', hint = 'payment_amount_frozen';
   end if;
   if old.mpesa_receipt is not null and new.mpesa_receipt is distinct from old.mpesa_receipt then
     raise exception 'payment % already has receipt %', old.id, old.mpesa_receipt
-      using errcode = '23514';
+      using errcode = '23514', hint = 'payment_receipt_frozen';
   end if;
   if new.status is distinct from old.status then
     if old.status = 'success' then
       raise exception 'payment % already succeeded; success is final', old.id
-        using errcode = '23514';
+        using errcode = '23514', hint = 'payment_success_final';
     elsif not (
       (old.status = 'pending' and new.status in ('success', 'failed', 'cancelled', 'timeout'))
       or (old.status in ('failed', 'cancelled', 'timeout') and new.status = 'success')
     ) then
       raise exception 'payment % cannot go from % to %', old.id, old.status, new.status
-        using errcode = '23514';
+        using errcode = '23514', hint = 'payment_transition_invalid';
     end if;
     new.settled_at := now();
   end if;
@@ -193,6 +200,9 @@ alter table private.rate_limits enable row level security;
 
 revoke all on table private.rate_limits from public, anon, authenticated, service_role;
 
+comment on table private.rate_limits is
+'Fixed-window counters by bucket (start:phone|mac|router, recover:phone|site, voucher-status:site|miss, resend:) and window start. No API role; only the security definer functions write it.';
+
 create index rate_limits_window_start_idx on private.rate_limits (window_start);
 
 -- Every callback as it arrived (body capped at 64 KiB), stored before it is processed, with
@@ -213,6 +223,9 @@ create table private.payment_callbacks (
 alter table private.payment_callbacks enable row level security;
 
 revoke all on table private.payment_callbacks from public, anon, authenticated, service_role;
+
+comment on table private.payment_callbacks is
+'Every STK and C2B callback as it arrived (first 64 KiB of the body) with its verdict (a settle_payment outcome, forged, malformed, oversized, error; C2B: recorded, duplicate, wrong_shortcode). No API role.';
 
 create index payment_callbacks_payment_id_idx on private.payment_callbacks (payment_id);
 
@@ -491,6 +504,17 @@ $$;
 
 revoke all on function private.pay_start(uuid, uuid, text, uuid, text, text, text) from public, anon, authenticated;
 
+comment on function private.pay_start(uuid, uuid, text, uuid, text, text, text) is
+'Records a pending payment before the STK push, or returns the one this request already made.
+Callers: postgres only (edge function pay-start); no API role.
+Returns: {ok: true, payment_id, status_token, organization_id, amount_kes, phone, plan_name, status,
+push_error, existing, push (false: an existing payment, do not push again)} or {ok: false, error:
+invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC) | plan_not_sold |
+router_not_at_site | not_configured | too_soon | rate_limited, retry_after_seconds?}.
+Under an advisory lock per phone and site: same idempotency key = same payment; a push to that
+phone and site in the last 2 minutes = that payment if pending for the same plan, else too_soon;
+limits 5 per phone and 5 per MAC per 10 minutes, 30 per router per minute.';
+
 -- pay_start's answer for a payment.
 create function private.pay_start_answer(p_payment public.payments, p_existing boolean, p_plan_name text)
 returns jsonb
@@ -534,7 +558,8 @@ declare
 begin
   select p.* into v_payment from public.payments p where p.id = p_payment_id for update;
   if not found then
-    raise exception 'payment % not found', p_payment_id using errcode = 'P0002';
+    raise exception 'payment % not found', p_payment_id
+      using errcode = 'P0002', hint = 'payment_not_found';
   end if;
   if p_error is not null then
     update public.payments p
@@ -556,6 +581,14 @@ end;
 $$;
 
 revoke all on function private.pay_push_result(uuid, text, text, text) from public, anon, authenticated;
+
+comment on function private.pay_push_result(uuid, text, text, text) is
+'Stores Daraja''s answer to the STK push: the CheckoutRequestID (kept as it is when a callback
+that came first set it), or p_error, which fails the payment (push_error) if it is still pending
+and has no checkout yet.
+Callers: postgres only (edge function pay-start); no API role.
+Returns: {status, checkout_request_id}.
+Errors: P0002 unknown payment.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Settlement: the one place a payment's outcome is decided
@@ -746,6 +779,17 @@ $$;
 revoke all on function private.settle_payment(uuid, text, text, text, numeric, text, text, text)
   from public, anon, authenticated;
 
+comment on function private.settle_payment(uuid, text, text, text, numeric, text, text, text) is
+'The one place a payment''s outcome is decided, in the caller''s transaction under the payment''s
+row lock. Given p_payment_id (a signed callback URL, the reconciler) only that payment is
+settled. Result 0 with a receipt (via query or admin: without one, receipt_missing) = success,
+also over failed/cancelled/timeout, voucher issued once; wrong amount or phone, another checkout
+or a plan gone = kept in private.unmatched_receipts, not credited; a receipt already used =
+replay; 1032 cancelled, 1037/1019 timeout, other codes failed; success is final.
+Callers: postgres only (pay_callback, edge function pay-reconcile with p_via query); no API role.
+Returns: {outcome: success | duplicate | recorded | ignored | unmatched | mismatch | replay,
+payment_id?, status?, voucher_id?, reason? (mismatch)}.';
+
 -- An STK callback, exactly as the pay-notify function received it: stores the raw body first,
 -- then (when the function could parse it) settles in a subtransaction, so a failure while
 -- settling still leaves the callback stored with verdict 'error' for review. p_parsed holds
@@ -793,6 +837,15 @@ $$;
 
 revoke all on function private.pay_callback(uuid, text, text, jsonb) from public, anon, authenticated;
 
+comment on function private.pay_callback(uuid, text, text, jsonb) is
+'An STK callback as pay-notify received it: stores the raw body (first 64 KiB) in
+private.payment_callbacks with p_verdict (received, or forged | malformed | oversized); a received
+one with p_parsed {checkout_request_id, merchant_request_id, result_code, result_desc, amount,
+receipt, phone} is settled by settle_payment in a subtransaction, and its outcome becomes the
+verdict (a failure: verdict error, the callback stays stored).
+Callers: postgres only (edge function pay-notify); no API role.
+Returns: settle_payment''s answer plus callback_id, or {outcome: <verdict> | error, callback_id}.';
+
 -- Pending payments for the reconciler: older than p_older_than_seconds, oldest first.
 create function private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer)
 returns table (payment_id uuid, organization_id uuid, checkout_request_id text, age_seconds integer)
@@ -812,6 +865,11 @@ $$;
 
 revoke all on function private.pay_reconcile_candidates(integer, integer) from public, anon, authenticated;
 
+comment on function private.pay_reconcile_candidates(integer, integer) is
+'Pending payments older than p_older_than_seconds, oldest first, at most p_limit.
+Callers: postgres only (edge function pay-reconcile); no API role.
+Returns: rows (payment_id, organization_id, checkout_request_id, age_seconds).';
+
 -- Marks a still-pending payment as timed out (a later success callback can still overturn it).
 create function private.pay_mark_timeout(p_payment_id uuid, p_reason text)
 returns boolean
@@ -828,6 +886,12 @@ end;
 $$;
 
 revoke all on function private.pay_mark_timeout(uuid, text) from public, anon, authenticated;
+
+comment on function private.pay_mark_timeout(uuid, text) is
+'Marks a still-pending payment timeout (result_desc p_reason, via query); a later success
+callback can still overturn it.
+Callers: postgres only (edge function pay-reconcile); no API role.
+Returns: true when the payment was pending and is now timeout.';
 
 -- Payments filtered by status, newest first (the admin's list; npm run bench:admin).
 create index payments_status_idx on public.payments (organization_id, status, created_at desc);

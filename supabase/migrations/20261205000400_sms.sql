@@ -20,6 +20,9 @@ create table public.sms_outbox (
 
 alter table public.sms_outbox enable row level security;
 
+comment on table public.sms_outbox is
+'Outgoing SMS (voucher codes), sent with retries by sms-dispatch. authenticated: owners/admins read; written only by the private functions; anon: nothing.';
+
 create index sms_outbox_organization_id_idx on public.sms_outbox (organization_id, created_at desc);
 
 create index sms_outbox_queued_idx on public.sms_outbox (created_at) where status = 'queued';
@@ -110,6 +113,13 @@ $$;
 
 revoke all on function private.sms_claim(integer) from public, anon, authenticated;
 
+comment on function private.sms_claim(integer) is
+'Claims up to p_limit due queued SMS (for update skip locked): each gets one more attempt and a
+lease of 60 s before another dispatcher may take it.
+Callers: postgres only (edge function sms-dispatch); no API role.
+Returns: rows (id, organization_id, to_phone, body, attempts, username, api_key, sender_id); the
+Africa''s Talking settings are null when the organization has none.';
+
 -- Records a send attempt: 'sent' (with the provider's message id), 'retry' (transport error or
 -- 5xx: again after 30 s, 2 min, 8 min, 32 min; failed after 5 attempts) or 'failed' (final,
 -- e.g. a recipient the provider refused). p_provider_status is the provider's per-recipient answer.
@@ -145,6 +155,13 @@ end;
 $$;
 
 revoke all on function private.sms_result(uuid, text, text, text, jsonb) from public, anon, authenticated;
+
+comment on function private.sms_result(uuid, text, text, text, jsonb) is
+'Records a send attempt of a queued SMS: p_outcome sent (with p_message_id), retry (again after
+30 s, 2, 8, 32 minutes; failed after 5 attempts) or failed (final); p_provider_status is the
+provider''s per-recipient answer. A message that is no longer queued is left as it is.
+Callers: postgres only (edge function sms-dispatch); no API role.
+Returns: nothing.';
 
 create index sms_outbox_failed_idx on public.sms_outbox (organization_id, created_at)
   where status = 'failed';

@@ -26,6 +26,9 @@ alter table private.mpesa_settings enable row level security;
 
 revoke all on table private.mpesa_settings from public, anon, authenticated, service_role;
 
+comment on table private.mpesa_settings is
+'Per organization Daraja credentials (secrets write-only: set_mpesa_settings, payment_settings shows hints). No API role; the edge functions read it through mpesa_credentials().';
+
 -- An organization's Africa's Talking account for SMS (username, write-only API key, sender id).
 create table private.sms_settings (
   organization_id uuid primary key references public.organizations (id) on delete cascade,
@@ -39,6 +42,9 @@ create table private.sms_settings (
 alter table private.sms_settings enable row level security;
 
 revoke all on table private.sms_settings from public, anon, authenticated, service_role;
+
+comment on table private.sms_settings is
+'Per organization Africa''s Talking account (username, write-only API key, sender id: set_sms_settings). No API role; sms_claim() hands it to sms-dispatch.';
 
 -- The one cached Daraja access token per organization. Daraja invalidates the previous token
 -- when a new one is issued, so every function instance shares this row and refreshes it while
@@ -55,6 +61,9 @@ alter table private.daraja_tokens enable row level security;
 
 revoke all on table private.daraja_tokens from public, anon, authenticated, service_role;
 
+comment on table private.daraja_tokens is
+'The one cached Daraja OAuth token per organization, refreshed under its row lock by the edge functions (postgres). No API role.';
+
 -- Daraja credentials of an organization, for the functions only (never through the API).
 create function private.mpesa_credentials(p_organization_id uuid)
 returns jsonb
@@ -67,6 +76,13 @@ as $$
 $$;
 
 revoke all on function private.mpesa_credentials(uuid) from public, anon, authenticated;
+
+comment on function private.mpesa_credentials(uuid) is
+'An organization''s Daraja credentials, secrets included, for the edge functions.
+Callers: postgres only (supabase/functions/_shared/daraja-client.ts); never an API role.
+Returns: the private.mpesa_settings row as jsonb (organization_id, environment, shortcode,
+account_type, till_number, passkey, consumer_key, consumer_secret, updated_at, updated_by), or
+null when M-Pesa is not configured.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Public RPCs
@@ -92,7 +108,8 @@ set search_path = ''
 as $$
 begin
   if not private.has_role(p_organization_id, 'owner') then
-    raise exception 'only owners can change M-Pesa settings' using errcode = '42501';
+    raise exception 'only owners can change M-Pesa settings'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   begin
     update private.mpesa_settings m
@@ -113,8 +130,13 @@ begin
               coalesce(p_account_type, 'paybill'), nullif(btrim(p_till_number), ''),
               btrim(p_passkey), btrim(p_consumer_key), btrim(p_consumer_secret), auth.uid());
     end if;
-  exception when not_null_violation or check_violation or invalid_text_representation then
-    raise exception 'invalid M-Pesa settings: %', sqlerrm using errcode = '22023';
+  exception
+    when not_null_violation then
+      raise exception 'incomplete M-Pesa settings: %', sqlerrm
+        using errcode = '22023', hint = 'mpesa_settings_incomplete';
+    when check_violation or invalid_text_representation then
+      raise exception 'invalid M-Pesa settings: %', sqlerrm
+        using errcode = '22023', hint = 'mpesa_settings_invalid';
   end;
   -- New credentials: the cached token belonged to the old ones.
   delete from private.daraja_tokens t where t.organization_id = p_organization_id;
@@ -135,6 +157,13 @@ revoke execute on function public.set_mpesa_settings(uuid, text, text, text, tex
 grant execute on function public.set_mpesa_settings(uuid, text, text, text, text, text, text, text)
   to authenticated;
 
+comment on function public.set_mpesa_settings(uuid, text, text, text, text, text, text, text) is
+'Sets the organization''s M-Pesa (Daraja) settings. Null secrets keep the stored ones (a first save
+needs all). Clears the cached Daraja token; audited (table_name mpesa_settings) without secrets.
+Callers: authenticated owner.
+Returns: payment_settings(p_organization_id).
+Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
+
 -- Sets the organization's Africa's Talking SMS settings (owners only); a null API key keeps the
 -- stored one. Returns payment_settings(). Bad values → 22023; not an owner → 42501.
 create function public.set_sms_settings(
@@ -150,7 +179,8 @@ set search_path = ''
 as $$
 begin
   if not private.has_role(p_organization_id, 'owner') then
-    raise exception 'only owners can change SMS settings' using errcode = '42501';
+    raise exception 'only owners can change SMS settings'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   begin
     update private.sms_settings s
@@ -165,8 +195,13 @@ begin
       values (p_organization_id, btrim(p_username), btrim(p_api_key), nullif(btrim(p_sender_id), ''),
               auth.uid());
     end if;
-  exception when not_null_violation or check_violation or invalid_text_representation then
-    raise exception 'invalid SMS settings: %', sqlerrm using errcode = '22023';
+  exception
+    when not_null_violation then
+      raise exception 'incomplete SMS settings: %', sqlerrm
+        using errcode = '22023', hint = 'sms_settings_incomplete';
+    when check_violation or invalid_text_representation then
+      raise exception 'invalid SMS settings: %', sqlerrm
+        using errcode = '22023', hint = 'sms_settings_invalid';
   end;
   insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
   values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
@@ -180,6 +215,13 @@ $$;
 revoke execute on function public.set_sms_settings(uuid, text, text, text) from public, anon, authenticated;
 
 grant execute on function public.set_sms_settings(uuid, text, text, text) to authenticated;
+
+comment on function public.set_sms_settings(uuid, text, text, text) is
+'Sets the organization''s Africa''s Talking SMS settings; a null API key keeps the stored one.
+Audited (table_name sms_settings) without the key.
+Callers: authenticated owner.
+Returns: payment_settings(p_organization_id).
+Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
 
 -- What the admin app shows about the payment settings (owners and admins): never a secret,
 -- only whether it is configured and its last four characters.
@@ -195,7 +237,8 @@ set search_path = ''
 as $$
 begin
   if not private.has_role(p_organization_id, 'owner', 'admin') then
-    raise exception 'only owners and admins can see payment settings' using errcode = '42501';
+    raise exception 'only owners and admins can see payment settings'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   return jsonb_build_object(
     'mpesa', (
@@ -219,3 +262,12 @@ $$;
 revoke execute on function public.payment_settings(uuid) from public, anon, authenticated;
 
 grant execute on function public.payment_settings(uuid) to authenticated;
+
+comment on function public.payment_settings(uuid) is
+'What the admin shows of the payment settings: never a secret, only whether it is set and its
+last 4 characters.
+Callers: authenticated owner/admin.
+Returns: {mpesa: null | {environment, shortcode, account_type, till_number, passkey_hint,
+consumer_key_hint, consumer_secret_hint, updated_at}, sms: null | {username, sender_id,
+api_key_hint, updated_at}}; hints look like …c919.
+Errors: 42501 agent or outsider.';

@@ -31,6 +31,9 @@ alter table private.unmatched_receipts enable row level security;
 
 revoke all on table private.unmatched_receipts from public, anon, authenticated, service_role;
 
+comment on table private.unmatched_receipts is
+'Money that bought nothing yet (no payment, wrong amount or phone, second payment, plan unavailable, C2B), redeemable once by receipt and phone. No API role: recover_voucher and the support RPCs reach it.';
+
 create index unmatched_receipts_organization_id_idx
   on private.unmatched_receipts (organization_id, received_at desc);
 
@@ -101,6 +104,15 @@ $$;
 
 revoke all on function private.c2b_confirmation(uuid, text, jsonb) from public, anon, authenticated;
 
+comment on function private.c2b_confirmation(uuid, text, jsonb) is
+'A C2B (paybill/till) confirmation for the organization its URL was signed for: stores the raw
+body in private.payment_callbacks, then keeps the money as an unmatched receipt (reason c2b,
+msisdn_hint = the masked or hashed MSISDN) that recover_voucher redeems. A repeated TransID
+changes nothing. p_parsed: {receipt, amount, shortcode, msisdn, bill_ref}.
+Callers: postgres only (edge function pay-c2b); no API role.
+Returns: {outcome: recorded | duplicate | wrong_shortcode}. A malformed receipt or amount raises
+(23514 / 23502 / 22P02).';
+
 -- The cheapest active plan an organization sells anywhere (C2B validation: smaller amounts buy
 -- nothing and are refused before the customer pays).
 create function private.cheapest_plan_kes(p_organization_id uuid)
@@ -117,6 +129,12 @@ as $$
 $$;
 
 revoke all on function private.cheapest_plan_kes(uuid) from public, anon, authenticated;
+
+comment on function private.cheapest_plan_kes(uuid) is
+'The price of the cheapest active plan the organization sells at any site: C2B validation refuses
+smaller amounts before the customer pays.
+Callers: postgres only (edge function pay-c2b); no API role.
+Returns: integer KES, or null when it sells nothing.';
 
 -- Receipt recovery on the portal: the M-Pesa receipt code and the phone that paid give back the
 -- voucher (the same one every time). A receipt that bought nothing yet (unmatched) is redeemed
@@ -214,6 +232,17 @@ revoke execute on function public.recover_voucher(text, text, text) from public,
 
 grant execute on function public.recover_voucher(text, text, text) to anon, authenticated;
 
+comment on function public.recover_voucher(text, text, text) is
+'Portal receipt recovery: an M-Pesa receipt and the phone that paid give back its voucher (the
+same one every time). An unmatched receipt of the site''s organization is redeemed once, for the
+dearest active plan sold at the site that it covers (overpaid_kes recorded); a C2B receipt''s
+phone is checked against its msisdn_hint.
+Callers: anon, authenticated.
+Returns: {ok: true, voucher_code, plan_name, amount_kes} | {ok: false, error: not_found} (unknown,
+refunded, wrong phone, another organization: no enumeration) | {ok: false, error:
+amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (5 per phone
+and 30 per site per 10 minutes). Bad input is not_found, never an error.';
+
 -- Money that bought nothing yet, newest first (owners and admins): [{receipt, amount_kes, phone,
 -- msisdn_hint, reason, received_at, payment_id, redeemed_at, redeemed_payment_id, overpaid_kes,
 -- refunded_at, note}]. Others → 42501.
@@ -226,7 +255,8 @@ set search_path = ''
 as $$
 begin
   if not private.has_role(p_organization_id, 'owner', 'admin') then
-    raise exception 'only owners and admins can see unmatched receipts' using errcode = '42501';
+    raise exception 'only owners and admins can see unmatched receipts'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   return coalesce((
     select jsonb_agg(jsonb_build_object(
@@ -245,6 +275,13 @@ $$;
 revoke execute on function public.unmatched_receipts(uuid) from public, anon, authenticated;
 
 grant execute on function public.unmatched_receipts(uuid) to authenticated;
+
+comment on function public.unmatched_receipts(uuid) is
+'Money that bought nothing yet, for the support screen.
+Callers: authenticated owner/admin.
+Returns: [{receipt, amount_kes, phone, msisdn_hint, reason, received_at, payment_id, redeemed_at,
+redeemed_payment_id, overpaid_kes, refunded_at, note}], newest first ([] when none).
+Errors: 42501 agent or outsider.';
 
 -- Issues the voucher for an unmatched or mismatched receipt (owners and admins): the receipt buys
 -- the given plan of the organization for the given phone (any price: the admin decides), as a
@@ -265,18 +302,22 @@ begin
   select u.* into v_unmatched from private.unmatched_receipts u
   where u.receipt = upper(btrim(p_receipt)) for update;
   if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
-    raise exception 'receipt not found in your organizations' using errcode = '42501';
+    raise exception 'receipt not found in your organizations'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if v_unmatched.redeemed_payment_id is not null or v_unmatched.refunded_at is not null then
-    raise exception 'receipt % was already redeemed or refunded', v_unmatched.receipt;
+    raise exception 'receipt % was already redeemed or refunded', v_unmatched.receipt
+      using errcode = 'P0001', hint = 'receipt_closed';
   end if;
   if v_phone is null then
-    raise exception 'phone must be a Kenyan mobile number' using errcode = '22023';
+    raise exception 'phone must be a Kenyan mobile number'
+      using errcode = '22023', hint = 'phone_invalid';
   end if;
   select p.* into v_plan from public.plans p
   where p.id = p_plan_id and p.organization_id = v_unmatched.organization_id and p.active;
   if v_plan.id is null then
-    raise exception 'plan not found or not active in this organization' using errcode = '22023';
+    raise exception 'plan not found or not active in this organization'
+      using errcode = '22023', hint = 'plan_not_available';
   end if;
   insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
                                mpesa_receipt, result_code, result_desc, via, status_token,
@@ -305,6 +346,15 @@ revoke execute on function public.support_issue_voucher(text, uuid, text) from p
 
 grant execute on function public.support_issue_voucher(text, uuid, text) to authenticated;
 
+comment on function public.support_issue_voucher(text, uuid, text) is
+'Support: an unmatched receipt buys the given active plan of its organization for the given phone
+(any price: the admin decides), as a success payment via admin; voucher issued, SMS queued;
+audited as support:issue_voucher.
+Callers: authenticated owner/admin of the receipt''s organization.
+Returns: {voucher_code, payment_id}.
+Errors: 42501 unknown receipt or not yours; P0001 already redeemed or refunded; 22023 phone not a
+Kenyan mobile number, or plan unknown or inactive in the organization.';
+
 -- Marks an unredeemed receipt as refunded by hand (owners and admins), so it can never be
 -- redeemed. Returns {receipt, refunded_at}. Redeemed already → P0001; unknown → 42501.
 create function public.support_mark_refunded(p_receipt text, p_note text)
@@ -319,10 +369,12 @@ begin
   select u.* into v_unmatched from private.unmatched_receipts u
   where u.receipt = upper(btrim(p_receipt)) for update;
   if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
-    raise exception 'receipt not found in your organizations' using errcode = '42501';
+    raise exception 'receipt not found in your organizations'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if v_unmatched.redeemed_payment_id is not null then
-    raise exception 'receipt % already bought a voucher', v_unmatched.receipt;
+    raise exception 'receipt % already bought a voucher', v_unmatched.receipt
+      using errcode = 'P0001', hint = 'receipt_redeemed';
   end if;
   update private.unmatched_receipts u
   set refunded_at = coalesce(u.refunded_at, now()), refunded_by = coalesce(u.refunded_by, auth.uid()),
@@ -339,6 +391,14 @@ revoke execute on function public.support_mark_refunded(text, text) from public,
 
 grant execute on function public.support_mark_refunded(text, text) to authenticated;
 
+comment on function public.support_mark_refunded(text, text) is
+'Support: marks an unredeemed receipt as refunded by hand (p_note kept, 500 characters), so
+neither the portal nor support can redeem it; again keeps the first refunded_at. Audited as
+support:mark_refunded.
+Callers: authenticated owner/admin of the receipt''s organization.
+Returns: {receipt, refunded_at}.
+Errors: 42501 unknown receipt or not yours; P0001 it already bought a voucher.';
+
 -- Queues the voucher SMS of a successful payment again (owners and admins; at most 3 per payment
 -- per hour). Returns {sms_id}. Not a success → P0001; not yours → 42501; too often → 54000.
 create function public.support_resend_sms(p_payment_id uuid)
@@ -353,13 +413,16 @@ declare
 begin
   select p.* into v_payment from public.payments p where p.id = p_payment_id;
   if v_payment.id is null or not private.has_role(v_payment.organization_id, 'owner', 'admin') then
-    raise exception 'payment not found in your organizations' using errcode = '42501';
+    raise exception 'payment not found in your organizations'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if v_payment.status <> 'success' or v_payment.voucher_id is null then
-    raise exception 'payment % has no voucher to send', p_payment_id;
+    raise exception 'payment % has no voucher to send', p_payment_id
+      using errcode = 'P0001', hint = 'payment_without_voucher';
   end if;
   if not private.rate_limit_hit('resend:' || p_payment_id, 3, 3600) then
-    raise exception 'the SMS of this payment was resent too often; try again later' using errcode = '54000';
+    raise exception 'the SMS of this payment was resent too often; try again later'
+      using errcode = '54000', hint = 'sms_resend_limit';
   end if;
   insert into public.sms_outbox (organization_id, to_phone, body, payment_id)
   select v_payment.organization_id, v_payment.phone,
@@ -381,6 +444,14 @@ revoke execute on function public.support_resend_sms(uuid) from public, anon, au
 
 grant execute on function public.support_resend_sms(uuid) to authenticated;
 
+comment on function public.support_resend_sms(uuid) is
+'Support: queues the voucher SMS of a successful payment again, at most 3 times per payment per
+hour; audited as support:resend_sms.
+Callers: authenticated owner/admin of the payment''s organization.
+Returns: {sms_id}.
+Errors: 42501 unknown payment or not yours; P0001 no voucher (not a success); 54000 resent too
+often.';
+
 -- Whether the signed-in user may re-check this payment now (pay-reconcile's admin path).
 create function private.can_support_payment(p_payment_id uuid, p_user_id uuid)
 returns boolean
@@ -397,3 +468,9 @@ as $$
 $$;
 
 revoke all on function private.can_support_payment(uuid, uuid) from public, anon, authenticated;
+
+comment on function private.can_support_payment(uuid, uuid) is
+'Whether p_user_id (from the admin''s JWT) is an owner or admin of the payment''s organization:
+the check before pay-reconcile re-checks one payment for them.
+Callers: postgres only (edge function pay-reconcile); no API role.
+Returns: boolean.';

@@ -37,6 +37,9 @@ create table radius.nas (
 
 alter table radius.nas enable row level security;
 
+comment on table radius.nas is
+'The stock FreeRADIUS NAS table, left empty: read_clients = no, the clients come from radius.nas_clients(). No role has a privilege on it.';
+
 create index nas_nasname_idx on radius.nas (nasname);
 
 -- One row per accounting session (Start / Interim-Update / Stop upserts by acctuniqueid).
@@ -82,6 +85,9 @@ create table radius.radacct (
 
 alter table radius.radacct enable row level security;
 
+comment on table radius.radacct is
+'One row per accounting session (stock FreeRADIUS columns plus voucher_id, mac), written by radius.accounting, post_auth and sweep. No role has a table privilege; owners/admins read it through sessions_online, session_history, voucher_sessions.';
+
 -- Of the stock indexes, open sessions and bulk close on NAS reboot; the stock per-user history,
 -- Class and username indexes are left out: nothing here queries by them, and each would be
 -- one more index for every accounting write.
@@ -105,6 +111,9 @@ create table radius.radpostauth (
 );
 
 alter table radius.radpostauth enable row level security;
+
+comment on table radius.radpostauth is
+'One row per Access-Accept or Access-Reject with the refusal reason, never a password, written by radius.post_auth(). No role has a table privilege.';
 
 create index radpostauth_username_idx on radius.radpostauth (username, authdate);
 
@@ -156,6 +165,9 @@ create table radius.voucher_devices (
 alter table radius.voucher_devices enable row level security;
 
 revoke all on table radius.voucher_devices from public, anon, authenticated, service_role;
+
+comment on table radius.voucher_devices is
+'The devices (normalised MAC; empty when the router sent none) each voucher was accepted on, at most devices_allowed; they may log in by MAC. No role has a table privilege; voucher_sessions shows them.';
 
 create index radacct_open_voucher_idx on radius.radacct (voucher_id, mac) where acctstoptime is null;
 
@@ -358,6 +370,16 @@ $$;
 
 revoke all on function radius.authorize(inet, text, text) from public, anon, authenticated, service_role;
 
+comment on function radius.authorize(inet, text, text) is
+'FreeRADIUS authorize for an Access-Request, in one round trip; read-only (post_auth binds the
+device). p_nas_ip is the packet''s source address (the matched client), never NAS-IP-Address.
+Callers: freeradius only (grant below).
+Returns: one row (reject_reason, password, session_timeout, acct_interim_interval, rate_limit,
+bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
+(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
+WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
+the code matches in any case) and the reply attributes.';
+
 -- Logs an Access-Accept or Access-Reject (without any password). An accept binds the device to
 -- the voucher and closes that device's own stale sessions; a MAC login binds nothing new, it
 -- refreshes the device's binding to the voucher it uses. The device checks are repeated under
@@ -446,6 +468,16 @@ $$;
 
 revoke all on function radius.post_auth(inet, text, text, text, boolean, text)
   from public, anon, authenticated, service_role;
+
+comment on function radius.post_auth(inet, text, text, text, boolean, text) is
+'FreeRADIUS post-auth: logs the Access-Accept or -Reject in radius.radpostauth (never a password).
+An accept binds the device to the voucher (a new device is checked again under the voucher''s row
+lock: the loser of a race for the last slot gets its reason) and closes that device''s own open
+sessions (Session-Replaced). A guessing reject (WB_UNKNOWN, WB_BAD_PASSWORD, WB_WRONG_SITE; never
+a MAC login) counts towards the lockout: 10 within 5 minutes lock the device for 15 minutes. A
+reject with an empty p_reason is logged as WB_BAD_PASSWORD.
+Callers: freeradius only (grant below).
+Returns: one row (reject_reason): null when the accept stands, else the reason to reject with.';
 
 -- Records one accounting packet and rolls the usage it reports into the voucher, in one
 -- transaction. Counters in Interim-Update and Stop are session totals, so the voucher gains
@@ -673,6 +705,18 @@ $$;
 revoke all on function radius.accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint,
   bigint, bigint, text, text, inet, text) from public, anon, authenticated, service_role;
 
+comment on function radius.accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint,
+  bigint, bigint, text, text, inet, text) is
+'FreeRADIUS accounting: records one Accounting-Request in radius.radacct (keyed by
+Acct-Unique-Session-Id) and adds to the voucher only what the session reports beyond the totals
+stored (never negative: lost, repeated or reordered packets neither double nor drop usage). The
+first packet starts the validity; reaching a quota makes the voucher exhausted, passing
+expires_at expired; an open session of a voucher no longer active gets a Disconnect-Request.
+Accounting-On/Off closes the router''s open sessions (NAS-Reboot). A MAC user name counts
+against the voucher its MAC login used.
+Callers: freeradius only (grant below).
+Returns: ok | closed (Accounting-On/Off) | ignored (another status type, or no unique id).';
+
 -- Closes sessions that sent nothing for two interim intervals (their Stop was lost or the
 -- router vanished), so they stop counting against concurrent-session limits, and marks active
 -- vouchers past their validity as expired. Run every minute (radius/README.md).
@@ -705,6 +749,13 @@ $$;
 
 revoke all on function radius.sweep() from public, anon, authenticated, service_role;
 
+comment on function radius.sweep() is
+'Housekeeping, every minute (RADIUS agent, or pg_cron): closes sessions silent for two interim
+intervals (Stale-Session), so they stop counting against device limits, and marks active
+vouchers past expires_at expired (which queues their disconnects).
+Callers: freeradius only (grant below).
+Returns: {closed_sessions, expired_vouchers}.';
+
 -- The routers FreeRADIUS must answer, with their secrets: rendered into its clients file by
 -- radius/clients.ts, which LISTENs on channel radius_clients for changes. A router is one
 -- address (what radius.authorize() matches the packet's source against), so rows holding a
@@ -733,6 +784,12 @@ grant execute on function
   radius.sweep(),
   radius.nas_clients()
 to freeradius;
+
+comment on function radius.nas_clients() is
+'The routers FreeRADIUS must answer, with their RADIUS secrets, for radius/clients.ts (renders
+its clients file; LISTENs on channel radius_clients). Rows whose nas_ip is a network are left out.
+Callers: freeradius only.
+Returns: rows (router_id, nas_ip, secret, require_message_authenticator), by nas_ip.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Telling FreeRADIUS that its clients changed
@@ -789,6 +846,9 @@ alter table radius.disconnects enable row level security;
 
 revoke all on table radius.disconnects from public, anon, authenticated, service_role;
 
+comment on table radius.disconnects is
+'The Disconnect-Request (RFC 5176) queue and what each router answered (pending, ack, nak, timeout, cancelled, failed). No role has a table privilege: queued by triggers and disconnect_session, delivered through claim_disconnects and record_disconnect.';
+
 create unique index disconnects_pending_session_idx on radius.disconnects (radacctid)
   where state = 'pending';
 
@@ -808,6 +868,9 @@ create table radius.lockouts (
 alter table radius.lockouts enable row level security;
 
 revoke all on table radius.lockouts from public, anon, authenticated, service_role;
+
+comment on table radius.lockouts is
+'Guessing rejects per device (normalised MAC) in its current 5-minute window, and until when it is locked out, written by radius.post_auth(). No role has a table privilege.';
 
 -- MAC login looks devices up by MAC across vouchers (a device has few; they are sorted after
 -- the lookup). last_seen_at, which every login rewrites, stays out of the index.
@@ -963,6 +1026,15 @@ $$;
 
 revoke all on function radius.authorize_mac(inet, text, text) from public, anon, authenticated, service_role;
 
+comment on function radius.authorize_mac(inet, text, text) is
+'FreeRADIUS authorize for a user name shaped like a MAC (MikroTik login-by=mac, CoovaChilli
+macauth). A voucher code that looks like one is a voucher login: authorize()''s answer. Otherwise
+a MAC login: the name must be the device''s own Calling-Station-Id and the device bound to a
+voucher that may open a session at this router; no password is checked (password null).
+Callers: freeradius only (grant below).
+Returns: authorize()''s columns plus login (voucher | mac); a MAC login is refused with WB_LOCKED,
+WB_UNKNOWN (not the device''s MAC, or no voucher bound) or the bound voucher''s reason.';
+
 -- ---------------------------------------------------------------------------------------------
 -- Disconnects: queueing, delivery, admin requests
 -- ---------------------------------------------------------------------------------------------
@@ -1054,6 +1126,14 @@ $$;
 
 revoke all on function radius.claim_disconnects(integer) from public, anon, authenticated, service_role;
 
+comment on function radius.claim_disconnects(integer) is
+'The RADIUS agent (radius/disconnect.ts) takes up to p_limit (1 to 100) due Disconnect-Requests:
+each attempt counted, the next one 30 s later (a claim whose agent died is taken again). Due rows
+whose session ended are cancelled, those whose router is gone failed, instead of being sent.
+Callers: freeradius only (grant below).
+Returns: rows (id, attempt, nas_ip, coa_port, secret, user_name, acct_session_id,
+calling_station_id, framed_ip).';
+
 -- What the router answered: 'ack' or 'nak' (with its Error-Cause) end the row; 'timeout' (no
 -- valid answer to any retransmission) schedules another attempt with a growing pause, up to 5
 -- attempts, then ends it as timed out.
@@ -1068,7 +1148,8 @@ declare
   v_state text;
 begin
   if p_result not in ('ack', 'nak', 'timeout') then
-    raise exception 'unknown disconnect result %', p_result using errcode = '22023';
+    raise exception 'unknown disconnect result %', p_result
+      using errcode = '22023', hint = 'disconnect_result_invalid';
   end if;
   update radius.disconnects d
   set state = case
@@ -1094,6 +1175,14 @@ grant execute on function
   radius.record_disconnect(bigint, text, integer)
 to freeradius;
 
+comment on function radius.record_disconnect(bigint, text, integer) is
+'The RADIUS agent records a router''s answer to a Disconnect-Request: ack or nak (with
+p_error_cause) end it; timeout (no valid answer) retries after 15 s times the attempts, and ends
+it as timeout after 5 attempts. Only a pending row changes.
+Callers: freeradius only.
+Returns: the row''s new state (pending | ack | nak | timeout), or null when it was not pending.
+Errors: 22023 p_result not ack, nak or timeout.';
+
 -- Ends a voucher's open sessions now (all of them, or only the device p_mac's), without
 -- revoking the voucher: the device may log in again. For owners and admins of the voucher's
 -- organization; returns how many Disconnect-Requests were queued (sessions already waiting for
@@ -1115,7 +1204,7 @@ begin
       and v.organization_id in (select private.orgs_with_role('owner', 'admin'))
   ) then
     raise exception 'only owners and admins of the voucher''s organization can disconnect its sessions'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   for v_session in
     select a.radacctid
@@ -1134,6 +1223,14 @@ $$;
 revoke all on function public.disconnect_session(uuid, text) from public, anon, authenticated;
 
 grant execute on function public.disconnect_session(uuid, text) to authenticated;
+
+comment on function public.disconnect_session(uuid, text) is
+'Queues a Disconnect-Request (RFC 5176) for each open session of the voucher, or only device
+p_mac''s (any MAC spelling), without revoking it: the device may log in again. The RADIUS agent
+delivers them and records the router''s ACK/NAK in radius.disconnects.
+Callers: authenticated owner/admin of the voucher''s organization.
+Returns: how many were queued (0 without open sessions; one already waiting is not counted).
+Errors: 42501 agent, outsider, unknown voucher or no user.';
 
 -- The admin's sessions, router health and alerts: narrow reads of schema radius (not exposed)
 -- for owners and admins of the organization. Disconnecting uses disconnect_session().

@@ -50,6 +50,14 @@ revoke execute on function public.portal_site(text) from public, anon, authentic
 
 grant execute on function public.portal_site(text) to anon, authenticated, service_role;
 
+comment on function public.portal_site(text) is
+'The captive portal''s landing data for a site slug (trimmed, lower-cased).
+Callers: anon, authenticated, service_role.
+Returns: null for an unknown slug, else {id, name, slug, support_phone, primary_color, logo_url
+(the portal path /s/<slug>/logo?v=<version>, or null), default_language, plans: [{id, name,
+price_kes, validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
+devices_allowed}]}: the active plans sold at the site, cheapest first.';
+
 -- A payment's state for the portal's waiting page, by the unguessable token pay-start returned
 -- (anyone holding it may ask), with the plan's id so a failed payment can be tried again:
 -- {status, amount_kes, plan_id, plan_name, result_code, voucher_code (once paid),
@@ -79,6 +87,13 @@ $$;
 revoke execute on function public.payment_status(text) from public, anon, authenticated;
 
 grant execute on function public.payment_status(text) to anon, authenticated;
+
+comment on function public.payment_status(text) is
+'A payment''s state for the portal''s waiting page, by the unguessable status_token pay-start
+returned (holding it is the right to ask).
+Callers: anon, authenticated.
+Returns: {status, amount_kes, plan_id, plan_name, result_code (as Daraja sent it), voucher_code
+(once paid, else null), receipt_missing}, or null for an unknown token.';
 
 -- The captive portal's voucher status page: what is left on a code (time, data, expiry), for
 -- anyone who holds the code, at the site whose organization issued it. Anonymous callers reach
@@ -175,6 +190,18 @@ revoke execute on function public.portal_voucher_status(text, text) from public,
 
 grant execute on function public.portal_voucher_status(text, text) to anon, authenticated;
 
+comment on function public.portal_voucher_status(text, text) is
+'The portal''s voucher status page: what is left on a code typed at a site (any case; spaces and
+dashes ignored).
+Callers: anon, authenticated.
+Returns: {ok: true, code, status (expired once expires_at has passed), plan_name, devices_allowed,
+validity_seconds, first_used_at, expires_at, seconds_left, time_quota_seconds, used_seconds,
+data_quota_bytes, used_bytes, bytes_left} for a code of the site''s organization (seconds_left:
+the smaller of time quota left and time to expiry, the validity before first use, 0 unless
+active; null quota = unlimited); else {ok: false, error: not_found} (unknown or malformed code,
+another organization, unknown site: no enumeration) or {ok: false, error: rate_limited,
+retry_after_seconds}: per site and 10-minute window 120 lookups, and after 20 misses none.';
+
 -- A site's logo for the portal's /s/<slug>/logo: {content_type, base64} or null.
 create function public.portal_logo(p_slug text)
 returns jsonb
@@ -193,6 +220,11 @@ $$;
 revoke execute on function public.portal_logo(text) from public, anon, authenticated;
 
 grant execute on function public.portal_logo(text) to anon, authenticated, service_role;
+
+comment on function public.portal_logo(text) is
+'A site''s stored logo, which the portal serves at /s/<slug>/logo.
+Callers: anon, authenticated, service_role.
+Returns: {content_type, base64} or null.';
 
 -- The payment a device came back for: its newest payment at this site in the last 30 minutes
 -- that is still pending, or paid with a voucher nobody has used yet. {status_token, status} or
@@ -222,3 +254,11 @@ $$;
 revoke execute on function public.portal_resume(text, text) from public, anon, authenticated;
 
 grant execute on function public.portal_resume(text, text) to service_role;
+
+comment on function public.portal_resume(text, text) is
+'The payment a device came back for: its newest payment at the site in the last 30 minutes that
+is pending, or paid with a voucher not used yet. p_mac in any spelling (junk matches nothing,
+never an error).
+Callers: service_role only (the portal server: the MAC comes from the hotspot controller''s
+redirect, and a device that paid can log in by MAC anyway).
+Returns: {status_token, status} or null.';

@@ -24,7 +24,8 @@ declare
   v_result jsonb;
 begin
   if not private.has_role(p_organization_id, 'owner', 'admin') then
-    raise exception 'only owners and admins can see revenue' using errcode = '42501';
+    raise exception 'only owners and admins can see revenue'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   select jsonb_build_object(
     'today_kes', coalesce(sum(p.amount_kes) filter (where p.settled_at >= v_today), 0),
@@ -43,6 +44,13 @@ $$;
 revoke execute on function public.revenue_summary(uuid) from public, anon, authenticated;
 
 grant execute on function public.revenue_summary(uuid) to authenticated;
+
+comment on function public.revenue_summary(uuid) is
+'Revenue from successful M-Pesa payments by settled_at in Africa/Nairobi calendar days (7 and 30
+include today); cash sales are not in it (dashboard_summary has both).
+Callers: authenticated owner/admin.
+Returns: {today_kes, last_7_days_kes, last_30_days_kes}.
+Errors: 42501 agent or outsider.';
 
 -- The admin dashboard, computed in the database from small daily rollups that triggers keep
 -- current, so it stays fast however many payments and vouchers an organization has.
@@ -64,6 +72,9 @@ alter table private.daily_sales enable row level security;
 
 revoke all on table private.daily_sales from public, anon, authenticated, service_role;
 
+comment on table private.daily_sales is
+'Dashboard rollup: vouchers and KES per organization, Nairobi day, site (null for cash), plan and via (mpesa, cash), kept by triggers. No API role; dashboard_summary reads it.';
+
 -- Payments per organization, Nairobi day they started, site and status.
 create table private.daily_payments (
   organization_id uuid not null references public.organizations (id) on delete cascade,
@@ -77,6 +88,9 @@ create table private.daily_payments (
 alter table private.daily_payments enable row level security;
 
 revoke all on table private.daily_payments from public, anon, authenticated, service_role;
+
+comment on table private.daily_payments is
+'Dashboard rollup: payments per organization, Nairobi day they started, site and status, kept by triggers. No API role; dashboard_summary reads it.';
 
 -- The Nairobi calendar day of a moment.
 create function private.nairobi_day(p_at timestamptz)
@@ -230,6 +244,12 @@ $$;
 
 revoke all on function private.rebuild_rollups(uuid) from public, anon, authenticated;
 
+comment on function private.rebuild_rollups(uuid) is
+'Recomputes the organization''s dashboard rollups (private.daily_sales, private.daily_payments)
+from its payments and vouchers: after a bulk load with triggers off, or as a repair.
+Callers: postgres only (an operator); no API role.
+Returns: the number of private.daily_sales rows written.';
+
 -- Everything the dashboard shows for an organization, or one of its sites, over the last 30
 -- Nairobi calendar days: revenue today / 7 days / 30 days with a daily series (M-Pesa and cash;
 -- cash sales belong to no site, so a site filter shows M-Pesa only), payments by status with
@@ -247,7 +267,8 @@ declare
   v_result jsonb;
 begin
   if not private.has_role(p_organization_id, 'owner', 'admin') then
-    raise exception 'only owners and admins can see the dashboard' using errcode = '42501';
+    raise exception 'only owners and admins can see the dashboard'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
 
   with sales as (
@@ -315,6 +336,17 @@ $$;
 revoke execute on function public.dashboard_summary(uuid, uuid) from public, anon, authenticated;
 
 grant execute on function public.dashboard_summary(uuid, uuid) to authenticated;
+
+comment on function public.dashboard_summary(uuid, uuid) is
+'The admin dashboard over the last 30 Africa/Nairobi days, from the daily rollups. Revenue =
+successful M-Pesa payments + cash sales (sell_voucher); p_site_id keeps that site''s M-Pesa
+payments and sessions only (cash sales belong to no site).
+Callers: authenticated owner/admin.
+Returns: {revenue: {today_kes, last_7_days_kes, last_30_days_kes, mpesa_30_days_kes,
+cash_30_days_kes}, daily: [{day, kes}] x 30, payments: {by_status: {status: count}, success_rate
+(success / settled, 3 decimals, null if none)}, sessions_online, sold_by_plan: [{plan, count}],
+top_sites: [{site, kes}] (top 5)}.
+Errors: 42501 agent or outsider.';
 
 -- When the router last sent accounting: the newest update of its open sessions, or of its latest
 -- finished ones the Stop time (for sessions the sweeper closed, their last update: the sweeper
@@ -396,6 +428,14 @@ revoke execute on function public.sessions_online(uuid, uuid) from public, anon,
 
 grant execute on function public.sessions_online(uuid, uuid) to authenticated;
 
+comment on function public.sessions_online(uuid, uuid) is
+'Sessions open now at the organization''s routers (optionally one site): the newest 200 (the
+dashboard has the total).
+Callers: authenticated owner/admin.
+Returns: [{id, voucher_id, code, mac, router, site, started_at, updated_at, stopped_at, seconds,
+bytes_in, bytes_out, stop_cause}], newest first.
+Errors: 42501 agent or outsider.';
+
 -- Finished sessions at the organization's routers, or of one of its vouchers, newest first,
 -- p_limit (1..200) at a time; pass the last row's started_at as p_before for the next page.
 create function public.session_history(
@@ -413,7 +453,8 @@ as $$
 begin
   perform private.require_manager(p_organization_id);
   if p_limit is null or p_limit not between 1 and 200 then
-    raise exception 'p_limit must be between 1 and 200' using errcode = '22023';
+    raise exception 'p_limit must be between 1 and 200'
+      using errcode = '22023', hint = 'limit_out_of_range';
   end if;
   return (
     select coalesce(jsonb_agg(t.row order by t.started desc), '[]'::jsonb)
@@ -439,6 +480,13 @@ $$;
 revoke execute on function public.session_history(uuid, uuid, timestamptz, integer) from public, anon, authenticated;
 
 grant execute on function public.session_history(uuid, uuid, timestamptz, integer) to authenticated;
+
+comment on function public.session_history(uuid, uuid, timestamptz, integer) is
+'Finished sessions at the organization''s routers, or of one voucher, newest first, p_limit at a
+time; for the next page pass the last row''s started_at as p_before.
+Callers: authenticated owner/admin.
+Returns: [session rows as sessions_online returns them].
+Errors: 42501 agent or outsider; 22023 p_limit not 1 to 200.';
 
 -- Each router of the organization: sessions open now and when it last sent accounting.
 create function public.router_health(p_organization_id uuid)
@@ -466,6 +514,13 @@ $$;
 revoke execute on function public.router_health(uuid) from public, anon, authenticated;
 
 grant execute on function public.router_health(uuid) to authenticated;
+
+comment on function public.router_health(uuid) is
+'Each router of the organization: sessions open now and when it last sent accounting (a session
+the sweeper closed counts by its last update, not by the close; null if it never sent any).
+Callers: authenticated owner/admin.
+Returns: [{router_id, name, site, nas_ip, open_sessions, last_accounting_at}], by site and name.
+Errors: 42501 agent or outsider.';
 
 -- What needs the operator's attention now: STK pushes failing in the last hour (e.g. wrong
 -- credentials), SMS failing in the last day (e.g. balance exhausted), and routers that had
@@ -554,6 +609,15 @@ revoke execute on function public.dashboard_alerts(uuid) from public, anon, auth
 
 grant execute on function public.dashboard_alerts(uuid) to authenticated;
 
+comment on function public.dashboard_alerts(uuid) is
+'What needs the operator''s attention now.
+Callers: authenticated owner/admin.
+Returns: [] or [{kind: stk_failing, count, detail} (STK pushes refused in the last hour),
+{kind: sms_failing, count, detail} (SMS failed in the last day), {kind: router_silent, router,
+last_accounting_at} (routers with open sessions, or a sweeper close in the last hour, that have
+sent nothing for over 10 minutes)].
+Errors: 42501 agent or outsider.';
+
 -- The admin's voucher detail page: the devices a voucher is bound to and its sessions. Both live
 -- in schema radius (not exposed); session_history is for owners and admins and only finished
 -- sessions, so agents could not see how a voucher they sold is being used.
@@ -578,7 +642,8 @@ begin
     and (private.has_role(v.organization_id, 'owner', 'admin')
          or (v.created_by = auth.uid() and private.has_role(v.organization_id, 'agent')));
   if v_voucher.id is null then
-    raise exception 'no such voucher, or it is not yours to see' using errcode = '42501';
+    raise exception 'no such voucher, or it is not yours to see'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   return jsonb_build_object(
     'devices', (
@@ -608,6 +673,15 @@ $$;
 revoke execute on function public.voucher_sessions(uuid) from public, anon, authenticated;
 
 grant execute on function public.voucher_sessions(uuid) to authenticated;
+
+comment on function public.voucher_sessions(uuid) is
+'The admin''s voucher page: the devices bound to the voucher and its newest 50 sessions, open
+ones first.
+Callers: authenticated owner/admin of the voucher''s organization, or the agent who issued it
+(the vouchers select rule).
+Returns: {devices: [{mac, first_seen_at, last_seen_at}], sessions: [session rows as
+sessions_online returns them; router and site null once the router is gone]}.
+Errors: 42501 others, unknown voucher or no user.';
 
 -- Cash sales per seller on one Africa/Nairobi calendar day (p_day null = today there): one row
 -- per person who sold at least one voucher that day, with their email (auth.users, which no API
@@ -639,7 +713,7 @@ begin
   if p_organization_id is null or v_user is null
      or not (v_all or private.has_role(p_organization_id, 'agent')) then
     raise exception 'only members of the organization can see its cash-up'
-      using errcode = '42501';
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   return query
     select s.sold_by, u.email::text, m.role, s.n, s.kes, s.first_at, s.last_at
@@ -664,6 +738,14 @@ revoke execute on function public.cash_up(uuid, date) from public, anon, authent
 
 grant execute on function public.cash_up(uuid, date) to authenticated;
 
+comment on function public.cash_up(uuid, date) is
+'Cash sales (sell_voucher; M-Pesa vouchers are payments, not cash) per seller on one
+Africa/Nairobi calendar day (p_day null = today there).
+Callers: authenticated owner/admin (every seller) or agent (their own row only).
+Returns: rows (seller_id, email, role (current; null once they left), vouchers, total_kes,
+first_sold_at, last_sold_at), most KES first; only people who sold that day.
+Errors: 42501 outsider, no user or null organization.';
+
 -- The organization's customers whose phone number ends in p_digits (its digits; at least three,
 -- else 22023), for those the customers select policy lets see them: owners and admins; others →
 -- 42501. The caller orders, filters, embeds and pages (PostgREST applies them to the result).
@@ -678,10 +760,12 @@ declare
   v_digits text := regexp_replace(coalesce(p_digits, ''), '[^0-9]', '', 'g');
 begin
   if not private.has_role(p_organization_id, 'owner', 'admin') then
-    raise exception 'only owners and admins can search customers' using errcode = '42501';
+    raise exception 'only owners and admins can search customers'
+      using errcode = '42501', hint = 'not_allowed';
   end if;
   if length(v_digits) < 3 then
-    raise exception 'type at least the last 3 digits of the phone number' using errcode = '22023';
+    raise exception 'type at least the last 3 digits of the phone number'
+      using errcode = '22023', hint = 'search_too_short';
   end if;
   -- Planned with the pattern itself, so the trigram index is chosen when it helps.
   return query execute
@@ -693,3 +777,10 @@ $$;
 revoke execute on function public.search_customers(uuid, text) from public, anon, authenticated;
 
 grant execute on function public.search_customers(uuid, text) to authenticated;
+
+comment on function public.search_customers(uuid, text) is
+'The organization''s customers whose phone number ends in the digits of p_digits (anything else
+ignored), through the trigram index: security definer for the same reason as search_vouchers.
+Callers: authenticated owner/admin.
+Returns: setof customers; PostgREST applies the caller''s order, embeds and paging to it.
+Errors: 42501 agent or outsider; 22023 fewer than 3 digits.';

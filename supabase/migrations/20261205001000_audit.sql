@@ -18,6 +18,9 @@ create table public.audit_log (
 
 alter table public.audit_log enable row level security;
 
+comment on table public.audit_log is
+'Append-only record of admin actions, written by the audit triggers and support RPCs. authenticated: owners read; service_role: select only; nobody writes through the API; anon: nothing.';
+
 create index audit_log_organization_id_idx on public.audit_log (organization_id, at desc);
 
 -- Trigger: writes one audit_log row per changed row, with the acting user from the JWT.
@@ -145,6 +148,13 @@ as $$
 $$;
 
 revoke all on function private.audit_support(uuid, text, text, jsonb) from public, anon, authenticated;
+
+comment on function private.audit_support(uuid, text, text, jsonb) is
+'Writes one audit_log row for a support action: table_name support:<p_action>, action update,
+row_id p_row_id, new p_details, actor auth.uid() (null on the edge functions'' own connection),
+actor_role the JWT role or the database user.
+Callers: postgres only: the support RPCs, set_site_logo, and pay-reconcile (support:recheck_payment).
+Returns: nothing.';
 
 create trigger vouchers_audit_update
   after update of status, sold_by, sold_at, sold_price_kes on public.vouchers

@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { randomInt } from 'node:crypto';
 import postgres from 'postgres';
 import { newOperator, shot, signInAs, type Operator } from './operator.ts';
+import { VOUCHER_ALPHABET as ALPHABET } from '../../supabase/functions/_shared/domain/voucher-code.ts';
 import { stack } from './stack-file.ts';
 
 /** The lists' page size (LIST_LIMIT in admin/src/lib/{payments,vouchers,customers}.ts). */
@@ -17,7 +18,6 @@ const ROWS = 230;
 /** Rows sharing one created_at (row 100, the first of page 2, is in the middle of a run). */
 const RUN = 7;
 
-const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 /** This run's voucher codes start with it, so a search for it + 'A' finds this run's only. */
 const TAG = Array.from({ length: 6 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 

@@ -4,6 +4,7 @@
 // signed URL, pay-reconcile, sms-dispatch.
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isVoucherCode } from '../../supabase/functions/_shared/domain/voucher-code.ts';
 import { stackInfo } from './stack.ts';
 import { ownerSql } from './users.ts';
 
@@ -333,10 +334,7 @@ export const PAYMENT_SUPPORT_RPC_DRIVERS: Record<string, (w: RlsWorld) => Promis
     return {
       args: { p_receipt: code.toLowerCase(), p_plan_id: w.a.planId, p_phone: phone },
       allowed: async (data) => {
-        check(
-          /^[23456789A-Z]{10}$/.test((data as { voucher_code: string }).voucher_code),
-          'no voucher code',
-        );
+        check(isVoucherCode((data as { voucher_code: string }).voucher_code), 'no voucher code');
         const row = await state();
         check(
           row.via === 'admin' && row.status === 'success' && row.phone === phone,

@@ -1,5 +1,6 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 
 const sellerSchema = z.object({
@@ -84,12 +85,11 @@ export async function loadCashUpPage(
   if (!membership) return null;
   const organizationId = membership.organization.id;
   const day = isDay(filter.day) ? filter.day : nairobiToday();
-  const seller =
-    membership.role === 'agent'
-      ? userId
-      : z.uuid().safeParse(filter.seller).success
-        ? filter.seller
-        : null;
+  const seller = !roleAtLeast(membership.role, 'admin')
+    ? userId
+    : z.uuid().safeParse(filter.seller).success
+      ? filter.seller
+      : null;
   const [sellers, sales] = await Promise.all([
     supabase.rpc('cash_up', { p_organization_id: organizationId, p_day: day }),
     seller ? listSales(supabase, organizationId, seller, day) : Promise.resolve([]),

@@ -1,5 +1,6 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 import { olderThan, toPage } from './keyset.ts';
@@ -58,7 +59,8 @@ export async function loadCustomersPage(
 ): Promise<CustomersPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (membership.role === 'agent') return { membership, customers: [], problem: null, next: null };
+  if (!roleAtLeast(membership.role, 'admin'))
+    return { membership, customers: [], problem: null, next: null };
   const digits = search.replace(/\D/g, '');
   const phone = normalizeKenyanPhone(search);
   if (!phone.ok && digits.length < 3 && search.trim())

@@ -1,20 +1,22 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { ROLES } from '$domain/roles.ts';
+import { errorWords, type ApiError } from './errors.ts';
 
 /** The API's answer as the schema says, or an error with a message for the operator. */
 export function checked<T>(
-  answer: { data: unknown; error: { message: string } | null },
+  answer: { data: unknown; error: ApiError | null },
   schema: z.ZodType<T>,
   what: string,
 ): T {
-  if (answer.error) throw new Error(`Could not load ${what}: ${answer.error.message}`);
+  if (answer.error) throw new Error(errorWords(answer.error, `load ${what}`));
   const parsed = schema.safeParse(answer.data);
   if (!parsed.success) throw new Error(`The server sent ${what} we cannot read.`);
   return parsed.data;
 }
 
 const membershipSchema = z.object({
-  role: z.enum(['owner', 'admin', 'agent']),
+  role: z.enum(ROLES),
   organization: z.object({ id: z.string(), name: z.string() }),
 });
 export type Membership = z.infer<typeof membershipSchema>;

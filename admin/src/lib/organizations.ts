@@ -1,5 +1,6 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { errorWords } from './errors.ts';
 import { withOfflineCopy } from './offline-copy.ts';
 
 const organizationsSchema = z.array(z.object({ id: z.string(), name: z.string() }));
@@ -24,8 +25,7 @@ export async function listOrganizations(supabase: SupabaseClient): Promise<Organ
         const answer = await supabase.from('organizations').select('id,name').order('name');
         // supabase-js reports a failed fetch as an error object rather than rejecting.
         if (answer.error && answer.status === 0) throw new Unreachable(answer.error.message);
-        if (answer.error)
-          throw new Error(`Could not load your organizations: ${answer.error.message}`);
+        if (answer.error) throw new Error(errorWords(answer.error, 'load your organizations'));
         const parsed = organizationsSchema.safeParse(answer.data);
         if (!parsed.success) throw new Error('The server sent organizations we cannot read.');
         return parsed.data;

@@ -1,48 +1,23 @@
 // Support actions of owners and admins on payments and on money that bought nothing (unmatched
 // receipts). The database decides who may do what and audits every action (support_* RPCs,
 // pay-reconcile); this module calls them and turns their refusals into plain words.
-import {
-  FunctionsFetchError,
-  FunctionsHttpError,
-  type SupabaseClient,
-} from '@supabase/supabase-js';
+import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
+import { errorWords, type ApiError } from './errors.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { rpc, rpcData, type RpcReply } from './rpc.ts';
+import type { SupabaseClient } from './supabase.ts';
 
 /** Owners and admins may act; agents see payments not at all (the UI mirrors the RPCs' check). */
-export const canSupport = (membership: Membership | null) =>
-  membership?.role === 'owner' || membership?.role === 'admin';
-
-type DbError = { code?: string; message: string };
-
-/** What each action says when the database refuses with P0001 (the row is in the wrong state). */
-const WRONG_STATE: Record<string, string> = {
-  'issue a voucher': 'This receipt already bought a voucher or was refunded.',
-  'mark the receipt refunded': 'This receipt already bought a voucher, so it cannot be refunded.',
-  'resend the SMS': 'This payment has no voucher to send.',
-};
+export const canSupport = (membership: Membership | null) => roleAtLeast(membership?.role, 'admin');
 
 /** A refusal of a support RPC in plain words (`action` completes "Could not …"). */
-export function supportErrorText(error: DbError, action: string): string {
-  switch (error.code) {
-    case '42501':
-      return 'Only owners and admins of this organization can do that, and only for its own payments.';
-    case 'P0001':
-      return WRONG_STATE[action] ?? `Could not ${action}: ${error.message}`;
-    case '54000':
-      return 'This SMS was resent three times in the last hour. Try again later.';
-    case '22023':
-      if (/phone/.test(error.message))
-        return 'Enter the customer’s Kenyan mobile number, like 0712 345 678.';
-      if (/plan/.test(error.message)) return 'Choose an active plan of this organization.';
-      return `Could not ${action}: ${error.message}`;
-    case undefined:
-    case '':
-      // supabase-js reports a failed fetch without a code.
-      return `Could not ${action}: the server cannot be reached. Check your connection and try again.`;
-    default:
-      return `Could not ${action}: ${error.message}`;
-  }
+export function supportErrorText(error: ApiError, action: string): string {
+  return errorWords(error, action, {
+    not_allowed:
+      'Only owners and admins of this organization can do that, and only for its own payments.',
+  });
 }
 
 // --- One payment --------------------------------------------------------------------------
@@ -99,7 +74,7 @@ export function recheckText(outcome: Recheck, status: string): string {
 
 /** Queues the voucher SMS of a successful payment again; a problem to show, or null. */
 export async function resendSms(supabase: SupabaseClient, paymentId: string) {
-  const { error } = await supabase.rpc('support_resend_sms', { p_payment_id: paymentId });
+  const { error } = await rpc(supabase, 'support_resend_sms', { p_payment_id: paymentId });
   return error ? supportErrorText(error, 'resend the SMS') : null;
 }
 
@@ -114,20 +89,7 @@ export const REASONS: Record<string, string> = {
   c2b: 'Paid to the till or paybill by hand',
 };
 
-const receiptSchema = z.object({
-  receipt: z.string(),
-  amount_kes: z.number(),
-  phone: z.string().nullable(),
-  msisdn_hint: z.string().nullable(),
-  reason: z.string(),
-  received_at: z.string(),
-  redeemed_at: z.string().nullable(),
-  redeemed_payment_id: z.string().nullable(),
-  overpaid_kes: z.number().nullable(),
-  refunded_at: z.string().nullable(),
-  note: z.string().nullable(),
-});
-export type UnmatchedReceipt = z.infer<typeof receiptSchema>;
+export type UnmatchedReceipt = RpcReply<'unmatched_receipts'>[number];
 
 const planSchema = z.object({ id: z.string(), name: z.string(), price_kes: z.number() });
 export type SupportPlan = z.infer<typeof planSchema>;
@@ -148,7 +110,12 @@ export async function loadUnmatchedPage(
   if (!canSupport(membership)) return { membership, receipts: [], plans: [] };
   const organizationId = membership.organization.id;
   const [receipts, plans] = await Promise.all([
-    supabase.rpc('unmatched_receipts', { p_organization_id: organizationId }),
+    rpcData(
+      supabase,
+      'unmatched_receipts',
+      { p_organization_id: organizationId },
+      'unmatched receipts',
+    ),
     supabase
       .from('plans')
       .select('id, name, price_kes')
@@ -158,7 +125,7 @@ export async function loadUnmatchedPage(
   ]);
   return {
     membership,
-    receipts: checked(receipts, z.array(receiptSchema), 'unmatched receipts'),
+    receipts,
     plans: checked(plans, z.array(planSchema), 'plans'),
   };
 }
@@ -175,21 +142,19 @@ export async function issueVoucher(
   planId: string,
   phone: string,
 ): Promise<{ code: string } | { problem: string }> {
-  const { data, error } = await supabase.rpc('support_issue_voucher', {
+  const { data, error } = await rpc(supabase, 'support_issue_voucher', {
     p_receipt: receipt,
     p_plan_id: planId,
     p_phone: phone,
   });
-  if (error) return { problem: supportErrorText(error, 'issue a voucher') };
-  const parsed = z.object({ voucher_code: z.string() }).safeParse(data);
-  return parsed.success
-    ? { code: parsed.data.voucher_code }
-    : { problem: 'The server sent an answer we cannot read.' };
+  return error
+    ? { problem: supportErrorText(error, 'issue a voucher') }
+    : { code: data.voucher_code };
 }
 
 /** The money went back by hand: the receipt can never be redeemed. A problem, or null. */
 export async function markRefunded(supabase: SupabaseClient, receipt: string, note: string) {
-  const { error } = await supabase.rpc('support_mark_refunded', {
+  const { error } = await rpc(supabase, 'support_mark_refunded', {
     p_receipt: receipt,
     p_note: note.trim() || null,
   });

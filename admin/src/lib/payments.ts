@@ -1,5 +1,6 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
 import { olderThan, toPage } from './keyset.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 
@@ -90,7 +91,7 @@ export async function loadPaymentsPage(
   filter: PaymentFilter,
 ): Promise<PaymentsPage | null> {
   const membership = await currentMembership(supabase, userId);
-  if (!membership || membership.role === 'agent')
+  if (!membership || !roleAtLeast(membership.role, 'admin'))
     return membership && { membership, sites: [], payments: [], next: null };
   const organizationId = membership.organization.id;
   const [sites, payments] = await Promise.all([

@@ -1,6 +1,8 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
 import type { PlanColumns } from '$domain/plan-form.ts';
+import { errorWords } from './errors.ts';
 import { checked, currentMembership } from './membership.ts';
 
 const planSchema = z.object({
@@ -48,7 +50,7 @@ export async function loadPlansPage(
   ]);
   return {
     organization: membership.organization,
-    canEdit: membership.role !== 'agent',
+    canEdit: roleAtLeast(membership.role, 'admin'),
     plans: checked(plans, z.array(planSchema), 'plans'),
     sites: checked(sites, z.array(siteSchema), 'sites'),
   };
@@ -72,8 +74,8 @@ export async function savePlan(
         .insert({ ...columns, organization_id: target.organizationId })
         .select('id')
         .single();
-  if (saved.error) return `Could not save the plan: ${saved.error.message}`;
-  const planId = (saved.data as { id: string }).id;
+  if (saved.error) return errorWords(saved.error, 'save the plan');
+  const planId = saved.data.id;
   const added = siteIds.filter((id) => !currentSiteIds.includes(id));
   const removed = currentSiteIds.filter((id) => !siteIds.includes(id));
   if (added.length) {
@@ -83,7 +85,7 @@ export async function savePlan(
       organization_id: target.organizationId,
     }));
     const { error } = await supabase.from('plan_sites').insert(rows);
-    if (error) return `The plan was saved, but not offered at the new sites: ${error.message}`;
+    if (error) return `The plan was saved. ${errorWords(error, 'offer it at the new sites')}`;
   }
   if (removed.length) {
     const { error } = await supabase
@@ -91,7 +93,8 @@ export async function savePlan(
       .delete()
       .eq('plan_id', planId)
       .in('site_id', removed);
-    if (error) return `The plan was saved, but is still offered at removed sites: ${error.message}`;
+    if (error)
+      return `The plan was saved. ${errorWords(error, 'stop offering it at the removed sites')}`;
   }
   return null;
 }
@@ -103,7 +106,5 @@ export async function setPlanActive(
   active: boolean,
 ): Promise<string | null> {
   const { error } = await supabase.from('plans').update({ active }).eq('id', planId);
-  return error
-    ? `Could not ${active ? 'activate' : 'deactivate'} the plan: ${error.message}`
-    : null;
+  return error ? errorWords(error, `${active ? 'activate' : 'deactivate'} the plan`) : null;
 }

@@ -1,6 +1,8 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
 import { mikrotikLoginHtml, mikrotikSetupScript } from '$domain/router-files.ts';
+import { errorWords } from './errors.ts';
+import { rpc } from './rpc.ts';
 import { portalBaseUrl } from './supabase.ts';
 
 /**
@@ -93,13 +95,6 @@ export function downloadLoginHtml(form: RouterFilesForm, siteSlug: string): stri
   }
 }
 
-const setupSchema = z.object({
-  name: z.string(),
-  coa_port: z.number(),
-  site_slug: z.string(),
-  secret: z.string(),
-});
-
 /**
  * The RouterOS script with this router's RADIUS secret: read through router_setup (owners and
  * admins; the database audits every call) and kept only in the downloaded file.
@@ -109,22 +104,26 @@ export async function downloadSetupScript(
   routerId: string,
   form: RouterFilesForm,
 ): Promise<string | null> {
-  const { data, error } = await supabase.rpc('router_setup', { p_router_id: routerId });
-  if (error?.code === '42501') return 'Only owners and admins can download router files.';
-  if (error) return `Could not read the router's set-up: ${error.message}`;
-  const setup = setupSchema.safeParse(data);
-  if (!setup.success) return 'The server sent a router set-up we cannot read.';
+  const { data: setup, error } = await rpc(supabase, 'router_setup', { p_router_id: routerId });
+  if (error)
+    return errorWords(error, "read the router's set-up", {
+      not_allowed: 'Only owners and admins can download router files.',
+      '42501': 'Only owners and admins can download router files.',
+    });
+  // Only a router inserted behind the API's back has none (create_router always makes one).
+  if (setup.secret === null)
+    return 'This router has no RADIUS secret. Remove it and add it again to get one.';
   try {
     const script = mikrotikSetupScript({
-      routerName: setup.data.name,
-      portalUrl: sitePortalUrl(form, setup.data.site_slug),
+      routerName: setup.name,
+      portalUrl: sitePortalUrl(form, setup.site_slug),
       radius: {
         address: form.radius_address,
-        secret: setup.data.secret,
+        secret: setup.secret,
         authPort: form.auth_port,
         accountingPort: form.accounting_port,
       },
-      coaPort: setup.data.coa_port,
+      coaPort: setup.coa_port,
     });
     // The name the script's own first lines tell the operator to /import.
     saveFile('wifi-billing.rsc', script, 'text/plain');

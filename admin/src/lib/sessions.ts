@@ -1,23 +1,11 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { z } from 'zod';
-import { checked, currentMembership, type Membership } from './membership.ts';
+import type { SupabaseClient } from './supabase.ts';
+import { roleAtLeast } from '$domain/roles.ts';
+import { errorWords } from './errors.ts';
+import { currentMembership, type Membership } from './membership.ts';
+import { rpcData, type RpcReply } from './rpc.ts';
 
-const sessionSchema = z.object({
-  id: z.number(),
-  voucher_id: z.string().nullable(),
-  code: z.string().nullable(),
-  mac: z.string().nullable(),
-  router: z.string(),
-  site: z.string(),
-  started_at: z.string().nullable(),
-  updated_at: z.string().nullable(),
-  stopped_at: z.string().nullable(),
-  seconds: z.number(),
-  bytes_in: z.number(),
-  bytes_out: z.number(),
-  stop_cause: z.string().nullable(),
-});
-export type Session = z.infer<typeof sessionSchema>;
+/** A session online now, or a finished one. */
+export type Session = RpcReply<'sessions_online'>[number] | RpcReply<'session_history'>[number];
 
 export type SessionsPage = { membership: Membership; online: Session[]; history: Session[] };
 
@@ -28,17 +16,13 @@ export async function loadSessionsPage(
 ): Promise<SessionsPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (membership.role === 'agent') return { membership, online: [], history: [] };
+  if (!roleAtLeast(membership.role, 'admin')) return { membership, online: [], history: [] };
   const args = { p_organization_id: membership.organization.id };
   const [online, history] = await Promise.all([
-    supabase.rpc('sessions_online', args),
-    supabase.rpc('session_history', { ...args, p_limit: 50 }),
+    rpcData(supabase, 'sessions_online', args, 'sessions online'),
+    rpcData(supabase, 'session_history', { ...args, p_limit: 50 }, 'session history'),
   ]);
-  return {
-    membership,
-    online: checked(online, z.array(sessionSchema), 'sessions online'),
-    history: checked(history, z.array(sessionSchema), 'session history'),
-  };
+  return { membership, online, history };
 }
 
 /** Queues a Disconnect-Request for the device's session; the RADIUS agent delivers it. */
@@ -49,9 +33,10 @@ export async function disconnect(
   if (!session.voucher_id) return 'This session has no voucher to disconnect.';
   const { data, error } = await supabase.rpc('disconnect_session', {
     p_voucher_id: session.voucher_id,
-    p_mac: session.mac,
+    // Left out when unknown: the SQL default (null) disconnects every device of the voucher.
+    p_mac: session.mac ?? undefined,
   });
-  if (error) return `Could not disconnect: ${error.message}`;
+  if (error) return errorWords(error, 'disconnect');
   return data === 0 ? 'That session had already ended.' : null;
 }
 

@@ -1,26 +1,13 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { LANGUAGES } from '$domain/languages.ts';
+import { roleAtLeast } from '$domain/roles.ts';
+import { errorWords } from './errors.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { rpc, rpcData, type RpcReply } from './rpc.ts';
 import { portalBaseUrl } from './supabase.ts';
 
-const hint = z.string().nullable();
-const settingsSchema = z.object({
-  mpesa: z
-    .object({
-      environment: z.enum(['sandbox', 'production']),
-      shortcode: z.string(),
-      account_type: z.string(),
-      till_number: z.string().nullable(),
-      passkey_hint: hint,
-      consumer_key_hint: hint,
-      consumer_secret_hint: hint,
-    })
-    .nullable(),
-  sms: z
-    .object({ username: z.string(), sender_id: z.string().nullable(), api_key_hint: hint })
-    .nullable(),
-});
-export type PaymentSettings = z.infer<typeof settingsSchema>;
+export type PaymentSettings = RpcReply<'payment_settings'>;
 
 const siteRowSchema = z.object({
   id: z.string(),
@@ -28,12 +15,10 @@ const siteRowSchema = z.object({
   slug: z.string(),
   support_phone: z.string().nullable(),
   primary_color: z.string(),
-  default_language: z.enum(['en', 'sw']),
+  default_language: z.enum(LANGUAGES),
 });
 /** A site's look; `logo_url` is where the portal serves its logo (a path on the portal) or null. */
 export type SiteLook = z.infer<typeof siteRowSchema> & { logo_url: string | null };
-
-const portalSiteLogoSchema = z.object({ logo_url: z.string().nullish() }).nullable();
 
 export type SettingsPage = {
   membership: Membership;
@@ -48,10 +33,15 @@ export async function loadSettingsPage(
 ): Promise<SettingsPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (membership.role === 'agent') return { membership, payment: null, sites: [] };
+  if (!roleAtLeast(membership.role, 'admin')) return { membership, payment: null, sites: [] };
   const organizationId = membership.organization.id;
   const [payment, siteRows] = await Promise.all([
-    supabase.rpc('payment_settings', { p_organization_id: organizationId }),
+    rpcData(
+      supabase,
+      'payment_settings',
+      { p_organization_id: organizationId },
+      'payment settings',
+    ),
     supabase
       .from('sites')
       .select('id, name, slug, support_phone, primary_color, default_language')
@@ -62,15 +52,16 @@ export async function loadSettingsPage(
   // The logo lives in the database; the portal says where it serves it (versioned path).
   const sites = await Promise.all(
     rows.map(async (row): Promise<SiteLook> => {
-      const portal = checked(
-        await supabase.rpc('portal_site', { p_slug: row.slug }),
-        portalSiteLogoSchema,
+      const portal = await rpcData(
+        supabase,
+        'portal_site',
+        { p_slug: row.slug },
         `the logo of ${row.name}`,
       );
       return { ...row, logo_url: portal?.logo_url ?? null };
     }),
   );
-  return { membership, payment: checked(payment, settingsSchema, 'payment settings'), sites };
+  return { membership, payment, sites };
 }
 
 /** An empty secret field keeps the stored secret. */
@@ -100,7 +91,7 @@ export async function saveMpesa(
   organizationId: string,
   form: z.output<typeof mpesaFormSchema>,
 ): Promise<string | null> {
-  const { error } = await supabase.rpc('set_mpesa_settings', {
+  const { error } = await rpc(supabase, 'set_mpesa_settings', {
     p_organization_id: organizationId,
     p_environment: form.environment,
     p_shortcode: form.shortcode,
@@ -110,9 +101,7 @@ export async function saveMpesa(
     p_consumer_key: form.consumer_key,
     p_consumer_secret: form.consumer_secret,
   });
-  if (error?.code === '22023')
-    return 'M-Pesa settings incomplete: the first time, enter the passkey, consumer key and secret.';
-  return error ? `Could not save the M-Pesa settings: ${error.message}` : null;
+  return error ? errorWords(error, 'save the M-Pesa settings') : null;
 }
 
 export const smsFormSchema = z.object({
@@ -126,14 +115,13 @@ export async function saveSms(
   organizationId: string,
   form: z.output<typeof smsFormSchema>,
 ): Promise<string | null> {
-  const { error } = await supabase.rpc('set_sms_settings', {
+  const { error } = await rpc(supabase, 'set_sms_settings', {
     p_organization_id: organizationId,
     p_username: form.username,
     p_api_key: form.api_key,
     p_sender_id: form.sender_id,
   });
-  if (error?.code === '22023') return 'SMS settings incomplete: the first time, enter the API key.';
-  return error ? `Could not save the SMS settings: ${error.message}` : null;
+  return error ? errorWords(error, 'save the SMS settings') : null;
 }
 
 export const lookFormSchema = z.object({
@@ -146,7 +134,7 @@ export const lookFormSchema = z.object({
     })
     .transform((value) => value || null),
   primary_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'Choose a colour.' }),
-  default_language: z.enum(['en', 'sw']),
+  default_language: z.enum(LANGUAGES),
 });
 
 export async function saveLook(
@@ -155,7 +143,7 @@ export async function saveLook(
   look: z.output<typeof lookFormSchema>,
 ): Promise<string | null> {
   const { error } = await supabase.from('sites').update(look).eq('id', siteId);
-  return error ? `Could not save the portal look: ${error.message}` : null;
+  return error ? errorWords(error, 'save the portal look') : null;
 }
 
 /** The largest logo the portal serves (its landing page must stay small on a weak signal). */
@@ -190,8 +178,6 @@ export function logoPreviewUrl(logoUrl: string | null): string | null {
   return logoUrl && portal ? portal + logoUrl : null;
 }
 
-const setLogoSchema = z.object({ logo_url: z.string().nullable() });
-
 /**
  * Stores a site's logo (base64), or removes it with null. The new logo's path on the portal, or
  * a problem in plain words.
@@ -201,21 +187,16 @@ export async function setSiteLogo(
   siteId: string,
   imageBase64: string | null,
 ): Promise<{ logoUrl: string | null } | { problem: string }> {
-  const { data, error } = await supabase.rpc('set_site_logo', {
+  const { data, error } = await rpc(supabase, 'set_site_logo', {
     p_site_id: siteId,
     p_image_base64: imageBase64,
   });
-  if (error?.code === '22023')
-    return { problem: 'That file is not a PNG, JPEG, WebP or GIF image. Choose one of those.' };
-  if (error?.code === '22001')
-    return {
-      problem: `The logo can be at most ${kilobytes(LOGO_MAX_BYTES)}. Choose a smaller image.`,
-    };
-  if (error?.code === '42501')
-    return { problem: "Only owners and admins of this site's organization can change its logo." };
   const what = imageBase64 === null ? 'remove the logo' : 'save the logo';
-  if (error) return { problem: `Could not ${what}: ${error.message}` };
-  const parsed = setLogoSchema.safeParse(data);
-  if (!parsed.success) return { problem: `Could not ${what}: the server's answer is unreadable.` };
-  return { logoUrl: parsed.data.logo_url };
+  if (error)
+    return {
+      problem: errorWords(error, what, {
+        not_allowed: "Only owners and admins of this site's organization can change its logo.",
+      }),
+    };
+  return { logoUrl: data.logo_url };
 }

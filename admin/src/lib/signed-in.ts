@@ -1,4 +1,5 @@
-import type { Session, SupabaseClient } from '@supabase/supabase-js';
+import type { Session } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { error, redirect } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
 

@@ -1,6 +1,9 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
+import { errorWords } from './errors.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { rpc, rpcData, type RpcReply } from './rpc.ts';
 
 const routerSchema = z.object({
   id: z.string(),
@@ -16,12 +19,7 @@ const siteSchema = z.object({
   routers: z.array(routerSchema),
 });
 export type Site = z.infer<typeof siteSchema>;
-const healthSchema = z.object({
-  router_id: z.string(),
-  open_sessions: z.number(),
-  last_accounting_at: z.string().nullable(),
-});
-export type RouterHealth = z.infer<typeof healthSchema>;
+export type RouterHealth = RpcReply<'router_health'>[number];
 
 export type SitesPage = {
   membership: Membership;
@@ -44,20 +42,24 @@ export async function loadSitesPage(
 ): Promise<SitesPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (membership.role === 'agent') return { membership, sites: [], health: new Map() };
+  if (!roleAtLeast(membership.role, 'admin')) return { membership, sites: [], health: new Map() };
   const [sites, health] = await Promise.all([
     supabase
       .from('sites')
       .select('id, slug, name, support_phone, routers(id, name, nas_ip, vendor)')
       .eq('organization_id', membership.organization.id)
       .order('name'),
-    supabase.rpc('router_health', { p_organization_id: membership.organization.id }),
+    rpcData(
+      supabase,
+      'router_health',
+      { p_organization_id: membership.organization.id },
+      'router health',
+    ),
   ]);
-  const byRouter = checked(health, z.array(healthSchema), 'router health');
   return {
     membership,
     sites: checked(sites, z.array(siteSchema), 'sites'),
-    health: new Map(byRouter.map((h) => [h.router_id, h])),
+    health: new Map(health.map((h) => [h.router_id, h])),
   };
 }
 
@@ -80,8 +82,11 @@ export async function createSite(
   const { error } = await supabase
     .from('sites')
     .insert({ organization_id: organizationId, ...site });
-  if (error?.code === '23505') return `The address "${site.slug}" is taken: choose another.`;
-  return error ? `Could not create the site: ${error.message}` : null;
+  return error
+    ? errorWords(error, 'create the site', {
+        '23505': `The address "${site.slug}" is taken: choose another.`,
+      })
+    : null;
 }
 
 // IPv4 or IPv6 as the database's inet accepts it; the database has the last word.
@@ -101,14 +106,17 @@ export async function createRouter(
   supabase: SupabaseClient,
   router: z.output<typeof routerFormSchema>,
 ): Promise<{ secret: string } | { problem: string }> {
-  const { data, error } = await supabase.rpc('create_router', {
+  const { data, error } = await rpc(supabase, 'create_router', {
     p_site_id: router.site_id,
     p_name: router.name,
     p_nas_ip: router.nas_ip,
     p_vendor: router.vendor,
   });
-  if (error?.code === '23505') return { problem: `Another router already uses ${router.nas_ip}.` };
-  if (error) return { problem: `Could not add the router: ${error.message}` };
-  const parsed = z.object({ secret: z.string() }).safeParse(data);
-  return parsed.success ? parsed.data : { problem: 'The server did not return the secret.' };
+  if (error)
+    return {
+      problem: errorWords(error, 'add the router', {
+        '23505': `Another router already uses ${router.nas_ip}.`,
+      }),
+    };
+  return { secret: data.secret };
 }

@@ -1,5 +1,12 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient as UntypedClient } from '@supabase/supabase-js';
 import { z } from 'zod';
+import type { Database } from '$contract/call-rpc.ts';
+
+/**
+ * supabase-js's client typed with the database's generated types (supabase/types.ts): tables,
+ * columns and RPC arguments are checked; the `jsonb` RPC replies go through `$contract`.
+ */
+export type SupabaseClient = UntypedClient<Database>;
 
 /**
  * Where this deployment's Supabase lives. Read at startup from /config.json next to the app's
@@ -57,7 +64,7 @@ async function connect(fetch: typeof globalThis.fetch): Promise<SupabaseClient> 
     );
   }
   portalUrl = config.data.portalUrl?.replace(/\/$/, '');
-  return createClient(config.data.supabaseUrl, config.data.anonKey, {
+  return createClient<Database>(config.data.supabaseUrl, config.data.anonKey, {
     auth: { persistSession: true, autoRefreshToken: true, storage: localStorage },
   });
 }

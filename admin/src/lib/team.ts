@@ -1,9 +1,12 @@
-import { FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
+import { FunctionsHttpError } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { canManageMember, ROLES, roleAtLeast, type Role } from '$domain/roles.ts';
+import { errorWords } from './errors.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 
-export const ROLES = ['owner', 'admin', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
+/** The role order and who may hand out which role (owners any, admins admin and agent; RLS agrees). */
+export { assignableRoles, ROLES, type Role } from '$domain/roles.ts';
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' };
 
 const memberSchema = z.object({
@@ -25,7 +28,7 @@ export async function loadTeamPage(
 ): Promise<TeamPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (membership.role === 'agent') return { membership, members: null };
+  if (!roleAtLeast(membership.role, 'admin')) return { membership, members: null };
   const members = checked(
     await supabase.rpc('team_members', { p_organization_id: membership.organization.id }),
     z.array(memberSchema),
@@ -34,16 +37,9 @@ export async function loadTeamPage(
   return { membership, members };
 }
 
-/** Roles the signed-in user may hand out: owners any, admins admin and agent (RLS agrees). */
-export function assignableRoles(myRole: Role): Role[] {
-  if (myRole === 'owner') return [...ROLES];
-  if (myRole === 'admin') return ['admin', 'agent'];
-  return [];
-}
-
 /** Whether the signed-in user may change or remove this member (admins never touch owners). */
 export function canManage(myRole: Role, member: Member): boolean {
-  return myRole === 'owner' || (myRole === 'admin' && member.role !== 'owner');
+  return canManageMember(myRole, member.role);
 }
 
 export const inviteFormSchema = z.object({
@@ -78,15 +74,6 @@ export async function inviteMember(
   return parsed.success ? parsed.data : { problem: 'The server sent an answer we cannot read.' };
 }
 
-/** The database's refusal in plain words. */
-export function memberErrorText(error: { code?: string; message: string }, action: string): string {
-  if (error.code === '23514' && /at least one owner/.test(error.message)) {
-    return 'An organization must keep at least one owner. Make another member owner first.';
-  }
-  if (error.code === '42501') return `You are not allowed to ${action}.`;
-  return `Could not ${action}: ${error.message}`;
-}
-
 export async function changeRole(
   supabase: SupabaseClient,
   member: Member,
@@ -97,7 +84,7 @@ export async function changeRole(
     .update({ role })
     .eq('id', member.membership_id)
     .select('id');
-  if (error) return memberErrorText(error, `change the role of ${member.email}`);
+  if (error) return errorWords(error, `change the role of ${member.email}`);
   return data.length ? null : `You are not allowed to change the role of ${member.email}.`;
 }
 
@@ -110,7 +97,7 @@ export async function removeMember(
     .delete()
     .eq('id', member.membership_id)
     .select('id');
-  if (error) return memberErrorText(error, `remove ${member.email}`);
+  if (error) return errorWords(error, `remove ${member.email}`);
   return data.length ? null : `You are not allowed to remove ${member.email}.`;
 }
 

@@ -1,6 +1,8 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { roleAtLeast } from '$domain/roles.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
+import { rpcData, type RpcReply } from './rpc.ts';
 
 const voucherSchema = z.object({
   id: z.string(),
@@ -33,27 +35,8 @@ const voucherSchema = z.object({
   ),
 });
 
-const deviceSchema = z.object({
-  mac: z.string(),
-  first_seen_at: z.string(),
-  last_seen_at: z.string(),
-});
-const sessionSchema = z.object({
-  id: z.number(),
-  mac: z.string().nullable(),
-  router: z.string().nullable(),
-  site: z.string().nullable(),
-  started_at: z.string().nullable(),
-  stopped_at: z.string().nullable(),
-  seconds: z.number(),
-  bytes_in: z.number(),
-  bytes_out: z.number(),
-  stop_cause: z.string().nullable(),
-});
-const usageSchema = z.object({ devices: z.array(deviceSchema), sessions: z.array(sessionSchema) });
-
 export type VoucherDetail = z.infer<typeof voucherSchema> &
-  z.infer<typeof usageSchema> & {
+  RpcReply<'voucher_sessions'> & {
     membership: Membership;
     /** Who issued and who sold it, as the signed-in user may know them. */
     createdBy: string;
@@ -67,7 +50,7 @@ async function people(
   userId: string,
 ): Promise<(id: string | null) => string> {
   let emails = new Map<string, string>();
-  if (membership.role !== 'agent') {
+  if (roleAtLeast(membership.role, 'admin')) {
     const team = await supabase.rpc('team_members', {
       p_organization_id: membership.organization.id,
     });
@@ -112,12 +95,12 @@ export async function loadVoucherDetail(
   );
   if (!voucher) return null;
   const [usage, who] = await Promise.all([
-    supabase.rpc('voucher_sessions', { p_voucher_id: id }),
+    rpcData(supabase, 'voucher_sessions', { p_voucher_id: id }, "the voucher's sessions"),
     people(supabase, membership, userId),
   ]);
   return {
     ...voucher,
-    ...checked(usage, usageSchema, "the voucher's sessions"),
+    ...usage,
     membership,
     createdBy: who(voucher.created_by),
     soldBy: who(voucher.sold_by),

@@ -1,5 +1,8 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { VOUCHER_PREFIX_MAX_LENGTH, VOUCHER_PREFIX_PATTERN } from '$domain/voucher-code.ts';
+import { errorWords } from './errors.ts';
+import { rpc } from './rpc.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 import { olderThan, toPage } from './keyset.ts';
 
@@ -96,8 +99,8 @@ export const batchFormSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{0,4}$/, {
-      error: 'A prefix is up to 4 letters or digits, without 0, 1, I, L or O.',
+    .regex(VOUCHER_PREFIX_PATTERN, {
+      error: `A prefix is up to ${VOUCHER_PREFIX_MAX_LENGTH} letters or digits, without 0, 1, I, L or O.`,
     }),
 });
 
@@ -110,7 +113,7 @@ export async function generateBatch(
   const { error } = await supabase
     .from('voucher_batches')
     .insert({ organization_id: organizationId, ...batch });
-  return error ? `Could not make the vouchers: ${error.message}` : null;
+  return error ? errorWords(error, 'make the vouchers') : null;
 }
 
 /** Revoked vouchers stop working at the next login (the RADIUS issue also disconnects them). */
@@ -120,7 +123,7 @@ export async function setVoucherStatus(
   status: 'active' | 'revoked',
 ): Promise<string | null> {
   const { error } = await supabase.from('vouchers').update({ status }).eq('id', voucherId);
-  return error ? `Could not change the voucher: ${error.message}` : null;
+  return error ? errorWords(error, 'change the voucher') : null;
 }
 
 /** Records a cash sale by the signed-in user (their own sales and cash-up come from this). */
@@ -128,8 +131,8 @@ export async function sellVoucher(
   supabase: SupabaseClient,
   voucherId: string,
 ): Promise<string | null> {
-  const { error } = await supabase.rpc('sell_voucher', { p_voucher_id: voucherId });
-  return error ? `Could not record the sale: ${error.message}` : null;
+  const { error } = await rpc(supabase, 'sell_voucher', { p_voucher_id: voucherId });
+  return error ? errorWords(error, 'record the sale') : null;
 }
 
 const printableSchema = z.object({

@@ -1,6 +1,8 @@
-/** The languages the portal speaks. */
-export const languages = ['en', 'sw'] as const;
-export type Lang = (typeof languages)[number];
+import { LANGUAGES, type Language } from '$domain/languages.ts';
+
+/** The languages the portal speaks: the ones the database stores for sites and payments. */
+export const languages = LANGUAGES;
+export type Lang = Language;
 
 function asLang(value: string | null | undefined): Lang | null {
   const primary = value?.trim().toLowerCase().split('-')[0];

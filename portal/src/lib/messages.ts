@@ -1,4 +1,5 @@
 import type { PhoneErrorReason } from '$domain/phone.ts';
+import { VOUCHER_CODE_LENGTH } from '$domain/voucher-code.ts';
 import type { Lang } from './language.ts';
 
 /** Every sentence the portal shows, in plain words, per language. */
@@ -37,7 +38,7 @@ const en = {
   codeEmpty: 'Type the code from your voucher.',
   codeLookalike: 'Voucher codes never contain 0, O, 1, I or L. Check the code and type it again.',
   codeCharacters: 'A voucher code has only letters and digits. Check the code and type it again.',
-  codeLength: 'A voucher code has 10 characters (a few more with a prefix). Check the code.',
+  codeLength: `A voucher code has ${VOUCHER_CODE_LENGTH} characters (a few more with a prefix). Check the code.`,
   statusTitle: 'What is left on your voucher',
   check: 'Check',
   statusNotFound:
@@ -123,8 +124,7 @@ const sw: typeof en = {
   codeLookalike: 'Nambari za vocha hazina 0, O, 1, I wala L. Angalia nambari kisha uiandike tena.',
   codeCharacters:
     'Nambari ya vocha ina herufi na tarakimu tu. Angalia nambari kisha uiandike tena.',
-  codeLength:
-    'Nambari ya vocha ina herufi 10 (au zaidi kidogo ikiwa na kiambishi). Angalia nambari.',
+  codeLength: `Nambari ya vocha ina herufi ${VOUCHER_CODE_LENGTH} (au zaidi kidogo ikiwa na kiambishi). Angalia nambari.`,
   statusTitle: 'Salio la vocha yako',
   check: 'Angalia',
   statusNotFound:

@@ -14,7 +14,9 @@ import {
   startPaymentInput,
   type StartError,
 } from '../_shared/domain/payment-request.ts';
+import { DEFAULT_LANGUAGE, languageOrDefault, type Language } from '../_shared/domain/languages.ts';
 import { toMsisdn } from '../_shared/domain/phone.ts';
+import { rolesAtLeast } from '../_shared/domain/roles.ts';
 import { darajaPost, loadDaraja } from '../_shared/daraja-client.ts';
 import { db } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
@@ -39,7 +41,7 @@ type StartRow = {
 function fail(
   code: StartError,
   extra: Record<string, unknown> = {},
-  language: 'en' | 'sw' = 'en',
+  language: Language = DEFAULT_LANGUAGE,
 ): Response {
   const { status } = START_ERRORS[code];
   const message = startErrorMessage(code, language);
@@ -74,10 +76,12 @@ async function start(request: Request): Promise<Response> {
   if (!parsed.success) {
     const phoneIssue = parsed.error.issues.find((issue) => issue.path[0] === 'phone');
     if (phoneIssue) {
-      const sw = (raw as { language?: unknown } | null)?.language === 'sw';
+      // The phone module's own (English) words say more; other languages get the general one.
+      const language = languageOrDefault((raw as { language?: unknown } | null)?.language);
       return json(400, {
         error: 'invalid_phone',
-        message: sw ? startErrorMessage('invalid_phone', 'sw') : phoneIssue.message,
+        message:
+          language === 'en' ? phoneIssue.message : startErrorMessage('invalid_phone', language),
       });
     }
     return fail('invalid_request', {
@@ -94,7 +98,8 @@ async function start(request: Request): Promise<Response> {
           select exists (
             select 1 from public.sites s
             join public.memberships m on m.organization_id = s.organization_id
-            where s.id = ${input.site_id} and m.user_id = ${userId} and m.role in ('owner', 'admin')
+            where s.id = ${input.site_id} and m.user_id = ${userId}
+              and m.role in ${sql(rolesAtLeast('admin'))}
           ) as ok`
       : [];
     if (!allowed?.ok) return fail('forbidden', {}, input.language);
@@ -137,7 +142,7 @@ async function start(request: Request): Promise<Response> {
 }
 
 /** Sends the STK push and stores the CheckoutRequestID; returns an error text or null. */
-async function push(started: StartRow, language: 'en' | 'sw'): Promise<string | null> {
+async function push(started: StartRow, language: Language): Promise<string | null> {
   const sql = db();
   try {
     const config = await loadDaraja(sql, started.organization_id);

@@ -6,6 +6,7 @@
 // through the API with the caller's own JWT, so row-level security has the last word and the
 // audit trigger records the caller as the actor.
 import { z } from 'zod';
+import { assignableRoles, isRole, ROLES, roleAtLeast } from '../_shared/domain/roles.ts';
 import { db } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
 import { authUserId, bearer, json, readLimited } from '../_shared/http.ts';
@@ -17,7 +18,7 @@ export const teamInviteInput = z.object({
     .trim()
     .toLowerCase()
     .pipe(z.email({ error: 'Enter a valid email address' }).max(254)),
-  role: z.enum(['owner', 'admin', 'agent'], { error: 'role must be owner, admin or agent' }),
+  role: z.enum(ROLES, { error: 'role must be owner, admin or agent' }),
   redirect_to: z.url({ error: 'redirect_to must be a URL' }).optional(),
 });
 
@@ -79,10 +80,11 @@ async function invite(request: Request): Promise<Response> {
   const [caller] = await sql<{ role: string }[]>`
     select role from public.memberships
     where organization_id = ${input.organization_id} and user_id = ${callerId}`;
-  if (caller?.role !== 'owner' && caller?.role !== 'admin') {
+  const callerRole = isRole(caller?.role) ? caller.role : null;
+  if (!callerRole || !roleAtLeast(callerRole, 'admin')) {
     return fail('forbidden', 'Only owners and admins of the organization can invite people');
   }
-  if (caller.role === 'admin' && input.role === 'owner') {
+  if (!assignableRoles(callerRole).includes(input.role)) {
     return fail('forbidden', 'Only owners can invite owners');
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeMac } from '$domain/mac.ts';
 
 /**
  * openNDS forwarding authentication (FAS), security level 1: the gateway redirects to the
@@ -32,7 +33,7 @@ export function parseFas(fas: string | undefined): FasClient | null {
   const origin = items.get('originurl') ?? '';
   return {
     hid,
-    mac: /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(mac) ? mac : null,
+    mac: normalizeMac(mac),
     authUrl: `http://${gateway}/opennds_auth/`,
     originUrl: /^https?:\/\//.test(origin) ? origin : null,
   };

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Lang } from '$lib/language.ts';
+import type { RpcReply } from '$contract/rpc-replies.ts';
 import { callFunction, orUnavailable, rpc } from './supabase.ts';
 
 /** The portal server's side of an M-Pesa payment: start it, follow it, resume it, recover it. */
@@ -30,25 +31,14 @@ export async function startPayment(
   return { ok: false, status: answer.status, ...answer.body };
 }
 
-const paymentSchema = z
-  .object({
-    status: z.enum(['pending', 'success', 'failed', 'cancelled', 'timeout']),
-    amount_kes: z.number(),
-    plan_id: z.string(),
-    plan_name: z.string(),
-    result_code: z.string().nullable(),
-    voucher_code: z.string().nullable(),
-  })
-  .nullable();
-
-export type PaymentState = NonNullable<z.infer<typeof paymentSchema>>;
+export type PaymentState = NonNullable<RpcReply<'payment_status'>>;
 
 /** The payment behind a status token, or null for an unknown token. */
 export function paymentStatus(
   token: string,
   fetch: typeof globalThis.fetch,
 ): Promise<PaymentState | null> {
-  return rpc('payment_status', { p_token: token }, paymentSchema, fetch);
+  return rpc('payment_status', { p_token: token }, fetch);
 }
 
 /** The payment behind a token in the URL, or the same 404/503 pages as elsewhere. */
@@ -59,34 +49,17 @@ export async function loadPayment(token: string, fetch: typeof globalThis.fetch)
   return payment;
 }
 
-const resumeSchema = z.object({ status_token: z.string(), status: z.string() }).nullable();
-
 /** The payment this device came back for (pending, or paid and unused), by the controller's MAC. */
 export async function resumablePayment(
   slug: string,
   mac: string,
   fetch: typeof globalThis.fetch,
 ): Promise<string | null> {
-  const answer = await rpc(
-    'portal_resume',
-    { p_site_slug: slug, p_mac: mac },
-    resumeSchema,
-    fetch,
-    'service',
-  );
+  const answer = await rpc('portal_resume', { p_site_slug: slug, p_mac: mac }, fetch, 'service');
   return answer?.status_token ?? null;
 }
 
-const recoveredSchema = z.union([
-  z.object({ ok: z.literal(true), voucher_code: z.string(), plan_name: z.string() }),
-  z.object({
-    ok: z.literal(false),
-    error: z.enum(['not_found', 'rate_limited', 'amount_too_small']),
-    amount_kes: z.number().optional(),
-  }),
-]);
-
-export type Recovered = z.infer<typeof recoveredSchema>;
+export type Recovered = RpcReply<'recover_voucher'>;
 
 /** The voucher an M-Pesa receipt bought (or buys now, for money that matched no payment). */
 export function recoverVoucher(
@@ -95,10 +68,5 @@ export function recoverVoucher(
   phone: string,
   fetch: typeof globalThis.fetch,
 ): Promise<Recovered> {
-  return rpc(
-    'recover_voucher',
-    { p_site_slug: slug, p_receipt: receipt, p_phone: phone },
-    recoveredSchema,
-    fetch,
-  );
+  return rpc('recover_voucher', { p_site_slug: slug, p_receipt: receipt, p_phone: phone }, fetch);
 }

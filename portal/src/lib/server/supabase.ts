@@ -1,6 +1,13 @@
 import { error } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { z } from 'zod';
+import {
+  parseRpcReply,
+  RpcReplyError,
+  type JsonbRpc,
+  type RpcArgs,
+  type RpcReply,
+} from '$contract/call-rpc.ts';
 
 /**
  * The portal server's only ways into Supabase: PostgREST RPCs and edge functions, with a
@@ -8,21 +15,30 @@ import { z } from 'zod';
  * garden holds only the portal's host).
  */
 
-/** Supabase could not answer properly: the visitor should try again later. */
+/**
+ * Supabase could not answer properly: the visitor should try again later. `code` is the
+ * machine code of an error a SQL function raised (the PostgREST error's `hint`), if any.
+ */
 export class PortalBackendError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly code: string | null;
+  constructor(message: string, options?: ErrorOptions & { code?: string | null }) {
     super(message, options);
     this.name = 'PortalBackendError';
+    this.code = options?.code ?? null;
   }
 }
 
-/** The answer, or the 503 page ("try again in a minute") when Supabase gave none (logged). */
+/**
+ * The answer, or the error page (logged): "try again in a minute" (503) when Supabase gave
+ * none, the words for its code (portal/src/lib/errors.ts) when a SQL function refused (500).
+ */
 export async function orUnavailable<T>(pending: Promise<T>): Promise<T> {
   try {
     return await pending;
   } catch (err) {
     if (!(err instanceof PortalBackendError)) throw err;
     console.error(err);
+    if (err.code) error(500, { message: 'Supabase refused', code: err.code });
     error(503, { message: 'Supabase unavailable', reason: 'unavailable' });
   }
 }
@@ -71,20 +87,40 @@ function parse<T extends z.ZodType>(what: string, schema: T, body: unknown): z.o
   return parsed.data;
 }
 
-/** Calls `public.<name>(args)` through PostgREST; any non-2xx answer is a backend error. */
-export async function rpc<T extends z.ZodType>(
-  name: string,
-  args: Record<string, unknown>,
-  schema: T,
+/** The machine code in a PostgREST error body (`hint`, snake_case), or null. */
+function raisedCode(body: string): string | null {
+  try {
+    const { hint } = JSON.parse(body) as { hint?: unknown };
+    return typeof hint === 'string' && /^[a-z][a-z0-9_]*$/.test(hint) ? hint : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Calls `public.<name>(args)` through PostgREST, typed and parsed by the shared contract
+ * (`$contract`: arguments from supabase/types.ts, the reply's schema); any non-2xx answer, or a
+ * reply of another shape, is a backend error.
+ */
+export async function rpc<N extends JsonbRpc>(
+  name: N,
+  args: RpcArgs<N>,
   fetch: typeof globalThis.fetch,
   role: 'anon' | 'service' = 'anon',
-): Promise<z.output<T>> {
+): Promise<RpcReply<N>> {
   const response = await post(name, `rest/v1/rpc/${name}`, args, role, fetch);
   if (!response.ok) {
-    const detail = (await response.text().catch(() => '')).slice(0, 300);
-    throw new PortalBackendError(`${name}: HTTP ${response.status} ${detail}`);
+    const body = await response.text().catch(() => '');
+    throw new PortalBackendError(`${name}: HTTP ${response.status} ${body.slice(0, 300)}`, {
+      code: raisedCode(body),
+    });
   }
-  return parse(name, schema, await response.json().catch(() => undefined));
+  try {
+    return parseRpcReply(name, await response.json().catch(() => undefined));
+  } catch (cause) {
+    if (!(cause instanceof RpcReplyError)) throw cause;
+    throw new PortalBackendError(cause.message, { cause });
+  }
 }
 
 /**

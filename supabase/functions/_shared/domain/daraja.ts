@@ -7,6 +7,8 @@
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
 import * as z from 'zod';
+import { DEFAULT_LANGUAGE, type Language } from './languages.ts';
+import { fromMsisdn, isMsisdn } from './phone.ts';
 
 /** Daraja's base URLs per environment. */
 export const DARAJA_BASE_URLS = {
@@ -125,7 +127,7 @@ export function stkPushRequest(input: {
   if (!Number.isSafeInteger(input.amountKes) || input.amountKes < 1) {
     throw new RangeError(`STK amount must be whole shillings >= 1: ${input.amountKes}`);
   }
-  if (!/^254[17]\d{8}$/.test(input.msisdn)) {
+  if (!isMsisdn(input.msisdn)) {
     throw new RangeError(`Not an MSISDN: ${input.msisdn}`);
   }
   const forbidden = forbiddenCallbackWords(input.callbackUrl);
@@ -282,7 +284,7 @@ export function parseStkCallback(body: unknown): ParseResult<StkCallback> {
   }
   const phoneValue = item('PhoneNumber');
   const phoneDigits = phoneValue === undefined ? '' : String(phoneValue).trim();
-  const phone = /^254[17]\d{8}$/.test(phoneDigits) ? `+${phoneDigits}` : null;
+  const phone = fromMsisdn(phoneDigits);
   const dateValue = item('TransactionDate');
   return {
     ok: true,
@@ -304,21 +306,29 @@ export function parseStkCallback(body: unknown): ParseResult<StkCallback> {
 // ---------------------------------------------------------------------------------------------
 
 export type PaymentStatus = 'pending' | 'success' | 'failed' | 'cancelled' | 'timeout';
-export type Language = 'en' | 'sw';
 
-/** Same mapping as private.payment_status_for() in the payments migration. */
-export function statusForResultCode(code: string | number): Exclude<PaymentStatus, 'pending'> {
-  switch (String(code).trim()) {
-    case '0':
-      return 'success';
-    case '1032':
-      return 'cancelled';
-    case '1037':
-    case '1019':
-      return 'timeout';
-    default:
-      return 'failed';
-  }
+/**
+ * The ResultCodes that are not a plain failure (reference, 2.4): 0 paid, 1032 cancelled by the
+ * customer, 1037 and 1019 no answer in time. Every other code, known or not, fails the payment.
+ * SQL twin: private.payment_status_for(), which settles payments; rule-parity.test.ts feeds
+ * both every code of the reference.
+ */
+export const RESULT_CODE_STATUS: ReadonlyMap<string, 'success' | 'cancelled' | 'timeout'> = new Map(
+  [
+    ['0', 'success'],
+    ['1032', 'cancelled'],
+    ['1037', 'timeout'],
+    ['1019', 'timeout'],
+  ],
+);
+
+/** The payment status a ResultCode settles to (null or empty: failed, as in SQL). */
+export function statusForResultCode(
+  code: string | number | null,
+): Exclude<PaymentStatus, 'pending'> {
+  // Spaces only, like SQL's btrim(): a tab around "0" is not a success on either side.
+  const key = String(code ?? '').replace(/^ +| +$/g, '');
+  return RESULT_CODE_STATUS.get(key) ?? 'failed';
 }
 
 type Message = Record<Language, string>;
@@ -381,7 +391,10 @@ const PENDING: Message = {
 };
 
 /** What to tell the customer about a result code, in English or Swahili. */
-export function resultMessage(code: string | number | null, language: Language = 'en'): string {
+export function resultMessage(
+  code: string | number | null,
+  language: Language = DEFAULT_LANGUAGE,
+): string {
   if (code === null) return PENDING[language];
   return (RESULT_MESSAGES[String(code).trim()] ?? FALLBACK)[language];
 }
@@ -390,7 +403,7 @@ export function resultMessage(code: string | number | null, language: Language =
 export function paymentMessage(
   status: PaymentStatus,
   resultCode: string | null,
-  language: Language = 'en',
+  language: Language = DEFAULT_LANGUAGE,
 ): string {
   if (status === 'pending') return PENDING[language];
   if (status === 'success') return RESULT_MESSAGES['0']![language];

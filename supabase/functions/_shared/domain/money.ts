@@ -5,6 +5,7 @@
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
 import * as z from 'zod';
+import type { Language } from './languages.ts';
 
 /** Smallest amount M-Pesa STK push accepts, per transaction (Daraja FAQ). */
 export const MPESA_MIN_AMOUNT_KES = 1;
@@ -12,7 +13,8 @@ export const MPESA_MIN_AMOUNT_KES = 1;
 /** Largest amount M-Pesa STK push accepts, per transaction (Daraja FAQ). */
 export const MPESA_MAX_AMOUNT_KES = 250_000;
 
-export type MoneyLocale = 'en' | 'sw';
+/** Amounts are written per customer-facing language. */
+export type MoneyLocale = Language;
 
 /** Currency label per language: the ISO code in English, the everyday "KSh" in Swahili. */
 const CURRENCY_LABEL: Readonly<Record<MoneyLocale, string>> = { en: 'KES', sw: 'KSh' };

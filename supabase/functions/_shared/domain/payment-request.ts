@@ -6,17 +6,9 @@
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
 import * as z from 'zod';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from './languages.ts';
+import { normalizeMac } from './mac.ts';
 import { kenyanPhone } from './phone.ts';
-
-/** A MAC in any common spelling (aa:bb:…, AA-BB-…, aabb.ccdd.eeff, aabbccddeeff) → aa:bb:cc:dd:ee:ff. */
-export function normalizeMac(input: string): string | null {
-  const hex = input
-    .trim()
-    .toLowerCase()
-    .replace(/[-:. ]/g, '');
-  if (!/^[0-9a-f]{12}$/.test(hex)) return null;
-  return hex.match(/../g)!.join(':');
-}
 
 const mac = z.string().transform((value, ctx) => {
   const normal = normalizeMac(value);
@@ -38,7 +30,7 @@ export const startPaymentInput = z.object({
     .trim()
     .min(8, { error: 'idempotency_key must be 8-200 characters' })
     .max(200, { error: 'idempotency_key must be 8-200 characters' }),
-  language: z.enum(['en', 'sw']).default('en'),
+  language: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
 });
 export type StartPaymentInput = z.output<typeof startPaymentInput>;
 
@@ -95,7 +87,7 @@ export const START_ERRORS = {
 export type StartError = keyof typeof START_ERRORS;
 
 /** The message for an error code in the customer's language. */
-export function startErrorMessage(code: StartError, language: 'en' | 'sw' = 'en'): string {
+export function startErrorMessage(code: StartError, language: Language = DEFAULT_LANGUAGE): string {
   const error = START_ERRORS[code];
   return language === 'sw' ? error.message_sw : error.message;
 }

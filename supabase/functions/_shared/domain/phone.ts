@@ -3,6 +3,10 @@
  * `+2541XXXXXXXX`), which is what the database stores (check `^\+254[17][0-9]{8}$`), and
  * convert to Daraja's MSISDN format (`2547XXXXXXXX`, no plus).
  *
+ * SQL twin: private.normalise_phone() and the `^\+254[17][0-9]{8}$` CHECKs on customers,
+ * payments, sms_outbox and unmatched receipts; tests/integration/rule-parity.test.ts feeds both
+ * the same cases (one known difference: SQL's `\s` is ASCII, so it refuses a no-break space).
+ *
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
 import * as z from 'zod';
@@ -60,6 +64,16 @@ export function normalizeKenyanPhone(input: string): PhoneResult {
 /** True for a number already in the E.164 form the database stores. */
 export function isKenyanE164(value: string): boolean {
   return typeof value === 'string' && KENYAN_E164_PATTERN.test(value);
+}
+
+/** Daraja's MSISDN: a normalised Kenyan mobile number without its plus (`254712345678`). */
+export function isMsisdn(value: string): boolean {
+  return typeof value === 'string' && !value.startsWith('+') && isKenyanE164(`+${value}`);
+}
+
+/** Daraja's MSISDN → E.164, or null when it is not one (absent, masked, another country). */
+export function fromMsisdn(msisdn: string): string | null {
+  return isMsisdn(msisdn) ? `+${msisdn}` : null;
 }
 
 /**

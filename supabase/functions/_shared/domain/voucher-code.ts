@@ -1,10 +1,11 @@
 /**
  * Voucher codes: what a customer types on the portal and what FreeRADIUS sees as the username.
  *
- * The database issues codes itself (`private.new_voucher_code()` in the plans/vouchers migration)
- * with exactly these constants; keep both in step. A batch may put a prefix of up to
- * VOUCHER_PREFIX_MAX_LENGTH alphabet symbols in front of the random part, so stored codes are
- * 10-14 symbols long (`vouchers.code` check `^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$`).
+ * The database issues codes itself with exactly these constants; keep both in step. A batch may
+ * put a prefix of up to VOUCHER_PREFIX_MAX_LENGTH alphabet symbols in front of the random part,
+ * so stored codes are 10-14 symbols long. SQL twins: private.new_voucher_code(), the trigger
+ * private.voucher_values_valid(), the `voucher_batches.prefix` CHECK and portal_voucher_status()'s
+ * clean-up; tests/integration/rule-parity.test.ts feeds both sides the same cases.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
@@ -12,6 +13,9 @@ import * as z from 'zod';
 
 /** 31 symbols: digits and capitals without the look-alikes 0/O, 1/I/L. */
 export const VOUCHER_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** Left out of the alphabet because people mistake them for each other. */
+export const VOUCHER_LOOKALIKES = '01OIL';
 
 /** Random symbols in a code (without a batch prefix). */
 export const VOUCHER_CODE_LENGTH = 10;
@@ -30,7 +34,8 @@ const ACCEPT_BELOW = 256 - (256 % VOUCHER_ALPHABET.length);
 
 const SYMBOL = `[${VOUCHER_ALPHABET}]`;
 const CODE_PATTERN = new RegExp(`^${SYMBOL}{${VOUCHER_CODE_LENGTH},${VOUCHER_CODE_MAX_LENGTH}}$`);
-const PREFIX_PATTERN = new RegExp(`^${SYMBOL}{0,${VOUCHER_PREFIX_MAX_LENGTH}}$`);
+/** A batch prefix as stored (`voucher_batches.prefix`): 0-4 alphabet symbols, upper case. */
+export const VOUCHER_PREFIX_PATTERN = new RegExp(`^${SYMBOL}{0,${VOUCHER_PREFIX_MAX_LENGTH}}$`);
 
 /** Why a typed code was rejected, so an app can show the message in another language. */
 export type VoucherCodeErrorReason = 'empty' | 'lookalike' | 'characters' | 'length';
@@ -63,7 +68,7 @@ function randomSource(): RandomSource {
  * symbols). Rejection sampling keeps it unbiased: bytes >= 248 are discarded, then `byte % 31`.
  */
 export function generateVoucherCode(prefix = ''): string {
-  if (!PREFIX_PATTERN.test(prefix)) {
+  if (!isVoucherPrefix(prefix)) {
     throw new RangeError(
       `A voucher prefix is 0-${VOUCHER_PREFIX_MAX_LENGTH} symbols of ${VOUCHER_ALPHABET}`,
     );
@@ -88,9 +93,16 @@ export function generateVoucherCode(prefix = ''): string {
  * What a person typed → the stored form: trimmed, upper case, without spaces and dashes
  * (`abcde-fghjk` → `ABCDEFGHJK`). Look-alikes are not mapped (the alphabet has neither 0 nor O,
  * 1 nor I/L, so guessing would be wrong as often as right); the result may still be invalid.
+ * Only a-z are upper-cased: `toUpperCase()` would turn `ß` into `SS` and make a code of it,
+ * where SQL's upper() leaves it and refuses it.
  */
 export function normalizeVoucherCode(input: string): string {
-  return input.replace(/[\s\-\u2010-\u2015\u2212]/g, '').toUpperCase();
+  return input.replace(/[\s\-\u2010-\u2015\u2212]/g, '').replace(/[a-z]+/g, (s) => s.toUpperCase());
+}
+
+/** True for a stored-form batch prefix (the empty string included). */
+export function isVoucherPrefix(s: string): boolean {
+  return typeof s === 'string' && VOUCHER_PREFIX_PATTERN.test(s);
 }
 
 /** True for a stored-form code: 10-14 symbols of the voucher alphabet (upper case, no dashes). */
@@ -108,7 +120,7 @@ export function parseVoucherCode(input: string): VoucherCodeResult {
   const reason: VoucherCodeErrorReason =
     code === ''
       ? 'empty'
-      : /[01OIL]/.test(code)
+      : new RegExp(`[${VOUCHER_LOOKALIKES}]`).test(code)
         ? 'lookalike'
         : new RegExp(`^${SYMBOL}+$`).test(code)
           ? 'length'

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { formatVoucherCode } from '$domain/voucher-code.ts';
+import { recoverErrorKeys } from '$lib/errors.ts';
 import { messages, phoneErrorKeys } from '$lib/messages.ts';
 import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { loginFor } from '$lib/server/login.ts';
@@ -35,9 +36,8 @@ export const actions: Actions = {
     if (!/^[A-Z0-9]{6,20}$/.test(receipt)) return refused(400, t.recoverNotFound);
     const found = await orUnavailable(recoverVoucher(params.slug, receipt, phone.e164, fetch));
     if (!found.ok) {
-      if (found.error === 'rate_limited') return refused(429, t.recoverLimited);
-      if (found.error === 'amount_too_small') return refused(402, t.recoverTooSmall);
-      return refused(404, t.recoverNotFound);
+      const status = { rate_limited: 429, amount_too_small: 402, not_found: 404 }[found.error];
+      return refused(status, t[recoverErrorKeys[found.error]]);
     }
     const login = loginFor({ url, request }, vars, found.voucher_code);
     return {

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
-import { normalizeMac } from '$domain/payment-request.ts';
+import { normalizeMac } from '$domain/mac.ts';
 import { messages, phoneErrorKeys, sitePath } from '$lib/messages.ts';
 import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { startPayment } from '$lib/server/payments.ts';
