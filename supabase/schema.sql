@@ -412,6 +412,38 @@ $$;
 ALTER FUNCTION private.image_type(p_bytes bytea) OWNER TO postgres;
 
 --
+-- Name: is_voucher_code(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.is_voucher_code(p_code text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+begin
+  return coalesce(p_code ~ ('^[' || private.voucher_alphabet() || ']{10,14}$'), false);
+end;
+$_$;
+
+
+ALTER FUNCTION private.is_voucher_code(p_code text) OWNER TO postgres;
+
+--
+-- Name: is_voucher_prefix(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.is_voucher_prefix(p_prefix text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+begin
+  return coalesce(p_prefix ~ ('^[' || private.voucher_alphabet() || ']{0,4}$'), false);
+end;
+$_$;
+
+
+ALTER FUNCTION private.is_voucher_prefix(p_prefix text) OWNER TO postgres;
+
+--
 -- Name: issue_payment_voucher(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -483,12 +515,10 @@ CREATE FUNCTION private.mac_or_null(p_mac text) RETURNS macaddr
     SET search_path TO ''
     AS $$
 begin
-  if p_mac is null or length(p_mac) > 40 then
+  if length(p_mac) > 40 or not radius.is_mac(p_mac) then
     return null;
   end if;
-  return btrim(p_mac)::macaddr;
-exception when others then
-  return null;
+  return radius.normalise_mac(p_mac)::macaddr;
 end;
 $$;
 
@@ -567,7 +597,7 @@ CREATE FUNCTION private.new_voucher_code() RETURNS text
     SET search_path TO ''
     AS $$
 declare
-  v_alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  v_alphabet constant text := private.voucher_alphabet();
   v_code text := '';
   v_bytes bytea;
   v_byte integer;
@@ -609,7 +639,7 @@ CREATE FUNCTION private.normalise_phone(p_input text) RETURNS text
     SET search_path TO ''
     AS $_$
 declare
-  c text := regexp_replace(coalesce(p_input, ''), '[\s().-]', '', 'g');
+  c text := private.strip_separators(p_input, '().-');
 begin
   return case
     when c ~ '^\+254[17][0-9]{8}$' then c
@@ -622,6 +652,22 @@ $_$;
 
 
 ALTER FUNCTION private.normalise_phone(p_input text) OWNER TO postgres;
+
+--
+-- Name: normalise_voucher_code(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.normalise_voucher_code(p_input text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return upper(private.strip_separators(p_input, '\u2010-\u2015\u2212-'));
+end;
+$$;
+
+
+ALTER FUNCTION private.normalise_voucher_code(p_input text) OWNER TO postgres;
 
 --
 -- Name: notify_radius_clients(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -887,12 +933,11 @@ begin
   ) then
     return jsonb_build_object('ok', false, 'error', 'router_not_at_site');
   end if;
-  if p_client_mac is not null and btrim(p_client_mac) <> '' then
-    begin
-      v_mac := btrim(p_client_mac)::macaddr;
-    exception when others then
+  if btrim(coalesce(p_client_mac, '')) <> '' then
+    v_mac := private.mac_or_null(p_client_mac);
+    if v_mac is null then
       return jsonb_build_object('ok', false, 'error', 'invalid_request');
-    end;
+    end if;
   end if;
   if not exists (select 1 from private.mpesa_settings m where m.organization_id = v_org) then
     return jsonb_build_object('ok', false, 'error', 'not_configured');
@@ -1609,6 +1654,39 @@ Returns: nothing.';
 
 
 --
+-- Name: strip_separators(text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.strip_separators(p_input text, p_separators text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return regexp_replace(coalesce(p_input, ''),
+    '[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff' || p_separators || ']', '', 'g');
+end;
+$$;
+
+
+ALTER FUNCTION private.strip_separators(p_input text, p_separators text) OWNER TO postgres;
+
+--
+-- Name: voucher_alphabet(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.voucher_alphabet() RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+end;
+$$;
+
+
+ALTER FUNCTION private.voucher_alphabet() OWNER TO postgres;
+
+--
 -- Name: voucher_batch_issue(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1753,9 +1831,9 @@ ALTER FUNCTION private.voucher_sms_body(p_language text, p_code text, p_plan tex
 CREATE FUNCTION private.voucher_values_valid() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
-    AS $_$
+    AS $$
 begin
-  if new.code !~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+  if not private.is_voucher_code(new.code) then
     raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
       using errcode = '23514', hint = 'voucher_code_invalid';
   end if;
@@ -1769,7 +1847,7 @@ begin
   end if;
   return new;
 end;
-$_$;
+$$;
 
 
 ALTER FUNCTION private.voucher_values_valid() OWNER TO postgres;
@@ -2356,10 +2434,10 @@ devices_allowed}]}: the active plans sold at the site, cheapest first.';
 CREATE FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
-    AS $_$
+    AS $$
 declare
   v_site public.sites;
-  v_code text := upper(regexp_replace(coalesce(p_code, ''), '[\s\-]', '', 'g'));
+  v_code text := private.normalise_voucher_code(p_code);
   v_voucher public.vouchers;
   v_plan_name text;
   v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 600) * 600);
@@ -2382,7 +2460,7 @@ begin
     return v_limited;
   end if;
 
-  if v_code ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+  if private.is_voucher_code(v_code) then
     select v.* into v_voucher from public.vouchers v
     where v.code = v_code and v.organization_id = v_site.organization_id;
   end if;
@@ -2423,7 +2501,7 @@ begin
       else greatest(0, v_voucher.data_quota_bytes - v_voucher.used_bytes) end
   );
 end;
-$_$;
+$$;
 
 
 ALTER FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) OWNER TO postgres;
@@ -4822,7 +4900,7 @@ CREATE TABLE public.voucher_batches (
     created_by uuid DEFAULT auth.uid(),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT voucher_batches_count_check CHECK (((count >= 1) AND (count <= 10000))),
-    CONSTRAINT voucher_batches_prefix_check CHECK ((prefix ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{0,4}$'::text))
+    CONSTRAINT voucher_batches_prefix_check CHECK (private.is_voucher_prefix(prefix))
 );
 
 
@@ -6909,6 +6987,22 @@ REVOKE ALL ON FUNCTION private.image_type(p_bytes bytea) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION is_voucher_code(p_code text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.is_voucher_code(p_code text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION is_voucher_prefix(p_prefix text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.is_voucher_prefix(p_prefix text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.is_voucher_prefix(p_prefix text) TO authenticated;
+GRANT ALL ON FUNCTION private.is_voucher_prefix(p_prefix text) TO service_role;
+
+
+--
 -- Name: FUNCTION issue_payment_voucher(p_payment_id uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -6964,6 +7058,13 @@ GRANT ALL ON FUNCTION private.new_voucher_code() TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.normalise_phone(p_input text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION normalise_voucher_code(p_input text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.normalise_voucher_code(p_input text) FROM PUBLIC;
 
 
 --
@@ -7126,6 +7227,20 @@ REVOKE ALL ON FUNCTION private.sms_claim(p_limit integer) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION strip_separators(p_input text, p_separators text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.strip_separators(p_input text, p_separators text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_alphabet(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.voucher_alphabet() FROM PUBLIC;
 
 
 --

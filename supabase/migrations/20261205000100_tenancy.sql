@@ -192,6 +192,25 @@ $$;
 
 revoke all on function private.has_role(uuid, text[]) from public, anon, authenticated;
 
+-- What a person typed without separators: every character of p_separators (a bracket-expression
+-- fragment such as '().-') and every space JavaScript's \s matches, the no-break and other
+-- Unicode spaces included (phones and web pages paste them). PostgreSQL's \s is ASCII only, and
+-- the apps' rules in supabase/functions/_shared/domain/ use JavaScript's.
+create function private.strip_separators(p_input text, p_separators text)
+returns text
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return regexp_replace(coalesce(p_input, ''),
+    '[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff' || p_separators || ']', '', 'g');
+end;
+$$;
+
+revoke all on function private.strip_separators(text, text) from public, anon, authenticated;
+
 -- Trigger: keeps updated_at current on every update.
 create function private.set_updated_at()
 returns trigger

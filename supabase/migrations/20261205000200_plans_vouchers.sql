@@ -53,6 +53,76 @@ create index plan_sites_plan_id_idx on public.plan_sites (plan_id, organization_
 
 create index plan_sites_site_id_idx on public.plan_sites (site_id, organization_id);
 
+-- ---------------------------------------------------------------------------------------------
+-- The voucher alphabet (SQL's one home of it; VOUCHER_ALPHABET in
+-- supabase/functions/_shared/domain/voucher-code.ts is the TypeScript one, and
+-- tests/integration/rule-parity.test.ts feeds both the same cases)
+-- ---------------------------------------------------------------------------------------------
+
+-- 31 symbols: digits and capitals without the look-alikes 0/O, 1/I/L.
+create function private.voucher_alphabet()
+returns text
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+end;
+$$;
+
+revoke all on function private.voucher_alphabet() from public, anon, authenticated;
+
+-- A stored-form code: 10 random symbols behind a batch prefix of 0-4, all of the alphabet.
+create function private.is_voucher_code(p_code text)
+returns boolean
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return coalesce(p_code ~ ('^[' || private.voucher_alphabet() || ']{10,14}$'), false);
+end;
+$$;
+
+revoke all on function private.is_voucher_code(text) from public, anon, authenticated;
+
+-- A stored-form batch prefix: 0-4 symbols of the alphabet.
+create function private.is_voucher_prefix(p_prefix text)
+returns boolean
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return coalesce(p_prefix ~ ('^[' || private.voucher_alphabet() || ']{0,4}$'), false);
+end;
+$$;
+
+revoke all on function private.is_voucher_prefix(text) from public, anon, authenticated;
+
+-- The voucher_batches.prefix CHECK runs it as the inserting role.
+grant execute on function private.is_voucher_prefix(text) to authenticated, service_role;
+
+-- What a customer typed for a code in stored form: without spaces and dashes (Unicode ones
+-- too, as phones autocorrect them), upper case. It may still not be a code.
+create function private.normalise_voucher_code(p_input text)
+returns text
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return upper(private.strip_separators(p_input, '\u2010-\u2015\u2212-'));
+end;
+$$;
+
+revoke all on function private.normalise_voucher_code(text) from public, anon, authenticated;
+
 -- A batch of vouchers printed together; inserting a batch issues `count` vouchers at once.
 -- `prefix` (0-4 characters of the voucher alphabet) is put in front of each random code. Up to
 -- 10,000 vouchers (a print run for a busy hotspot) are issued in one statement.
@@ -61,7 +131,7 @@ create table public.voucher_batches (
   organization_id uuid not null references public.organizations (id) on delete cascade,
   plan_id uuid not null,
   count integer not null constraint voucher_batches_count_check check (count between 1 and 10000),
-  prefix text not null default '' check (prefix ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{0,4}$'),
+  prefix text not null default '' check (private.is_voucher_prefix(prefix)),
   created_by uuid default auth.uid() references auth.users (id) on delete set null,
   created_at timestamptz not null default now(),
   unique (id, organization_id),
@@ -93,7 +163,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  v_alphabet constant text := private.voucher_alphabet();
   v_code text := '';
   v_bytes bytea;
   v_byte integer;
@@ -546,7 +616,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if new.code !~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+  if not private.is_voucher_code(new.code) then
     raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
       using errcode = '23514', hint = 'voucher_code_invalid';
   end if;

@@ -233,8 +233,9 @@ create index payment_callbacks_received_at_idx on private.payment_callbacks (rec
 
 create index payments_phone_site_idx on public.payments (phone, site_id, created_at desc);
 
--- A Kenyan mobile number as typed (07…, 01…, 7…, 254…, +254…, with spaces or dashes) in E.164,
--- or null. Same rules as normalizeKenyanPhone() in supabase/functions/_shared/domain/phone.ts.
+-- A Kenyan mobile number as typed (07…, 01…, 7…, 254…, +254…, with spaces, dashes, dots or
+-- brackets) in E.164, or null. Same rules as normalizeKenyanPhone() in
+-- supabase/functions/_shared/domain/phone.ts.
 -- plpgsql, like payment_status_for() and voucher_sms_body(), which every settlement also calls:
 -- as `language sql` functions with `set search_path` they cannot be inlined, and each call sets
 -- up the SQL function again in every transaction; plpgsql keeps its compiled form for the
@@ -247,7 +248,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  c text := regexp_replace(coalesce(p_input, ''), '[\s().-]', '', 'g');
+  c text := private.strip_separators(p_input, '().-');
 begin
   return case
     when c ~ '^\+254[17][0-9]{8}$' then c
@@ -447,12 +448,11 @@ begin
   ) then
     return jsonb_build_object('ok', false, 'error', 'router_not_at_site');
   end if;
-  if p_client_mac is not null and btrim(p_client_mac) <> '' then
-    begin
-      v_mac := btrim(p_client_mac)::macaddr;
-    exception when others then
+  if btrim(coalesce(p_client_mac, '')) <> '' then
+    v_mac := private.mac_or_null(p_client_mac);
+    if v_mac is null then
       return jsonb_build_object('ok', false, 'error', 'invalid_request');
-    end;
+    end if;
   end if;
   if not exists (select 1 from private.mpesa_settings m where m.organization_id = v_org) then
     return jsonb_build_object('ok', false, 'error', 'not_configured');

@@ -1243,8 +1243,9 @@ create index radacct_nas_start_idx on radius.radacct (nasipaddress, acctstarttim
 create index radacct_nas_stop_idx on radius.radacct (nasipaddress, acctstoptime desc)
   where acctstoptime is not null;
 
--- A MAC in any spelling as macaddr, or null when it is not one (never an error: the value comes
--- from a URL anyone can type).
+-- A MAC in any spelling radius.is_mac() takes as macaddr, or null when it is not one (never an
+-- error: the value comes from a URL anyone can type). One rule for the portal and RADIUS, where
+-- macaddr's own input would take other spellings (unpadded, a trailing newline).
 create function private.mac_or_null(p_mac text)
 returns macaddr
 language plpgsql
@@ -1253,12 +1254,10 @@ security definer
 set search_path = ''
 as $$
 begin
-  if p_mac is null or length(p_mac) > 40 then
+  if length(p_mac) > 40 or not radius.is_mac(p_mac) then
     return null;
   end if;
-  return btrim(p_mac)::macaddr;
-exception when others then
-  return null;
+  return radius.normalise_mac(p_mac)::macaddr;
 end;
 $$;
 

@@ -120,7 +120,7 @@ set search_path = ''
 as $$
 declare
   v_site public.sites;
-  v_code text := upper(regexp_replace(coalesce(p_code, ''), '[\s\-]', '', 'g'));
+  v_code text := private.normalise_voucher_code(p_code);
   v_voucher public.vouchers;
   v_plan_name text;
   v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 600) * 600);
@@ -143,7 +143,7 @@ begin
     return v_limited;
   end if;
 
-  if v_code ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10,14}$' then
+  if private.is_voucher_code(v_code) then
     select v.* into v_voucher from public.vouchers v
     where v.code = v_code and v.organization_id = v_site.organization_id;
   end if;

@@ -208,7 +208,7 @@ create trigger vouchers_sale_rollup after insert or update of sold_at on public.
   for each row when (new.sold_by is not null) execute function private.voucher_sale_rollup();
 
 -- Recomputes an organization's rollups from its payments and vouchers (data loaded in bulk
--- with triggers off, or a repair); returns the number of rollup rows.
+-- with triggers off, or a repair); returns the number of daily_sales rows written.
 create function private.rebuild_rollups(p_organization_id uuid)
 returns integer
 language plpgsql

@@ -1,7 +1,7 @@
 // Who can do what, through real PostgREST with real JWTs: every table, view and function of the
 // exposed schema against six personas (anon, agentA, adminA, ownerA, adminB, service_role).
 // The list of tables and functions comes from pg_catalog; the expected outcomes are the
-// literals in ./rls-matrix.ts (supabase/migrations/README.md written down per persona). Every
+// literals in ./rls-matrix.ts (each table's and function's `comment on`, per persona). Every
 // write is checked in the database (as its owner), not only by the API's answer.
 import type { PostgrestError } from '@supabase/supabase-js';
 import { randomInt } from 'node:crypto';
@@ -1164,7 +1164,7 @@ for (const signature of union(catalogFunctions, Object.keys(RPCS))) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The finer rules of the README that one row per persona cannot show
+// The finer rules that one row per persona cannot show
 // ---------------------------------------------------------------------------------------------
 
 describe('finer rules', () => {
@@ -1346,7 +1346,7 @@ describe('finer rules', () => {
     });
   }
 
-  it('RPCs refuse bad input with the codes README.md gives', async () => {
+  it('RPCs refuse bad input with the codes their comments give', async () => {
     const unknownSite = await w.clients.ownerA.rpc('create_router', {
       p_site_id: '00000000-0000-4000-8000-000000000000',
       p_name: 'Nowhere',

@@ -1,7 +1,7 @@
 // The allow-list: who may do what with every table, view and function in the exposed schema
-// (`public`), as supabase/migrations/README.md specifies it. rls-matrix.test.ts fails unless the
-// keys here are exactly what pg_catalog holds, so a new table or function (or a new overload)
-// fails the suite until someone writes down who may use it.
+// (`public`): the specification itself, next to the `comment on` of each table and function.
+// rls-matrix.test.ts fails unless the keys here are exactly what pg_catalog holds, so a new table
+// or function (or a new overload) fails the suite until someone writes down who may use it.
 //
 // Every expectation is a literal per persona, never computed from the database:
 //   select: 'all'    sees every one of organization A's fixture rows
@@ -530,8 +530,6 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129000500_admin_dashboard.sql (README.md: RPCs (schema public)).
-  // 20261129000600_admin_sessions.sql (README.md: RPCs (schema public)).
   'sessions_online(uuid, uuid)': {
     "organization A's sessions online": {
       anon: 'denied',
@@ -582,7 +580,6 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129000100_radius_disconnect_mac.sql (README.md: RPCs (schema public)).
   'disconnect_session(uuid, text)': {
     'a voucher of organization A (no open session)': {
       anon: 'denied',
@@ -593,7 +590,6 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129000200_mpesa_payments.sql (README.md: M-Pesa payments).
   'set_mpesa_settings(uuid, text, text, text, text, text, text, text)': {
     "organization A's M-Pesa settings": {
       anon: 'denied',
@@ -635,7 +631,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
-  // 20261129001000_portal_payments.sql: the portal server only (service role key), by MAC.
+  // The portal server only (service role key), by MAC.
   'portal_resume(text, text)': {
     "a device's pending payment at organization A's site": {
       anon: 'denied',
@@ -657,9 +653,9 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
-  // Support actions of 20261129000200_mpesa_payments.sql (owners and admins of the receipt's or
-  // payment's organization; each call is audited). A driver needs a fresh unmatched receipt
-  // (private.unmatched_receipts) or a successful payment with a voucher per call.
+  // Support actions (owners and admins of the receipt's or payment's organization; each call is
+  // audited). A driver needs a fresh unmatched receipt (private.unmatched_receipts) or a
+  // successful payment with a voucher per call.
   'unmatched_receipts(uuid)': {
     "organization A's unmatched receipts": {
       anon: 'denied',
@@ -700,7 +696,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129000400_portal_voucher.sql: anyone holding a code, at its organization's site (the
+  // Anyone holding a code, at its organization's site (the
   // portal's status page), throttled per site.
   'portal_voucher_status(text, text)': {
     "a voucher of organization A at A's site": {
@@ -712,7 +708,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
-  // 20261129000700_team.sql (README.md: Team): the team screen's member list with emails.
+  // The team screen's member list with emails.
   'team_members(uuid)': {
     "organization A's team": {
       anon: 'denied',
@@ -723,7 +719,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129001300_audit_cashup.sql: cash sales per seller on a Nairobi day (owners and admins
+  // Cash sales per seller on a Nairobi day (owners and admins
   // every seller, an agent their own row only).
   'cash_up(uuid, date)': {
     "organization A's cash-up today": {
@@ -735,7 +731,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129000400_portal_voucher.sql: a router's set-up data with its RADIUS secret, for the
+  // A router's set-up data with its RADIUS secret, for the
   // router files (owners and admins; every call audited).
   'router_setup(uuid)': {
     "organization A's router": {
@@ -747,7 +743,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129001200_router_files_voucher_detail.sql: a voucher's bound devices and sessions for
+  // A voucher's bound devices and sessions for
   // the admin's voucher page (whoever may read the voucher: the vouchers select policy).
   'voucher_sessions(uuid)': {
     'a voucher agentA issued': {
@@ -767,7 +763,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129000950_site_logos.sql: owners and admins set a site's logo (audited); anyone may
+  // Owners and admins set a site's logo (audited); anyone may
   // fetch it for the portal (it is on the landing page anyway).
   'set_site_logo(uuid, text)': {
     "a logo for organization A's site": {
@@ -789,7 +785,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
-  // 20261129002000_admin_sessions_at_scale.sql: the admin's customer search by the last digits
+  // The admin's customer search by the last digits
   // of the phone number, for those the customers select policy lets see them.
   'search_customers(uuid, text)': {
     'a customer of organization A': {
@@ -801,7 +797,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  // 20261129001600_voucher_search.sql: the admin's voucher search, with the vouchers select
+  // The admin's voucher search, with the vouchers select
   // rule applied by the function (owners and admins all, agents their own).
   'search_vouchers(uuid, text)': {
     'a voucher agentA issued': {

@@ -1,7 +1,4 @@
 // The cases rule-parity.test.ts feeds to both the SQL and the TypeScript side of each rule.
-// `SQL_TODAY` maps an input to what SQL answers now where that differs from the TypeScript
-// module (the one home of the rule): each is a change the SQL still has to make. The test fails
-// when SQL starts agreeing, so the entry is removed with the change.
 
 export const PHONES = [
   '0712345678',
@@ -36,9 +33,6 @@ export const PHONES = [
   '٠٧١٢٣٤٥٦٧٨', // Arabic-Indic digits are not [0-9] on either side
   null,
 ];
-
-/** SQL's `\s` is ASCII whitespace; JavaScript's also matches Unicode spaces. */
-export const PHONE_SQL_TODAY = new Map<string | null, string | null>([['0712\u00a0345678', null]]);
 
 /** What the CHECKs on stored phone numbers (customers, payments, sms_outbox, receipts) take. */
 export const STORED_PHONES = [
@@ -102,13 +96,6 @@ export function typedCodes(code: string): string[] {
   ];
 }
 
-/** portal_voucher_status() removes only `\s` and `-`: not Unicode dashes or spaces. */
-export const TYPED_CODE_SQL_TODAY = (code: string) =>
-  new Map<string, string | null>([
-    [`${code.slice(0, 5)}\u2013${code.slice(5)}`, null],
-    [`${code.slice(0, 5)}\u00a0${code.slice(5)}`, null],
-  ]);
-
 export const MACS = [
   'aa:bb:cc:dd:ee:ff',
   'AA:BB:CC:DD:EE:FF',
@@ -132,19 +119,6 @@ export const MACS = [
   '',
   null,
 ];
-
-/**
- * private.mac_or_null() (the portal's resume lookup; pay_start() casts the same way) parses with
- * PostgreSQL's macaddr input, which takes other spellings than radius.normalise_mac().
- */
-export const MAC_OR_NULL_TODAY = new Map<string | null, string | null>([
-  ['aabb:ccdd:eeff', null],
-  ['aa:bb-cc:dd.ee ff', null],
-  ['aa::bb:cc:dd:ee:ff', null],
-  ['\taa:bb:cc:dd:ee:ff', 'aa:bb:cc:dd:ee:ff'],
-  ['aabbccddeeff\n', 'aa:bb:cc:dd:ee:ff'],
-  ['8:0:2b:1:2:3', '08:00:2b:01:02:03'],
-]);
 
 /** Every ResultCode of shared/reference/mpesa-daraja.md (2.4, ResultCodes), then unknown ones. */
 export const RESULT_CODES: (string | number | null)[] = [

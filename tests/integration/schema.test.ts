@@ -168,7 +168,7 @@ describe('what the API cannot reach', () => {
     }
   });
 
-  it('API roles execute only the two private helpers policies and column defaults need', async () => {
+  it('API roles execute only the private helpers that policies, CHECKs and column defaults need', async () => {
     const grants = await superuser<{ what: string }[]>`
       select r.rolname || ' ' || p.oid::regprocedure::text as what
       from pg_catalog.pg_proc p
@@ -178,8 +178,10 @@ describe('what the API cannot reach', () => {
         and has_function_privilege(r.rolname, p.oid, 'execute')
       order by 1`;
     expect(grants.map((g) => g.what)).toEqual([
+      'authenticated private.is_voucher_prefix(text)',
       'authenticated private.new_voucher_code()',
       'authenticated private.orgs_with_role(text[])',
+      'service_role private.is_voucher_prefix(text)',
       'service_role private.new_voucher_code()',
     ]);
   });

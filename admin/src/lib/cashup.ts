@@ -1,12 +1,12 @@
 import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
-import { roleAtLeast } from '$domain/roles.ts';
+import { ROLES, roleAtLeast } from '$domain/roles.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 
 const sellerSchema = z.object({
   seller_id: z.string(),
   email: z.string().nullable(),
-  role: z.enum(['owner', 'admin', 'agent']).nullable(),
+  role: z.enum(ROLES).nullable(),
   vouchers: z.number(),
   total_kes: z.number(),
   first_sold_at: z.string(),

@@ -12,6 +12,7 @@
  * numbers (only postgres.js turns bigint into strings, and only for columns, not jsonb).
  */
 import * as z from 'zod';
+import { LANGUAGES } from '../domain/languages.ts';
 
 /** Any 8-4-4-4-12 hex id: gen_random_uuid() and the seed's fixed ids alike. */
 const id = z.guid();
@@ -157,7 +158,7 @@ export const rpcReplies = {
       primary_color: z.string(),
       /** The portal path of the stored logo, versioned (`/s/<slug>/logo?v=…`), or null. */
       logo_url: z.string().nullable(),
-      default_language: z.enum(['en', 'sw']),
+      default_language: z.enum(LANGUAGES),
       plans: z.array(
         z.object({
           id,

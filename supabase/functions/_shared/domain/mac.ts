@@ -3,8 +3,9 @@
  * `aabb.ccdd.eeff`, `aabbccddeeff`) → the one form the database stores and compares
  * (`aa:bb:cc:dd:ee:ff`): MAC login and bound devices in RADIUS, a payment's device.
  *
- * SQL twin: radius.normalise_mac() / radius.is_mac(); tests/integration/rule-parity.test.ts
- * feeds both the same cases, so change them together.
+ * SQL twin: radius.normalise_mac() / radius.is_mac() (private.mac_or_null() applies them to a
+ * portal URL's MAC); tests/integration/rule-parity.test.ts feeds both the same cases, so change
+ * them together.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: imports nothing.
  */

@@ -5,7 +5,8 @@
  *
  * SQL twin: private.normalise_phone() and the `^\+254[17][0-9]{8}$` CHECKs on customers,
  * payments, sms_outbox and unmatched receipts; tests/integration/rule-parity.test.ts feeds both
- * the same cases (one known difference: SQL's `\s` is ASCII, so it refuses a no-break space).
+ * the same cases. SQL's `\s` is ASCII only, so private.strip_separators() lists the Unicode
+ * spaces JavaScript's `\s` also matches.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */

@@ -3,9 +3,10 @@
  *
  * The database issues codes itself with exactly these constants; keep both in step. A batch may
  * put a prefix of up to VOUCHER_PREFIX_MAX_LENGTH alphabet symbols in front of the random part,
- * so stored codes are 10-14 symbols long. SQL twins: private.new_voucher_code(), the trigger
- * private.voucher_values_valid(), the `voucher_batches.prefix` CHECK and portal_voucher_status()'s
- * clean-up; tests/integration/rule-parity.test.ts feeds both sides the same cases.
+ * so stored codes are 10-14 symbols long. SQL twins: private.voucher_alphabet(), is_voucher_code(),
+ * is_voucher_prefix() and normalise_voucher_code(), which new_voucher_code(), the vouchers
+ * trigger, the `voucher_batches.prefix` CHECK and portal_voucher_status() use;
+ * tests/integration/rule-parity.test.ts feeds both sides the same cases.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
