@@ -208,7 +208,7 @@ CREATE FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) R
   select exists (
     select 1 from public.payments p
     join public.memberships m on m.organization_id = p.organization_id
-    where p.id = p_payment_id and m.user_id = p_user_id and m.role in ('owner', 'admin')
+    where p.id = p_payment_id and m.user_id = p_user_id and m.role = any (private.roles_at_least('admin'))
   )
 $$;
 
@@ -372,10 +372,10 @@ $$;
 ALTER FUNCTION private.customer_for(p_organization_id uuid, p_phone text) OWNER TO postgres;
 
 --
--- Name: has_role(uuid, text[]); Type: FUNCTION; Schema: private; Owner: postgres
+-- Name: has_role(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
-CREATE FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]) RETURNS boolean
+CREATE FUNCTION private.has_role(p_organization_id uuid, p_role text) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -384,12 +384,32 @@ CREATE FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]
     from public.memberships m
     where m.organization_id = p_organization_id
       and m.user_id = auth.uid()
-      and m.role = any (p_roles)
+      and m.role = p_role
   )
 $$;
 
 
-ALTER FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]) OWNER TO postgres;
+ALTER FUNCTION private.has_role(p_organization_id uuid, p_role text) OWNER TO postgres;
+
+--
+-- Name: has_role_at_least(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.has_role_at_least(p_organization_id uuid, p_role text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1
+    from public.memberships m
+    where m.organization_id = p_organization_id
+      and m.user_id = auth.uid()
+      and m.role = any (private.roles_at_least(p_role))
+  )
+$$;
+
+
+ALTER FUNCTION private.has_role_at_least(p_organization_id uuid, p_role text) OWNER TO postgres;
 
 --
 -- Name: image_type(bytea); Type: FUNCTION; Schema: private; Owner: postgres
@@ -704,29 +724,56 @@ $$;
 ALTER FUNCTION private.notify_sms_outbox() OWNER TO postgres;
 
 --
--- Name: orgs_with_role(text[]); Type: FUNCTION; Schema: private; Owner: postgres
+-- Name: orgs_with_role(text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
-CREATE FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) RETURNS SETOF uuid
+CREATE FUNCTION private.orgs_with_role(p_role text) RETURNS SETOF uuid
     LANGUAGE sql STABLE SECURITY DEFINER ROWS 5
     SET search_path TO ''
     AS $$
   select m.organization_id
   from public.memberships m
   where m.user_id = auth.uid()
-    and m.role = any (p_roles)
+    and m.role = p_role
 $$;
 
 
-ALTER FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) OWNER TO postgres;
+ALTER FUNCTION private.orgs_with_role(p_role text) OWNER TO postgres;
 
 --
--- Name: FUNCTION orgs_with_role(VARIADIC p_roles text[]); Type: COMMENT; Schema: private; Owner: postgres
+-- Name: FUNCTION orgs_with_role(p_role text); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) IS 'Policy helper: the organizations in which the calling user (auth.uid()) holds one of p_roles.
+COMMENT ON FUNCTION private.orgs_with_role(p_role text) IS 'Policy helper: the organizations in which the calling user (auth.uid()) holds exactly p_role.
 Callers: authenticated, through the policies (organization_id in (select private.orgs_with_role(...)),
 evaluated once per statement).
+Returns: setof uuid; none without a user.';
+
+
+--
+-- Name: orgs_with_role_at_least(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.orgs_with_role_at_least(p_role text) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 5
+    SET search_path TO ''
+    AS $$
+  select m.organization_id
+  from public.memberships m
+  where m.user_id = auth.uid()
+    and m.role = any (private.roles_at_least(p_role))
+$$;
+
+
+ALTER FUNCTION private.orgs_with_role_at_least(p_role text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION orgs_with_role_at_least(p_role text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.orgs_with_role_at_least(p_role text) IS 'Policy helper: the organizations in which the calling user (auth.uid()) holds p_role or a role
+above it (private.roles() gives the order).
+Callers: authenticated, through the policies, as orgs_with_role().
 Returns: setof uuid; none without a user.';
 
 
@@ -1246,7 +1293,7 @@ CREATE FUNCTION private.require_manager(p_organization_id uuid) RETURNS void
     SET search_path TO ''
     AS $$
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see sessions and routers'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -1255,6 +1302,40 @@ $$;
 
 
 ALTER FUNCTION private.require_manager(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: roles(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.roles() RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return array['owner', 'admin', 'agent'];
+end;
+$$;
+
+
+ALTER FUNCTION private.roles() OWNER TO postgres;
+
+--
+-- Name: roles_at_least(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.roles_at_least(p_role text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_roles constant text[] := private.roles();
+begin
+  return coalesce(v_roles[1:array_position(v_roles, p_role)], '{}');
+end;
+$$;
+
+
+ALTER FUNCTION private.roles_at_least(p_role text) OWNER TO postgres;
 
 --
 -- Name: router_last_accounting(inet); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1862,7 +1943,7 @@ CREATE FUNCTION public.cash_up(p_organization_id uuid, p_day date DEFAULT NULL::
     AS $$
 declare
   v_user uuid := auth.uid();
-  v_all boolean := private.has_role(p_organization_id, 'owner', 'admin');
+  v_all boolean := private.has_role_at_least(p_organization_id, 'admin');
   v_day date := coalesce(p_day, (now() at time zone 'Africa/Nairobi')::date);
   v_from timestamptz := v_day::timestamp at time zone 'Africa/Nairobi';
   v_to timestamptz := (v_day + 1)::timestamp at time zone 'Africa/Nairobi';
@@ -1960,7 +2041,7 @@ declare
   v_secret text := encode(extensions.gen_random_bytes(16), 'hex');
 begin
   select s.organization_id into v_organization_id from public.sites s where s.id = p_site_id;
-  if v_organization_id is null or not private.has_role(v_organization_id, 'owner', 'admin') then
+  if v_organization_id is null or not private.has_role_at_least(v_organization_id, 'admin') then
     raise exception 'only owners and admins of the site''s organization can add routers'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -2090,7 +2171,7 @@ declare
   v_today date := private.nairobi_day(now());
   v_result jsonb;
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see the dashboard'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -2190,7 +2271,7 @@ begin
   if not exists (
     select 1 from public.vouchers v
     where v.id = p_voucher_id
-      and v.organization_id in (select private.orgs_with_role('owner', 'admin'))
+      and v.organization_id in (select private.orgs_with_role_at_least('admin'))
   ) then
     raise exception 'only owners and admins of the voucher''s organization can disconnect its sessions'
       using errcode = '42501', hint = 'not_allowed';
@@ -2233,7 +2314,7 @@ CREATE FUNCTION public.payment_settings(p_organization_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see payment settings'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -2640,7 +2721,7 @@ declare
   v_month timestamptz := (v_local_today - interval '29 days') at time zone 'Africa/Nairobi';
   v_result jsonb;
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see revenue'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -2724,7 +2805,7 @@ declare
 begin
   select r.* into v_router from public.routers r
   where r.id = p_router_id
-    and r.organization_id in (select private.orgs_with_role('owner', 'admin'));
+    and r.organization_id in (select private.orgs_with_role_at_least('admin'));
   if v_router.id is null then
     raise exception 'no such router, or only its owners and admins may set it up'
       using errcode = '42501', hint = 'not_allowed';
@@ -2796,7 +2877,7 @@ CREATE FUNCTION public.search_customers(p_organization_id uuid, p_digits text) R
 declare
   v_digits text := regexp_replace(coalesce(p_digits, ''), '[^0-9]', '', 'g');
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can search customers'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -2878,7 +2959,7 @@ declare
   v_pattern text := '%' || upper(regexp_replace(coalesce(p_search, ''), '[^0-9A-Za-z]', '', 'g')) || '%';
   v_agent boolean;
 begin
-  if private.has_role(p_organization_id, 'owner', 'admin') then
+  if private.has_role_at_least(p_organization_id, 'admin') then
     v_agent := false;
   elsif private.has_role(p_organization_id, 'agent') then
     v_agent := true;
@@ -2923,7 +3004,7 @@ declare
 begin
   select v.* into v_voucher from public.vouchers v where v.id = p_voucher_id for update;
   if not found
-     or not (private.has_role(v_voucher.organization_id, 'owner', 'admin')
+     or not (private.has_role_at_least(v_voucher.organization_id, 'admin')
              or (v_voucher.created_by = v_user
                  and private.has_role(v_voucher.organization_id, 'agent'))) then
     raise exception 'voucher not found or not yours to sell'
@@ -3144,7 +3225,7 @@ declare
   v_type text;
 begin
   select s.* into v_site from public.sites s
-  where s.id = p_site_id and private.has_role(s.organization_id, 'owner', 'admin');
+  where s.id = p_site_id and private.has_role_at_least(s.organization_id, 'admin');
   if v_site.id is null then
     raise exception 'only owners and admins of the site''s organization can change its logo'
       using errcode = '42501', hint = 'not_allowed';
@@ -3272,7 +3353,7 @@ declare
 begin
   select u.* into v_unmatched from private.unmatched_receipts u
   where u.receipt = upper(btrim(p_receipt)) for update;
-  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+  if v_unmatched.receipt is null or not private.has_role_at_least(v_unmatched.organization_id, 'admin') then
     raise exception 'receipt not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -3342,7 +3423,7 @@ declare
 begin
   select u.* into v_unmatched from private.unmatched_receipts u
   where u.receipt = upper(btrim(p_receipt)) for update;
-  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+  if v_unmatched.receipt is null or not private.has_role_at_least(v_unmatched.organization_id, 'admin') then
     raise exception 'receipt not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -3389,7 +3470,7 @@ declare
   v_sms uuid;
 begin
   select p.* into v_payment from public.payments p where p.id = p_payment_id;
-  if v_payment.id is null or not private.has_role(v_payment.organization_id, 'owner', 'admin') then
+  if v_payment.id is null or not private.has_role_at_least(v_payment.organization_id, 'admin') then
     raise exception 'payment not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -3441,7 +3522,7 @@ CREATE FUNCTION public.team_members(p_organization_id uuid) RETURNS TABLE(member
     SET search_path TO ''
     AS $$
 begin
-  if p_organization_id is null or not private.has_role(p_organization_id, 'owner', 'admin') then
+  if p_organization_id is null or not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins of the organization can see its team'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -3451,7 +3532,7 @@ begin
     from public.memberships m
     join auth.users u on u.id = m.user_id
     where m.organization_id = p_organization_id
-    order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.email, m.id;
+    order by array_position(private.roles(), m.role), u.email, m.id;
 end;
 $$;
 
@@ -3480,7 +3561,7 @@ CREATE FUNCTION public.unmatched_receipts(p_organization_id uuid) RETURNS jsonb
     SET search_path TO ''
     AS $$
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see unmatched receipts'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -3525,7 +3606,7 @@ declare
 begin
   select v.* into v_voucher from public.vouchers v
   where v.id = p_voucher_id
-    and (private.has_role(v.organization_id, 'owner', 'admin')
+    and (private.has_role_at_least(v.organization_id, 'admin')
          or (v.created_by = auth.uid() and private.has_role(v.organization_id, 'agent')));
   if v_voucher.id is null then
     raise exception 'no such voucher, or it is not yours to see'
@@ -4698,7 +4779,7 @@ CREATE TABLE public.memberships (
     role text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT memberships_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'agent'::text])))
+    CONSTRAINT memberships_role_check CHECK ((role = ANY (private.roles())))
 );
 
 
@@ -6575,49 +6656,49 @@ ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;
 -- Name: voucher_batches members can issue voucher batches as themselves; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can issue voucher batches as themselves" ON public.voucher_batches FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role))));
+CREATE POLICY "members can issue voucher batches as themselves" ON public.voucher_batches FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least))));
 
 
 --
 -- Name: vouchers members can issue vouchers as themselves; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can issue vouchers as themselves" ON public.vouchers FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role))));
+CREATE POLICY "members can issue vouchers as themselves" ON public.vouchers FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least))));
 
 
 --
 -- Name: organizations members can read their organizations; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can read their organizations" ON public.organizations FOR SELECT TO authenticated USING ((id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+CREATE POLICY "members can read their organizations" ON public.organizations FOR SELECT TO authenticated USING ((id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: memberships members can read their own membership and owners and admins all; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can read their own membership and owners and admins all" ON public.memberships FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))));
+CREATE POLICY "members can read their own membership and owners and admins all" ON public.memberships FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))));
 
 
 --
 -- Name: plans members can read their plans; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can read their plans" ON public.plans FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+CREATE POLICY "members can read their plans" ON public.plans FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: sites members can read their sites; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can read their sites" ON public.sites FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+CREATE POLICY "members can read their sites" ON public.sites FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: plan_sites members can read which sites sell their plans; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "members can read which sites sell their plans" ON public.plan_sites FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text, 'agent'::text]) AS orgs_with_role)));
+CREATE POLICY "members can read which sites sell their plans" ON public.plan_sites FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least)));
 
 
 --
@@ -6636,161 +6717,161 @@ ALTER TABLE public.organizations ENABLE ROW LEVEL SECURITY;
 -- Name: memberships owners add any member and admins add admins or agents; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners add any member and admins add admins or agents" ON public.memberships FOR INSERT TO authenticated WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role)))));
+CREATE POLICY "owners add any member and admins add admins or agents" ON public.memberships FOR INSERT TO authenticated WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role('admin'::text) AS orgs_with_role)))));
 
 
 --
 -- Name: plans owners and admins can create plans; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can create plans" ON public.plans FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can create plans" ON public.plans FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: sites owners and admins can create sites; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can create sites" ON public.sites FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can create sites" ON public.sites FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: plans owners and admins can delete plans; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can delete plans" ON public.plans FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can delete plans" ON public.plans FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: routers owners and admins can delete routers; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can delete routers" ON public.routers FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can delete routers" ON public.routers FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: sites owners and admins can delete sites; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can delete sites" ON public.sites FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can delete sites" ON public.sites FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: vouchers owners and admins can delete unused unsold vouchers; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can delete unused unsold vouchers" ON public.vouchers FOR DELETE TO authenticated USING (((sold_at IS NULL) AND (first_used_at IS NULL) AND (used_seconds = 0) AND (used_bytes = 0) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))));
+CREATE POLICY "owners and admins can delete unused unsold vouchers" ON public.vouchers FOR DELETE TO authenticated USING (((sold_at IS NULL) AND (first_used_at IS NULL) AND (used_seconds = 0) AND (used_bytes = 0) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))));
 
 
 --
 -- Name: plan_sites owners and admins can offer plans at sites; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can offer plans at sites" ON public.plan_sites FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can offer plans at sites" ON public.plan_sites FOR INSERT TO authenticated WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: customers owners and admins can read customers; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can read customers" ON public.customers FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can read customers" ON public.customers FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: payments owners and admins can read payments; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can read payments" ON public.payments FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can read payments" ON public.payments FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: routers owners and admins can read routers; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can read routers" ON public.routers FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can read routers" ON public.routers FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: sms_outbox owners and admins can read the sms outbox; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can read the sms outbox" ON public.sms_outbox FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can read the sms outbox" ON public.sms_outbox FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: vouchers owners and admins can revoke or reactivate vouchers; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can revoke or reactivate vouchers" ON public.vouchers FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK (((status = ANY (ARRAY['active'::text, 'revoked'::text])) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))));
+CREATE POLICY "owners and admins can revoke or reactivate vouchers" ON public.vouchers FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))) WITH CHECK (((status = ANY (ARRAY['active'::text, 'revoked'::text])) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))));
 
 
 --
 -- Name: plans owners and admins can update plans; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can update plans" ON public.plans FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can update plans" ON public.plans FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: routers owners and admins can update routers; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can update routers" ON public.routers FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can update routers" ON public.routers FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: sites owners and admins can update sites; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can update sites" ON public.sites FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can update sites" ON public.sites FOR UPDATE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))) WITH CHECK ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: plan_sites owners and admins can withdraw plans from sites; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins can withdraw plans from sites" ON public.plan_sites FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)));
+CREATE POLICY "owners and admins can withdraw plans from sites" ON public.plan_sites FOR DELETE TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)));
 
 
 --
 -- Name: voucher_batches owners and admins read all batches and agents their own; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins read all batches and agents their own" ON public.voucher_batches FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['agent'::text]) AS orgs_with_role)))));
+CREATE POLICY "owners and admins read all batches and agents their own" ON public.voucher_batches FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role('agent'::text) AS orgs_with_role)))));
 
 
 --
 -- Name: vouchers owners and admins read all vouchers and agents their own; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners and admins read all vouchers and agents their own" ON public.vouchers FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text, 'admin'::text]) AS orgs_with_role)) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['agent'::text]) AS orgs_with_role)))));
+CREATE POLICY "owners and admins read all vouchers and agents their own" ON public.vouchers FOR SELECT TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least)) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role('agent'::text) AS orgs_with_role)))));
 
 
 --
 -- Name: audit_log owners can read the audit log; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners can read the audit log" ON public.audit_log FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)));
+CREATE POLICY "owners can read the audit log" ON public.audit_log FOR SELECT TO authenticated USING ((organization_id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)));
 
 
 --
 -- Name: organizations owners can update their organizations; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners can update their organizations" ON public.organizations FOR UPDATE TO authenticated USING ((id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role))) WITH CHECK ((id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)));
+CREATE POLICY "owners can update their organizations" ON public.organizations FOR UPDATE TO authenticated USING ((id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role))) WITH CHECK ((id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)));
 
 
 --
 -- Name: memberships owners change any member and admins change admins or agents; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners change any member and admins change admins or agents" ON public.memberships FOR UPDATE TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role))))) WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role)))));
+CREATE POLICY "owners change any member and admins change admins or agents" ON public.memberships FOR UPDATE TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role('admin'::text) AS orgs_with_role))))) WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role('admin'::text) AS orgs_with_role)))));
 
 
 --
 -- Name: memberships owners remove any member and admins remove admins or agents; Type: POLICY; Schema: public; Owner: postgres
 --
 
-CREATE POLICY "owners remove any member and admins remove admins or agents" ON public.memberships FOR DELETE TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['owner'::text]) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role(VARIADIC ARRAY['admin'::text]) AS orgs_with_role)))));
+CREATE POLICY "owners remove any member and admins remove admins or agents" ON public.memberships FOR DELETE TO authenticated USING (((organization_id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role('admin'::text) AS orgs_with_role)))));
 
 
 --
@@ -6973,10 +7054,17 @@ REVOKE ALL ON FUNCTION private.customer_for(p_organization_id uuid, p_phone text
 
 
 --
--- Name: FUNCTION has_role(p_organization_id uuid, VARIADIC p_roles text[]); Type: ACL; Schema: private; Owner: postgres
+-- Name: FUNCTION has_role(p_organization_id uuid, p_role text); Type: ACL; Schema: private; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION private.has_role(p_organization_id uuid, VARIADIC p_roles text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION private.has_role(p_organization_id uuid, p_role text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION has_role_at_least(p_organization_id uuid, p_role text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.has_role_at_least(p_organization_id uuid, p_role text) FROM PUBLIC;
 
 
 --
@@ -7082,11 +7170,19 @@ REVOKE ALL ON FUNCTION private.notify_sms_outbox() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION orgs_with_role(VARIADIC p_roles text[]); Type: ACL; Schema: private; Owner: postgres
+-- Name: FUNCTION orgs_with_role(p_role text); Type: ACL; Schema: private; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.orgs_with_role(VARIADIC p_roles text[]) TO authenticated;
+REVOKE ALL ON FUNCTION private.orgs_with_role(p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.orgs_with_role(p_role text) TO authenticated;
+
+
+--
+-- Name: FUNCTION orgs_with_role_at_least(p_role text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.orgs_with_role_at_least(p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.orgs_with_role_at_least(p_role text) TO authenticated;
 
 
 --
@@ -7178,6 +7274,22 @@ REVOKE ALL ON FUNCTION private.rebuild_rollups(p_organization_id uuid) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION private.require_manager(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION roles(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.roles() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.roles() TO authenticated;
+GRANT ALL ON FUNCTION private.roles() TO service_role;
+
+
+--
+-- Name: FUNCTION roles_at_least(p_role text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.roles_at_least(p_role text) FROM PUBLIC;
 
 
 --

@@ -54,12 +54,53 @@ alter table public.organizations enable row level security;
 comment on table public.organizations is
 'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); anon: nothing.';
 
+-- ---------------------------------------------------------------------------------------------
+-- Roles (SQL's one home of the roles and their order; ROLES in
+-- supabase/functions/_shared/domain/roles.ts is the TypeScript one, and
+-- tests/integration/rule-parity.test.ts feeds both the same cases)
+-- ---------------------------------------------------------------------------------------------
+
+-- The membership roles, highest first.
+create function private.roles()
+returns text[]
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return array['owner', 'admin', 'agent'];
+end;
+$$;
+
+revoke all on function private.roles() from public, anon, authenticated;
+
+-- The memberships.role CHECK runs it as the writing role.
+grant execute on function private.roles() to authenticated, service_role;
+
+-- A role and those above it: 'admin' gives {owner,admin}; an unknown role gives none.
+create function private.roles_at_least(p_role text)
+returns text[]
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+declare
+  v_roles constant text[] := private.roles();
+begin
+  return coalesce(v_roles[1:array_position(v_roles, p_role)], '{}');
+end;
+$$;
+
+revoke all on function private.roles_at_least(text) from public, anon, authenticated;
+
 -- Who belongs to an organization, and as what: owner > admin > agent.
 create table public.memberships (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references public.organizations (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
-  role text not null check (role in ('owner', 'admin', 'agent')),
+  role text not null check (role = any (private.roles())),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (organization_id, user_id)
@@ -147,9 +188,9 @@ comment on table private.router_secrets is
 -- Helper functions (private)
 -- ---------------------------------------------------------------------------------------------
 
--- The organizations in which the calling user holds one of the given roles. Policies use it as
+-- The organizations in which the calling user holds exactly p_role. Policies use it as
 -- `organization_id in (select private.orgs_with_role(...))`, evaluated once per statement.
-create function private.orgs_with_role(variadic p_roles text[])
+create function private.orgs_with_role(p_role text)
 returns setof uuid
 rows 5
 language sql
@@ -160,21 +201,47 @@ as $$
   select m.organization_id
   from public.memberships m
   where m.user_id = auth.uid()
-    and m.role = any (p_roles)
+    and m.role = p_role
 $$;
 
-revoke all on function private.orgs_with_role(text[]) from public, anon, authenticated;
+revoke all on function private.orgs_with_role(text) from public, anon, authenticated;
 
-grant execute on function private.orgs_with_role(text[]) to authenticated;
+grant execute on function private.orgs_with_role(text) to authenticated;
 
-comment on function private.orgs_with_role(text[]) is
-'Policy helper: the organizations in which the calling user (auth.uid()) holds one of p_roles.
+comment on function private.orgs_with_role(text) is
+'Policy helper: the organizations in which the calling user (auth.uid()) holds exactly p_role.
 Callers: authenticated, through the policies (organization_id in (select private.orgs_with_role(...)),
 evaluated once per statement).
 Returns: setof uuid; none without a user.';
 
--- Whether the calling user holds one of the given roles in the organization (for RPCs).
-create function private.has_role(p_organization_id uuid, variadic p_roles text[])
+-- The organizations in which the calling user holds p_role or a role above it (policies, as
+-- orgs_with_role()).
+create function private.orgs_with_role_at_least(p_role text)
+returns setof uuid
+rows 5
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select m.organization_id
+  from public.memberships m
+  where m.user_id = auth.uid()
+    and m.role = any (private.roles_at_least(p_role))
+$$;
+
+revoke all on function private.orgs_with_role_at_least(text) from public, anon, authenticated;
+
+grant execute on function private.orgs_with_role_at_least(text) to authenticated;
+
+comment on function private.orgs_with_role_at_least(text) is
+'Policy helper: the organizations in which the calling user (auth.uid()) holds p_role or a role
+above it (private.roles() gives the order).
+Callers: authenticated, through the policies, as orgs_with_role().
+Returns: setof uuid; none without a user.';
+
+-- Whether the calling user holds exactly p_role in the organization (for RPCs).
+create function private.has_role(p_organization_id uuid, p_role text)
 returns boolean
 language sql
 stable
@@ -186,11 +253,30 @@ as $$
     from public.memberships m
     where m.organization_id = p_organization_id
       and m.user_id = auth.uid()
-      and m.role = any (p_roles)
+      and m.role = p_role
   )
 $$;
 
-revoke all on function private.has_role(uuid, text[]) from public, anon, authenticated;
+revoke all on function private.has_role(uuid, text) from public, anon, authenticated;
+
+-- Whether the calling user holds p_role or a role above it in the organization (for RPCs).
+create function private.has_role_at_least(p_organization_id uuid, p_role text)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1
+    from public.memberships m
+    where m.organization_id = p_organization_id
+      and m.user_id = auth.uid()
+      and m.role = any (private.roles_at_least(p_role))
+  )
+$$;
+
+revoke all on function private.has_role_at_least(uuid, text) from public, anon, authenticated;
 
 -- What a person typed without separators: every character of p_separators (a bracket-expression
 -- fragment such as '().-') and every space JavaScript's \s matches, the no-break and other
@@ -315,7 +401,7 @@ grant select,
 -- organizations: members read; owners rename; created only by create_organization().
 create policy "members can read their organizations"
   on public.organizations for select to authenticated
-  using (id in (select private.orgs_with_role('owner', 'admin', 'agent')));
+  using (id in (select private.orgs_with_role_at_least('agent')));
 
 create policy "owners can update their organizations"
   on public.organizations for update to authenticated
@@ -327,7 +413,7 @@ create policy "members can read their own membership and owners and admins all"
   on public.memberships for select to authenticated
   using (
     user_id = (select auth.uid())
-    or organization_id in (select private.orgs_with_role('owner', 'admin'))
+    or organization_id in (select private.orgs_with_role_at_least('admin'))
   );
 
 create policy "owners add any member and admins add admins or agents"
@@ -358,34 +444,34 @@ create policy "owners remove any member and admins remove admins or agents"
 -- sites: members read; owners and admins write.
 create policy "members can read their sites"
   on public.sites for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin', 'agent')));
+  using (organization_id in (select private.orgs_with_role_at_least('agent')));
 
 create policy "owners and admins can create sites"
   on public.sites for insert to authenticated
-  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  with check (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can update sites"
   on public.sites for update to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')))
-  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')))
+  with check (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can delete sites"
   on public.sites for delete to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 -- routers: owners and admins read, update and delete; created only by create_router().
 create policy "owners and admins can read routers"
   on public.routers for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can update routers"
   on public.routers for update to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')))
-  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')))
+  with check (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can delete routers"
   on public.routers for delete to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 -- ---------------------------------------------------------------------------------------------
 -- RPCs
@@ -441,7 +527,7 @@ declare
   v_secret text := encode(extensions.gen_random_bytes(16), 'hex');
 begin
   select s.organization_id into v_organization_id from public.sites s where s.id = p_site_id;
-  if v_organization_id is null or not private.has_role(v_organization_id, 'owner', 'admin') then
+  if v_organization_id is null or not private.has_role_at_least(v_organization_id, 'admin') then
     raise exception 'only owners and admins of the site''s organization can add routers'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -486,7 +572,7 @@ declare
 begin
   select r.* into v_router from public.routers r
   where r.id = p_router_id
-    and r.organization_id in (select private.orgs_with_role('owner', 'admin'));
+    and r.organization_id in (select private.orgs_with_role_at_least('admin'));
   if v_router.id is null then
     raise exception 'no such router, or only its owners and admins may set it up'
       using errcode = '42501', hint = 'not_allowed';
@@ -531,7 +617,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see sessions and routers'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -561,7 +647,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if p_organization_id is null or not private.has_role(p_organization_id, 'owner', 'admin') then
+  if p_organization_id is null or not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins of the organization can see its team'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -571,7 +657,7 @@ begin
     from public.memberships m
     join auth.users u on u.id = m.user_id
     where m.organization_id = p_organization_id
-    order by case m.role when 'owner' then 0 when 'admin' then 1 else 2 end, u.email, m.id;
+    order by array_position(private.roles(), m.role), u.email, m.id;
 end;
 $$;
 
@@ -656,7 +742,7 @@ declare
   v_type text;
 begin
   select s.* into v_site from public.sites s
-  where s.id = p_site_id and private.has_role(s.organization_id, 'owner', 'admin');
+  where s.id = p_site_id and private.has_role_at_least(s.organization_id, 'admin');
   if v_site.id is null then
     raise exception 'only owners and admins of the site''s organization can change its logo'
       using errcode = '42501', hint = 'not_allowed';

@@ -398,39 +398,39 @@ grant select, insert (organization_id, plan_id), update (status), delete
 -- plans: members read; owners and admins write.
 create policy "members can read their plans"
   on public.plans for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin', 'agent')));
+  using (organization_id in (select private.orgs_with_role_at_least('agent')));
 
 create policy "owners and admins can create plans"
   on public.plans for insert to authenticated
-  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  with check (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can update plans"
   on public.plans for update to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')))
-  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')))
+  with check (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can delete plans"
   on public.plans for delete to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 -- plan_sites: members read; owners and admins add and remove (no updates: delete and re-add).
 create policy "members can read which sites sell their plans"
   on public.plan_sites for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin', 'agent')));
+  using (organization_id in (select private.orgs_with_role_at_least('agent')));
 
 create policy "owners and admins can offer plans at sites"
   on public.plan_sites for insert to authenticated
-  with check (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  with check (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can withdraw plans from sites"
   on public.plan_sites for delete to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 -- voucher_batches: owners and admins read all; agents read their own; any member issues.
 create policy "owners and admins read all batches and agents their own"
   on public.voucher_batches for select to authenticated
   using (
-    organization_id in (select private.orgs_with_role('owner', 'admin'))
+    organization_id in (select private.orgs_with_role_at_least('admin'))
     or (created_by = (select auth.uid())
         and organization_id in (select private.orgs_with_role('agent')))
   );
@@ -439,7 +439,7 @@ create policy "members can issue voucher batches as themselves"
   on public.voucher_batches for insert to authenticated
   with check (
     created_by = (select auth.uid())
-    and organization_id in (select private.orgs_with_role('owner', 'admin', 'agent'))
+    and organization_id in (select private.orgs_with_role_at_least('agent'))
   );
 
 -- vouchers: owners and admins read all, revoke/reactivate and delete unused unsold ones;
@@ -447,7 +447,7 @@ create policy "members can issue voucher batches as themselves"
 create policy "owners and admins read all vouchers and agents their own"
   on public.vouchers for select to authenticated
   using (
-    organization_id in (select private.orgs_with_role('owner', 'admin'))
+    organization_id in (select private.orgs_with_role_at_least('admin'))
     or (created_by = (select auth.uid())
         and organization_id in (select private.orgs_with_role('agent')))
   );
@@ -456,15 +456,15 @@ create policy "members can issue vouchers as themselves"
   on public.vouchers for insert to authenticated
   with check (
     created_by = (select auth.uid())
-    and organization_id in (select private.orgs_with_role('owner', 'admin', 'agent'))
+    and organization_id in (select private.orgs_with_role_at_least('agent'))
   );
 
 create policy "owners and admins can revoke or reactivate vouchers"
   on public.vouchers for update to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')))
+  using (organization_id in (select private.orgs_with_role_at_least('admin')))
   with check (
     status in ('active', 'revoked')
-    and organization_id in (select private.orgs_with_role('owner', 'admin'))
+    and organization_id in (select private.orgs_with_role_at_least('admin'))
   );
 
 create policy "owners and admins can delete unused unsold vouchers"
@@ -474,7 +474,7 @@ create policy "owners and admins can delete unused unsold vouchers"
     and first_used_at is null
     and used_seconds = 0
     and used_bytes = 0
-    and organization_id in (select private.orgs_with_role('owner', 'admin'))
+    and organization_id in (select private.orgs_with_role_at_least('admin'))
   );
 
 -- ---------------------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ declare
 begin
   select v.* into v_voucher from public.vouchers v where v.id = p_voucher_id for update;
   if not found
-     or not (private.has_role(v_voucher.organization_id, 'owner', 'admin')
+     or not (private.has_role_at_least(v_voucher.organization_id, 'admin')
              or (v_voucher.created_by = v_user
                  and private.has_role(v_voucher.organization_id, 'agent'))) then
     raise exception 'voucher not found or not yours to sell'
@@ -579,7 +579,7 @@ declare
   v_pattern text := '%' || upper(regexp_replace(coalesce(p_search, ''), '[^0-9A-Za-z]', '', 'g')) || '%';
   v_agent boolean;
 begin
-  if private.has_role(p_organization_id, 'owner', 'admin') then
+  if private.has_role_at_least(p_organization_id, 'admin') then
     v_agent := false;
   elsif private.has_role(p_organization_id, 'agent') then
     v_agent := true;

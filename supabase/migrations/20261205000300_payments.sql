@@ -178,11 +178,11 @@ grant select on table public.payments to authenticated;
 -- ---------------------------------------------------------------------------------------------
 create policy "owners and admins can read customers"
   on public.customers for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create policy "owners and admins can read payments"
   on public.payments for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 -- ---------------------------------------------------------------------------------------------
 -- Rate limits, callbacks, unmatched receipts

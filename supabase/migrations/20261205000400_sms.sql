@@ -31,7 +31,7 @@ revoke all on table public.sms_outbox from anon, authenticated;
 
 create policy "owners and admins can read the sms outbox"
   on public.sms_outbox for select to authenticated
-  using (organization_id in (select private.orgs_with_role('owner', 'admin')));
+  using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
 create index sms_outbox_due_idx on public.sms_outbox (next_attempt_at) where status = 'queued';
 

@@ -236,7 +236,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see payment settings'
       using errcode = '42501', hint = 'not_allowed';
   end if;

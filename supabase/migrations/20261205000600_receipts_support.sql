@@ -254,7 +254,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see unmatched receipts'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -301,7 +301,7 @@ declare
 begin
   select u.* into v_unmatched from private.unmatched_receipts u
   where u.receipt = upper(btrim(p_receipt)) for update;
-  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+  if v_unmatched.receipt is null or not private.has_role_at_least(v_unmatched.organization_id, 'admin') then
     raise exception 'receipt not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -368,7 +368,7 @@ declare
 begin
   select u.* into v_unmatched from private.unmatched_receipts u
   where u.receipt = upper(btrim(p_receipt)) for update;
-  if v_unmatched.receipt is null or not private.has_role(v_unmatched.organization_id, 'owner', 'admin') then
+  if v_unmatched.receipt is null or not private.has_role_at_least(v_unmatched.organization_id, 'admin') then
     raise exception 'receipt not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -412,7 +412,7 @@ declare
   v_sms uuid;
 begin
   select p.* into v_payment from public.payments p where p.id = p_payment_id;
-  if v_payment.id is null or not private.has_role(v_payment.organization_id, 'owner', 'admin') then
+  if v_payment.id is null or not private.has_role_at_least(v_payment.organization_id, 'admin') then
     raise exception 'payment not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -463,7 +463,7 @@ as $$
   select exists (
     select 1 from public.payments p
     join public.memberships m on m.organization_id = p.organization_id
-    where p.id = p_payment_id and m.user_id = p_user_id and m.role in ('owner', 'admin')
+    where p.id = p_payment_id and m.user_id = p_user_id and m.role = any (private.roles_at_least('admin'))
   )
 $$;
 

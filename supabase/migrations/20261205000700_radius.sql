@@ -1201,7 +1201,7 @@ begin
   if not exists (
     select 1 from public.vouchers v
     where v.id = p_voucher_id
-      and v.organization_id in (select private.orgs_with_role('owner', 'admin'))
+      and v.organization_id in (select private.orgs_with_role_at_least('admin'))
   ) then
     raise exception 'only owners and admins of the voucher''s organization can disconnect its sessions'
       using errcode = '42501', hint = 'not_allowed';

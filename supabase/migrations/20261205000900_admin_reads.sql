@@ -23,7 +23,7 @@ declare
   v_month timestamptz := (v_local_today - interval '29 days') at time zone 'Africa/Nairobi';
   v_result jsonb;
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see revenue'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -266,7 +266,7 @@ declare
   v_today date := private.nairobi_day(now());
   v_result jsonb;
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can see the dashboard'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -639,7 +639,7 @@ declare
 begin
   select v.* into v_voucher from public.vouchers v
   where v.id = p_voucher_id
-    and (private.has_role(v.organization_id, 'owner', 'admin')
+    and (private.has_role_at_least(v.organization_id, 'admin')
          or (v.created_by = auth.uid() and private.has_role(v.organization_id, 'agent')));
   if v_voucher.id is null then
     raise exception 'no such voucher, or it is not yours to see'
@@ -705,7 +705,7 @@ set search_path = ''
 as $$
 declare
   v_user uuid := auth.uid();
-  v_all boolean := private.has_role(p_organization_id, 'owner', 'admin');
+  v_all boolean := private.has_role_at_least(p_organization_id, 'admin');
   v_day date := coalesce(p_day, (now() at time zone 'Africa/Nairobi')::date);
   v_from timestamptz := v_day::timestamp at time zone 'Africa/Nairobi';
   v_to timestamptz := (v_day + 1)::timestamp at time zone 'Africa/Nairobi';
@@ -759,7 +759,7 @@ as $$
 declare
   v_digits text := regexp_replace(coalesce(p_digits, ''), '[^0-9]', '', 'g');
 begin
-  if not private.has_role(p_organization_id, 'owner', 'admin') then
+  if not private.has_role_at_least(p_organization_id, 'admin') then
     raise exception 'only owners and admins can search customers'
       using errcode = '42501', hint = 'not_allowed';
   end if;

@@ -324,7 +324,16 @@ describe('membership roles (domain/roles.ts)', () => {
     expect(outcomes).toEqual(ts);
   });
 
-  it('every role list in policies and SQL functions is "this role or above", or one role', async () => {
+  it('private.roles() and private.roles_at_least() give ROLES and rolesAtLeast()', async () => {
+    const [row] = await sql`select private.roles() as roles`;
+    expect(row!.roles).toEqual([...ROLES]);
+    const answers = await sqlEach('private.roles_at_least(input)', cases.ROLE_NAMES);
+    expect(paired(cases.ROLE_NAMES, answers)).toEqual(
+      expected(cases.ROLE_NAMES, (role) => rolesAtLeast(role as Role)),
+    );
+  });
+
+  it('no policy or SQL function names two roles: lists come from private.roles_at_least()', async () => {
     const sources = await sql<{ source: string; text: string }[]>`
       select format('policy %s on %s', p.polname, p.polrelid::regclass) as source,
              concat_ws(' ', pg_catalog.pg_get_expr(p.polqual, p.polrelid),
@@ -334,20 +343,22 @@ describe('membership roles (domain/roles.ts)', () => {
       select p.oid::regprocedure::text, p.prosrc
       from pg_catalog.pg_proc p
       join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-      where n.nspname in ('public', 'private', 'radius')`;
-    // orgs_with_role('owner', 'admin'), has_role(org, 'owner', 'admin'), role in ('owner', 'admin')
-    // and, as pg_get_expr prints them, ARRAY['owner'::text, 'admin'::text].
-    const call = /(?:orgs_with_role|has_role|role\s+in\s*|role\s*=\s*any\s*)\(([^)]*)\)/gi;
-    const lists: string[] = [];
-    for (const { source, text } of sources) {
-      for (const match of text.matchAll(call)) {
-        const roles = [...match[1]!.matchAll(/'(\w+)'/g)].map((m) => m[1]!);
-        if (roles.length && roles.every(isRole)) lists.push(`${source}: ${roles.join(',')}`);
-      }
-    }
-    expect(lists.length).toBeGreaterThan(40);
-    const allowed = new Set(ROLES.flatMap((role) => [rolesAtLeast(role).join(','), role]));
-    expect(lists.filter((entry) => !allowed.has(entry.split(': ')[1]!))).toEqual([]);
+      where n.nspname in ('public', 'private', 'radius') and p.oid <> 'private.roles()'::regprocedure
+      union all
+      select format('constraint %s on %s', c.conname, c.conrelid::regclass),
+             pg_catalog.pg_get_constraintdef(c.oid)
+      from pg_catalog.pg_constraint c
+      where c.contype = 'c'`;
+    // Two role names in one list or comparison: ('owner', 'admin'), ARRAY['owner'::text, 'admin'...
+    const roleName = `'(?:${ROLES.join('|')})'(?:::text)?`;
+    const list = new RegExp(`${roleName}\\s*,\\s*${roleName}`);
+    // One role per call, as written or as pg_get_expr prints it ('admin'::text).
+    const single =
+      /(?:orgs_with_role(?:_at_least)?\(|has_role(?:_at_least)?\([^,()]+, )'(\w+)'(?:::text)?\)/g;
+    const calls = sources.flatMap(({ text }) => [...text.matchAll(single)]);
+    expect(calls.length).toBeGreaterThan(40);
+    expect(calls.map((m) => m[1]).filter((role) => !isRole(role))).toEqual([]);
+    expect(sources.filter(({ text }) => list.test(text)).map((s) => s.source)).toEqual([]);
   });
 });
 

@@ -180,9 +180,12 @@ describe('what the API cannot reach', () => {
     expect(grants.map((g) => g.what)).toEqual([
       'authenticated private.is_voucher_prefix(text)',
       'authenticated private.new_voucher_code()',
-      'authenticated private.orgs_with_role(text[])',
+      'authenticated private.orgs_with_role(text)',
+      'authenticated private.orgs_with_role_at_least(text)',
+      'authenticated private.roles()',
       'service_role private.is_voucher_prefix(text)',
       'service_role private.new_voucher_code()',
+      'service_role private.roles()',
     ]);
   });
 

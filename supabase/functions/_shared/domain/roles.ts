@@ -3,9 +3,10 @@
  * below it may, so a rule is written as "at least admin" rather than as a list of names.
  * Owners and admins manage the team, but only members at or below their own role.
  *
- * SQL twin: the `memberships.role` CHECK, the role lists handed to private.orgs_with_role() and
- * private.has_role() (policies and RPCs), the memberships policies and team_members()' sort;
- * tests/integration/rule-parity.test.ts checks them against this module.
+ * SQL twin: private.roles() and private.roles_at_least(), which the `memberships.role` CHECK,
+ * private.orgs_with_role_at_least() and private.has_role_at_least() (policies and RPCs) and
+ * team_members()' sort use; tests/integration/rule-parity.test.ts checks them and the
+ * memberships policies against this module.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: imports nothing.
  */
