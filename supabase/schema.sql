@@ -252,6 +252,22 @@ Callers: postgres only (edge function pay-c2b); no API role.
 Returns: integer KES, or null when it sells nothing.';
 
 
+--
+-- Name: languages(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.languages() RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return array['en', 'sw'];
+end;
+$$;
+
+
+ALTER FUNCTION private.languages() OWNER TO postgres;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -283,7 +299,7 @@ CREATE TABLE public.payments (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     settled_at timestamp with time zone,
     status_token text,
-    language text DEFAULT 'en'::text NOT NULL,
+    language text DEFAULT (private.languages())[1] NOT NULL,
     push_error text,
     via text,
     receipt_missing boolean DEFAULT false NOT NULL,
@@ -291,7 +307,7 @@ CREATE TABLE public.payments (
     overpaid_kes integer,
     CONSTRAINT payments_amount_kes_check CHECK ((amount_kes > 0)),
     CONSTRAINT payments_idempotency_key_check CHECK (((char_length(idempotency_key) >= 1) AND (char_length(idempotency_key) <= 200))),
-    CONSTRAINT payments_language_check CHECK ((language = ANY (ARRAY['en'::text, 'sw'::text]))),
+    CONSTRAINT payments_language_check CHECK ((language = ANY (private.languages()))),
     CONSTRAINT payments_overpaid_kes_check CHECK ((overpaid_kes >= 0)),
     CONSTRAINT payments_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text)),
     CONSTRAINT payments_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'success'::text, 'failed'::text, 'cancelled'::text, 'timeout'::text]))),
@@ -525,6 +541,24 @@ $$;
 
 
 ALTER FUNCTION private.keep_last_owner() OWNER TO postgres;
+
+--
+-- Name: language_or_default(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.language_or_default(p_language text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_languages constant text[] := private.languages();
+begin
+  return case when p_language = any (v_languages) then p_language else v_languages[1] end;
+end;
+$$;
+
+
+ALTER FUNCTION private.language_or_default(p_language text) OWNER TO postgres;
 
 --
 -- Name: mac_or_null(text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1028,7 +1062,7 @@ begin
                                client_mac, idempotency_key, status_token, language)
   values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, p_router_id, v_mac, v_key,
           encode(extensions.gen_random_bytes(16), 'hex'),
-          case when p_language = 'sw' then 'sw' else 'en' end)
+          private.language_or_default(p_language))
   returning * into v_payment;
   return private.pay_start_answer(v_payment, false, v_plan.name);
 end;
@@ -4914,10 +4948,10 @@ CREATE TABLE public.sites (
     name text NOT NULL,
     support_phone text,
     primary_color text DEFAULT '#0f766e'::text NOT NULL,
-    default_language text DEFAULT 'en'::text NOT NULL,
+    default_language text DEFAULT (private.languages())[1] NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT sites_default_language_check CHECK ((default_language = ANY (ARRAY['en'::text, 'sw'::text]))),
+    CONSTRAINT sites_default_language_check CHECK ((default_language = ANY (private.languages()))),
     CONSTRAINT sites_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
     CONSTRAINT sites_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
     CONSTRAINT sites_slug_check CHECK ((slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text)),
@@ -7032,6 +7066,15 @@ REVOKE ALL ON FUNCTION private.cheapest_plan_kes(p_organization_id uuid) FROM PU
 
 
 --
+-- Name: FUNCTION languages(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.languages() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.languages() TO authenticated;
+GRANT ALL ON FUNCTION private.languages() TO service_role;
+
+
+--
 -- Name: TABLE payments; Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -7102,6 +7145,13 @@ REVOKE ALL ON FUNCTION private.issue_payment_voucher(p_payment_id uuid) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION private.keep_last_owner() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION language_or_default(p_language text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.language_or_default(p_language text) FROM PUBLIC;
 
 
 --

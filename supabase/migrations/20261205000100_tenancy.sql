@@ -115,6 +115,48 @@ create index memberships_user_id_idx on public.memberships (user_id, organizatio
 
 create index memberships_organization_id_idx on public.memberships (organization_id, role);
 
+-- ---------------------------------------------------------------------------------------------
+-- Languages (SQL's one home of the list the customer-facing side speaks; LANGUAGES in
+-- supabase/functions/_shared/domain/languages.ts is the TypeScript one)
+-- ---------------------------------------------------------------------------------------------
+
+-- The languages, the default (English) first.
+create function private.languages()
+returns text[]
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+begin
+  return array['en', 'sw'];
+end;
+$$;
+
+revoke all on function private.languages() from public, anon, authenticated;
+
+-- The CHECKs and defaults of sites.default_language and payments.language run it as the
+-- writing role.
+grant execute on function private.languages() to authenticated, service_role;
+
+-- The language itself when it is one of the languages (exactly: case and spaces matter), else
+-- the default.
+create function private.language_or_default(p_language text)
+returns text
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+declare
+  v_languages constant text[] := private.languages();
+begin
+  return case when p_language = any (v_languages) then p_language else v_languages[1] end;
+end;
+$$;
+
+revoke all on function private.language_or_default(text) from public, anon, authenticated;
+
 -- A hotspot location. Its slug names the portal URL /s/<slug>; the rest is the portal's branding.
 create table public.sites (
   id uuid primary key default gen_random_uuid(),
@@ -124,7 +166,8 @@ create table public.sites (
   name text not null check (char_length(btrim(name)) between 1 and 100),
   support_phone text check (support_phone ~ '^\+[1-9][0-9]{6,14}$'),
   primary_color text not null default '#0f766e' check (primary_color ~ '^#[0-9a-fA-F]{6}$'),
-  default_language text not null default 'en' check (default_language in ('en', 'sw')),
+  default_language text not null default (private.languages())[1]
+    check (default_language = any (private.languages())),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (id, organization_id)

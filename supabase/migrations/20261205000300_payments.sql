@@ -67,7 +67,8 @@ create table public.payments (
   -- The unguessable handle the portal polls with.
   status_token text unique check (status_token ~ '^[0-9a-f]{32}$'),
   -- The customer's portal language (SMS).
-  language text not null default 'en' check (language in ('en', 'sw')),
+  language text not null default (private.languages())[1]
+    check (language = any (private.languages())),
   -- Why the STK push was not accepted.
   push_error text,
   -- What settled it.
@@ -496,7 +497,7 @@ begin
                                client_mac, idempotency_key, status_token, language)
   values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, p_router_id, v_mac, v_key,
           encode(extensions.gen_random_bytes(16), 'hex'),
-          case when p_language = 'sw' then 'sw' else 'en' end)
+          private.language_or_default(p_language))
   returning * into v_payment;
   return private.pay_start_answer(v_payment, false, v_plan.name);
 end;

@@ -37,7 +37,8 @@ create index sms_outbox_due_idx on public.sms_outbox (next_attempt_at) where sta
 
 create index sms_outbox_payment_id_idx on public.sms_outbox (payment_id);
 
--- The voucher SMS in the customer's language (one GSM-7 part for ordinary names).
+-- The voucher SMS in the customer's language, the default (English) for anything else (one
+-- GSM-7 part for ordinary names).
 create function private.voucher_sms_body(p_language text, p_code text, p_plan text,
                                                     p_site text, p_receipt text)
 returns text

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   KENYAN_E164_PATTERN,
+  LANGUAGES,
   VOUCHER_ALPHABET,
   VOUCHER_CODE_LENGTH,
   assignableRoles,
@@ -22,6 +23,7 @@ import {
   languageOrDefault,
   normalizeKenyanPhone,
   normalizeMac,
+  normalizeVoucherCode,
   parseVoucherCode,
   ROLES,
   rolesAtLeast,
@@ -112,6 +114,14 @@ describe('voucher codes (domain/voucher-code.ts)', () => {
     expect([...new Set(codes.join(''))].sort().join('')).toBe(
       [...VOUCHER_ALPHABET].sort().join(''),
     );
+  });
+
+  it('private.normalise_voucher_code() and is_voucher_code() agree with normalizeVoucherCode() and isVoucherCode()', async () => {
+    const inputs = [...cases.typedCodes(generateVoucherCode('K7')), ...cases.CODES];
+    const normal = await sqlEach('private.normalise_voucher_code(input)', inputs);
+    expect(paired(inputs, normal)).toEqual(expected(inputs, normalizeVoucherCode));
+    const valid = await sqlEach('private.is_voucher_code(input)', inputs);
+    expect(paired(inputs, valid)).toEqual(expected(inputs, isVoucherCode));
   });
 
   it('the vouchers trigger takes a code exactly when isVoucherCode() takes it upper-cased', async () => {
@@ -386,9 +396,17 @@ describe('languages (domain/languages.ts)', () => {
       where c.conname in ('sites_default_language_check', 'payments_language_check')
       order by c.conname`;
     expect(definitions.map((d) => d.definition.replace(/\(\(\w+ = /, '((x = '))).toEqual([
-      "CHECK ((x = ANY (ARRAY['en'::text, 'sw'::text])))",
-      "CHECK ((x = ANY (ARRAY['en'::text, 'sw'::text])))",
+      'CHECK ((x = ANY (private.languages())))',
+      'CHECK ((x = ANY (private.languages())))',
     ]);
+  });
+
+  it('private.languages() and private.language_or_default() give LANGUAGES and languageOrDefault()', async () => {
+    const [row] = await sql`select private.languages() as languages`;
+    expect(row!.languages).toEqual([...LANGUAGES]);
+    const inputs = [...cases.LANGUAGE_CODES, null];
+    const answers = await sqlEach('private.language_or_default(input)', inputs);
+    expect(paired(inputs, answers)).toEqual(expected(inputs, languageOrDefault));
   });
 
   it('private.pay_start() stores languageOrDefault() of what it is given', async () => {

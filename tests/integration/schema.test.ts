@@ -179,11 +179,13 @@ describe('what the API cannot reach', () => {
       order by 1`;
     expect(grants.map((g) => g.what)).toEqual([
       'authenticated private.is_voucher_prefix(text)',
+      'authenticated private.languages()',
       'authenticated private.new_voucher_code()',
       'authenticated private.orgs_with_role(text)',
       'authenticated private.orgs_with_role_at_least(text)',
       'authenticated private.roles()',
       'service_role private.is_voucher_prefix(text)',
+      'service_role private.languages()',
       'service_role private.new_voucher_code()',
       'service_role private.roles()',
     ]);

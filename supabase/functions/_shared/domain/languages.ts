@@ -2,8 +2,9 @@
  * The languages the customer-facing side speaks (portal, payment messages, voucher SMS) and the
  * database stores (`sites.default_language`, `payments.language`).
  *
- * SQL twin: the CHECKs on those two columns, private.pay_start()'s fallback and
- * private.voucher_sms_body(); tests/integration/rule-parity.test.ts feeds both the same cases.
+ * SQL twin: private.languages() and private.language_or_default(), which the CHECKs and defaults
+ * on those two columns and private.pay_start() use, and private.voucher_sms_body();
+ * tests/integration/rule-parity.test.ts feeds both the same cases.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: imports nothing.
  */
