@@ -50,7 +50,7 @@ try {
   const users = Object.fromEntries(
     await Promise.all(
       (['owner', 'agent'] as const).map(async (role) => {
-        const client = createClient(info.supabaseUrl, info.anonKey, {
+        const client = createClient(info.supabaseUrl, info.publishableKey, {
           auth: { persistSession: false },
         });
         const signedIn = await client.auth.signInWithPassword(member(role));

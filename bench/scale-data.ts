@@ -46,7 +46,7 @@ const seconds = (since: number) => `${((performance.now() - since) / 1000).toFix
  */
 export async function seedScaleOrganization(
   sql: Sql,
-  api: { supabaseUrl: string; serviceRoleKey: string },
+  api: { supabaseUrl: string; secretKey: string },
   options: ScaleOptions,
   log: (line: string) => void = () => {},
 ): Promise<ScaleOrganization> {
@@ -154,10 +154,10 @@ export async function seedScaleOrganization(
 /** A user who can sign in (Supabase Auth's admin API), or the existing one with that email. */
 async function authUser(
   sql: Sql,
-  api: { supabaseUrl: string; serviceRoleKey: string },
+  api: { supabaseUrl: string; secretKey: string },
   { email, password }: { email: string; password: string },
 ): Promise<string> {
-  const admin = createClient(api.supabaseUrl, api.serviceRoleKey, {
+  const admin = createClient(api.supabaseUrl, api.secretKey, {
     auth: { persistSession: false },
   });
   const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });

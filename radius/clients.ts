@@ -34,7 +34,7 @@ export async function fetchClients(sql: postgres.Sql): Promise<RadiusClient[]> {
 export type SyncResult = 'unchanged' | 'added' | 'restarted';
 
 export type ClientSyncOptions = {
-  /** Connection as the `freeradius` role. */
+  /** Connection as the `worker` role. */
   sql: postgres.Sql;
   /** The rendered configuration directory (holds clients.conf). */
   raddb: string;

@@ -2,8 +2,8 @@
 // radius.claim_disconnects(), sends each to its router's CoA port signed with the router's
 // secret, retransmits until a correctly signed Disconnect-ACK or -NAK comes back, and records
 // the answer with radius.record_disconnect() (a timeout is retried later by the database's
-// schedule). Woken by NOTIFY radius_disconnects, and polls in case one was missed.
-// Runs inside the housekeeping of stack/radius.ts locally and of radius/agent.ts in production.
+// schedule). The worker's radius-disconnects job (radius/housekeeping.ts) calls deliver() every
+// few seconds and whenever NOTIFY radius_disconnects says a row is waiting.
 import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -109,22 +109,20 @@ export function sessionAttributes(row: Omit<Claimed, 'id' | 'attempt' | 'secret'
 }
 
 export type DisconnectsOptions = SendOptions & {
-  /** Connection as the `freeradius` role (LISTEN needs a direct or session-mode connection). */
+  /** Connection as the `worker` role. */
   sql: postgres.Sql;
-  /** How often to look for due rows besides the notification (default 5 s). */
-  pollMs?: number;
   log: (line: string) => void;
 };
 
 export type Disconnects = {
-  /** Delivers whatever is due now; resolves when done. */
+  /** Claims whatever is due now and sends it; answers are recorded as they come (stop() waits). */
   deliver: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
 const MAX_IN_FLIGHT = 50;
 
-export async function startDisconnects(options: DisconnectsOptions): Promise<Disconnects> {
+export function disconnectDelivery(options: DisconnectsOptions): Disconnects {
   const { sql, log } = options;
   let running: Promise<void> | undefined;
   let again = false;
@@ -169,8 +167,6 @@ export async function startDisconnects(options: DisconnectsOptions): Promise<Dis
           again = false;
           await deliverOnce();
         } while (again && !stopped);
-      } catch (error) {
-        log(`disconnect delivery failed: ${(error as Error).message}`);
       } finally {
         running = undefined;
       }
@@ -178,17 +174,11 @@ export async function startDisconnects(options: DisconnectsOptions): Promise<Dis
     return running;
   };
 
-  const listener = await sql.listen('radius_disconnects', () => void deliver());
-  const timer = setInterval(() => void deliver(), options.pollMs ?? 5000);
-  timer.unref();
-  void deliver();
   return {
     deliver,
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
-      await listener.unlisten().catch(() => {});
-      await running;
+      await running?.catch(() => {});
       await Promise.all(inFlight);
     },
   };

@@ -106,9 +106,10 @@ function lockHolderAlive(lock: string): boolean {
 export async function startPortal(options: {
   port: number;
   supabaseUrl: string;
-  anonKey: string;
-  /** The portal server starts payments (pay-start) and resumes them (portal_resume). */
-  serviceRoleKey: string;
+  /** sb_publishable_…: public reads (the anon role). */
+  publishableKey: string;
+  /** sb_secret_…: the portal server starts payments (pay-start) and resumes them (portal_resume). */
+  secretKey: string;
   logDir: string;
 }): Promise<Service> {
   const origin = `http://127.0.0.1:${options.port}`;
@@ -125,8 +126,8 @@ export async function startPortal(options: {
         ORIGIN: origin,
         SHUTDOWN_TIMEOUT: '1',
         SUPABASE_URL: options.supabaseUrl,
-        SUPABASE_ANON_KEY: options.anonKey,
-        SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
+        SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
+        SUPABASE_SECRET_KEY: options.secretKey,
         PORTAL_FAS_KEY: demo.fasKey,
       },
     },
@@ -139,7 +140,8 @@ export async function startPortal(options: {
 export async function startAdmin(options: {
   port: number;
   supabaseUrl: string;
-  anonKey: string;
+  /** sb_publishable_…, the only key a browser ever gets. */
+  publishableKey: string;
   /** Where printed voucher QR codes point. */
   portalUrl?: string;
   /** FreeRADIUS as routers reach it: prefills the router set-up script's download form. */
@@ -151,10 +153,10 @@ export async function startAdmin(options: {
   // dev: the file list is read per request, so a rebuild by another local stack (or a test
   // deploying a new version) is served as it is, not half from a cached list.
   const files = sirv(dir, { single: true, dev: true, etag: true });
-  const { supabaseUrl, anonKey, portalUrl, radius } = options;
+  const { supabaseUrl, publishableKey, portalUrl, radius } = options;
   const config = JSON.stringify({
     supabaseUrl,
-    anonKey,
+    publishableKey,
     portalUrl,
     radiusHost: radius?.host,
     radiusAuthPort: radius?.authPort,

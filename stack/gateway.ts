@@ -7,8 +7,10 @@ import {
 } from 'node:http';
 import { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
-import { jwtVerify } from 'jose';
+import { apiKeyGate } from './api-keys.ts';
 import type { AuthRequest, AuthResponse } from './auth/handler.ts';
+import type { ProjectJwt } from './jwt.ts';
+import { jwtOf, type ApiKeys } from './keys.ts';
 
 /** Largest request body accepted on any path (hosted Supabase refuses far smaller ones for RPCs too). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -20,8 +22,7 @@ export type GatewayOptions = {
   port: number;
   postgrestUrl: string;
   functionsUrl: string;
-  jwtSecret: string;
-  apiKeys: string[];
+  keys: ApiKeys;
   /** Function names deployed with verify_jwt = false (supabase/config.toml). */
   publicFunctions: Set<string>;
   auth: (request: AuthRequest) => Promise<AuthResponse>;
@@ -40,9 +41,13 @@ const CORS_HEADERS = {
 /**
  * One origin with hosted Supabase's paths: /rest/v1 → PostgREST, /functions/v1 → the Deno
  * functions, /auth/v1 → the auth stand-in. Like Supabase's API gateway it answers CORS, requires
- * a project API key on /rest and /auth, and checks JWTs for functions that want it.
+ * a project API key on /rest and /auth (swapping an opaque one for a JWT, `api-keys.ts`), and
+ * checks JWTs for functions that keep verify_jwt (with the legacy secret only, as Supabase does:
+ * the reason every function of ours turns it off and checks its callers itself).
  */
 export function startGateway(options: GatewayOptions): Promise<Server> {
+  const jwt = jwtOf(options.keys);
+  const gate = apiKeyGate(options.keys, jwt);
   // Upstream connections stay open between requests, as behind Supabase's own gateway: a new
   // TCP connection per proxied request (the default) costs the gateway and Deno CPU on every
   // call. An idle connection is closed after 4 s, before an upstream would drop it. A larger
@@ -89,13 +94,20 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     const path = '/' + rest.join('/');
     if (version !== 'v1') return send(res, 404, { message: 'no Route matched with those values' });
 
-    // Email links (GET /auth/v1/verify) are opened from a mail client: no API key, as on Supabase.
-    const emailLink = service === 'auth' && req.method === 'GET' && path === '/verify';
-    if ((service === 'rest' || service === 'auth') && !emailLink) {
+    // Email links (GET /auth/v1/verify) are opened from a mail client, and anyone may fetch the
+    // public signing keys: no API key for either, as on Supabase.
+    const open =
+      service === 'auth' &&
+      req.method === 'GET' &&
+      (path === '/verify' || path === '/.well-known/jwks.json');
+    if ((service === 'rest' || service === 'auth') && !open) {
       const key = req.headers.apikey ?? url.searchParams.get('apikey');
       if (!key) return send(res, 401, { message: 'No API key found in request' });
-      if (!options.apiKeys.includes(String(key)))
-        return send(res, 401, { message: 'Invalid API key' });
+      const apiKey = gate.identify(String(key));
+      if (!apiKey) return send(res, 401, { message: 'Invalid API key' });
+      const authorization = await gate.authorization(apiKey, req.headers.authorization);
+      if (!authorization) return send(res, 401, { message: 'Invalid API key' });
+      req.headers.authorization = authorization;
     }
     if (service === 'rest') {
       req.url = path + url.search;
@@ -104,7 +116,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     if (service === 'functions') {
       const name = rest[0] ?? '';
       if (!options.publicFunctions.has(name)) {
-        const problem = await jwtProblem(req.headers.authorization, options.jwtSecret);
+        const problem = await jwtProblem(req.headers.authorization, jwt);
         if (problem) return send(res, 401, { code: 401, message: problem });
       }
       req.url = path + url.search;
@@ -186,12 +198,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 
 async function jwtProblem(
   authorization: string | undefined,
-  secret: string,
+  jwt: ProjectJwt,
 ): Promise<string | null> {
   const token = authorization?.match(/^Bearer (.+)$/i)?.[1];
   if (!token) return 'Missing authorization header';
   try {
-    await jwtVerify(token, new TextEncoder().encode(secret));
+    await jwt.verifyLegacy(token);
     return null;
   } catch {
     return 'Invalid JWT';

@@ -11,6 +11,7 @@ function postgrestBinary(): string {
 
 export async function startPostgrest(options: {
   authenticatorUrl: string;
+  /** PostgREST's jwt-secret: a secret, or a JWKS as JSON (`postgrestJwtSecret()` in keys.ts). */
   jwtSecret: string;
   port: number;
   adminPort: number;

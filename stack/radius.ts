@@ -1,15 +1,15 @@
 // FreeRADIUS for the local stack and the tests: renders radius/ over the installed distribution
-// (radius/render.ts), runs `freeradius -f` as a child, keeps its clients equal to the routers
-// in the database (radius/clients.ts) and runs the stale-session sweeper every minute. In
-// production the same pieces run under systemd (radius/README.md).
+// (radius/render.ts) and runs `freeradius -f` as a child; the worker's radius-clients job
+// (radius/housekeeping.ts, returned here for the stack's worker) keeps its clients equal to the
+// routers in the database. In production the same pieces run under systemd (radius/README.md).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import postgres from 'postgres';
-import { fetchClients, type SyncResult } from '../radius/clients.ts';
-import { startHousekeeping, type Housekeeping } from '../radius/housekeeping.ts';
+import type postgres from 'postgres';
+import { fetchClients } from '../radius/clients.ts';
+import { radiusNodeJobs, type RadiusJobs } from '../radius/housekeeping.ts';
 import { renderConfig } from '../radius/render.ts';
 import { statusAnswered } from '../radius/status-probe.ts';
 import { freePort } from './ports.ts';
@@ -40,6 +40,8 @@ export type RadiusOptions = {
   dbName: string;
   /** Password of the `freeradius` database role. */
   dbPassword: string;
+  /** Connection as the `worker` role: lists the routers for the clients file. */
+  workerSql: postgres.Sql;
   /** libpq sslmode (production: verify-full or require). */
   dbSslMode?: string;
   authPort: number;
@@ -50,10 +52,6 @@ export type RadiusOptions = {
   listen?: string;
   /** Seconds an Access-Reject is held back: 1 in production against guessing, 0 in tests. */
   rejectDelay?: number;
-  /** How often to compare clients with the database besides LISTEN (default 30 s). */
-  clientPollMs?: number;
-  /** How often to run radius.sweep() (default 60 s; 0 turns it off). */
-  sweepIntervalMs?: number;
   logDir: string;
   log?: (line: string) => void;
 };
@@ -64,8 +62,8 @@ export type Radius = Service & {
   acctPort: number;
   statusPort: number;
   statusSecret: string;
-  /** Applies router changes now instead of waiting for the notification or the poll. */
-  syncClients: () => Promise<SyncResult>;
+  /** This host's job for the worker: keeping the clients equal to the routers. */
+  jobs: RadiusJobs;
 };
 
 /** Renders the configuration, starts FreeRADIUS and resolves once it answers Status-Server. */
@@ -95,16 +93,6 @@ export async function startRadius(options: RadiusOptions): Promise<Radius> {
     WB_RADIUS_STATUS_PORT: String(statusPort),
     WB_RADIUS_STATUS_SECRET: statusSecret,
   };
-  const sql = postgres({
-    host: options.dbHost,
-    port: options.dbPort,
-    database: options.dbName,
-    username: 'freeradius',
-    password: options.dbPassword,
-    max: 2,
-    onnotice: () => {},
-  });
-
   let server: Service | undefined;
   const launch = async () => {
     const started = startProcess('radius', 'freeradius', ['-f', '-d', raddb], options.logDir, {
@@ -118,25 +106,20 @@ export async function startRadius(options: RadiusOptions): Promise<Radius> {
     await launch();
   };
 
-  let housekeeping: Housekeeping | undefined;
   const stop = async () => {
-    await housekeeping?.stop();
     await server?.stop();
-    await sql.end({ timeout: 2 });
   };
 
   try {
-    const clients = await fetchClients(sql);
+    const clients = await fetchClients(options.workerSql);
     renderConfig({ target: raddb, runDir, rejectDelay: options.rejectDelay ?? 1, clients });
     await launch();
-    housekeeping = await startHousekeeping({
-      sql,
+    const jobs = radiusNodeJobs({
+      sql: options.workerSql,
       raddb,
       controlSocket: join(runDir, 'control.sock'),
       loaded: clients,
       restart,
-      clientPollMs: options.clientPollMs,
-      sweepIntervalMs: options.sweepIntervalMs,
       log,
     });
     return {
@@ -147,7 +130,7 @@ export async function startRadius(options: RadiusOptions): Promise<Radius> {
       acctPort: options.acctPort,
       statusPort,
       statusSecret,
-      syncClients: housekeeping.syncClients,
+      jobs,
     };
   } catch (error) {
     await stop();

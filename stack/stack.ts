@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -8,22 +8,32 @@ import { createAuthHandler } from './auth/handler.ts';
 import { demo } from './demo.ts';
 import { functionsDir, publicFunctions, startFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
-import { newApiKeys, type ApiKeys } from './keys.ts';
+import {
+  functionsKeyEnv,
+  jwtOf,
+  loadOrCreateKeys,
+  postgrestJwtSecret,
+  publicKeys,
+  type PublicKeys,
+} from './keys.ts';
 import { applyMigrations, applyPlatform, applySeed, roleUrl, setRolePassword } from './migrate.ts';
 import { freePort, portOr } from './ports.ts';
 import { startDatabase } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
-import { RADIUS_APT_PACKAGES, radiusInstalled, startRadius } from './radius.ts';
+import { RADIUS_APT_PACKAGES, radiusInstalled, startRadius, type Radius } from './radius.ts';
 import type { Service } from './process.ts';
 import { SANDBOX_PASSKEY, SANDBOX_SHORTCODE, startDarajaSim } from './sim/daraja.ts';
-import { configureDemoPayments, startPaymentRunners } from './sim/runners.ts';
+import { configureDemoPayments } from './sim/demo-payments.ts';
 import { startSmsSim } from './sim/sms.ts';
 import { startMailSim } from './sim/mail.ts';
 import { smtpMailer } from './auth/mailer.ts';
 import { startHotspotSim } from '../tests/hotspot/mikrotik.ts';
+import { radiusPlatformJobs } from '../radius/housekeeping.ts';
+import { functionCaller, paymentJobs } from '../worker/jobs.ts';
+import { startWorker } from '../worker/worker.ts';
 
 /** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
-export type StackInfo = ApiKeys & {
+export type StackInfo = PublicKeys & {
   supabaseUrl: string;
   dbUrl: string;
   superuserDbUrl: string;
@@ -128,7 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const [postgrest, functions] = await Promise.all([
       startPostgrest({
         authenticatorUrl: roleUrl(db.superuserUrl, 'authenticator', passwords.authenticator),
-        jwtSecret: keys.jwtSecret,
+        jwtSecret: postgrestJwtSecret(keys),
         port: ports.postgrest,
         adminPort: ports.postgrestAdmin,
         logDir,
@@ -138,8 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         folders: [functionsDir, ...(options.extraFunctionFolders ?? [])],
         env: {
           SUPABASE_URL: supabaseUrl,
-          SUPABASE_ANON_KEY: keys.anonKey,
-          SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+          ...functionsKeyEnv(keys),
           SUPABASE_DB_URL: dbUrl,
           PAY_CALLBACK_SECRET: createHmac('sha256', keys.jwtSecret).update('pay').digest('hex'),
           ...(daraja ? { DARAJA_BASE_URL: daraja.url } : {}),
@@ -162,12 +171,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.gateway,
       postgrestUrl: `http://127.0.0.1:${ports.postgrest}`,
       functionsUrl: `http://127.0.0.1:${ports.functions}`,
-      jwtSecret: keys.jwtSecret,
-      apiKeys: [keys.anonKey, keys.serviceRoleKey],
+      keys,
       publicFunctions: new Set([...publicFunctions(), ...(options.extraPublicFunctions ?? [])]),
       auth: createAuthHandler({
         sql: authSql,
-        jwtSecret: keys.jwtSecret,
+        jwt: jwtOf(keys),
         issuer: `${supabaseUrl}/auth/v1`,
         siteUrl: `http://127.0.0.1:${ports.admin}`,
         mailer: smtpMailer({ ...mail.smtp, from: 'WiFi Billing <noreply@wifi-billing.local>' }),
@@ -175,15 +183,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: (line) => log(`gateway: ${line}`),
     });
     services.push({ name: 'gateway', stop: () => closeServer(gateway) });
-    const runners = await startPaymentRunners({
-      functionsUrl: `${supabaseUrl}/functions/v1`,
-      serviceRoleKey: keys.serviceRoleKey,
-      dbUrl,
-      log: (line) => log(`payments: ${line}`),
-    });
-    services.push({ name: 'payment runners', stop: runners.stop });
+    // The worker's own database role, as in production (worker/README.md).
+    const workerSql = postgres(
+      roleUrl(db.superuserUrl, 'worker', await setRolePassword(superuserUrl, 'worker')),
+      { max: 4, onnotice: () => {} },
+    );
+    services.push({ name: 'worker connection', stop: () => workerSql.end({ timeout: 2 }) });
 
     let radius: StackInfo['radius'];
+    let radiusServer: Radius | undefined;
     if (radiusInstalled()) {
       const db = new URL(dbUrl);
       const server = await startRadius({
@@ -192,6 +200,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         dbPort: Number(db.port),
         dbName: db.pathname.slice(1),
         dbPassword: await setRolePassword(superuserUrl, 'freeradius'),
+        workerSql,
         authPort: ports.radiusAuth,
         acctPort: ports.radiusAcct,
         // Tests send many wrong codes on purpose; people at `npm start` get production's delay.
@@ -200,6 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log: (line) => log(`radius: ${line}`),
       });
       services.push(server);
+      radiusServer = server;
       radius = {
         host: server.host,
         authPort: server.authPort,
@@ -212,15 +222,39 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
     }
 
+    // One worker runs every periodic job, as the systemd unit does in production.
+    const radiusJobs = radiusPlatformJobs({
+      sql: workerSql,
+      log: (line) => log(`worker: ${line}`),
+    });
+    const groups = [
+      paymentJobs(functionCaller(`${supabaseUrl}/functions/v1`, keys.secretKey)),
+      radiusJobs,
+      ...(radiusServer ? [radiusServer.jobs] : []),
+    ];
+    const worker = await startWorker({
+      sql: workerSql,
+      node: 'local',
+      groups,
+      log: (line) => log(`worker: ${line}`),
+    });
+    services.push({
+      name: 'worker',
+      stop: async () => {
+        await worker.stop();
+        await radiusJobs.stop();
+      },
+    });
+
     await builds;
     let hotspotUrl: string | undefined;
-    const apps = { supabaseUrl, anonKey: keys.anonKey };
+    const apps = { supabaseUrl, publishableKey: keys.publishableKey };
     if (withApps) {
       services.push(
         await startPortal({
           port: ports.portal,
           ...apps,
-          serviceRoleKey: keys.serviceRoleKey,
+          secretKey: keys.secretKey,
           logDir,
         }),
       );
@@ -240,7 +274,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const info: StackInfo = {
-      ...keys,
+      ...publicKeys(keys),
       supabaseUrl,
       dbUrl,
       superuserDbUrl: db.superuserUrl,
@@ -275,15 +309,6 @@ async function allocatePorts(mode: 'default' | 'free') {
   const ports = Object.fromEntries(entries) as typeof DEFAULT_PORTS;
   if (new Set(Object.values(ports)).size !== entries.length) return allocatePorts(mode);
   return ports;
-}
-
-/** Keys survive restarts so a signed-in admin stays signed in; a reset makes new ones. */
-function loadOrCreateKeys(file: string): Promise<ApiKeys> | ApiKeys {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ApiKeys;
-  return newApiKeys().then((keys) => {
-    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
-    return keys;
-  });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -448,6 +448,20 @@ $$;
 ALTER FUNCTION private.image_type(p_bytes bytea) OWNER TO postgres;
 
 --
+-- Name: is_platform_staff(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.is_platform_staff() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from private.platform_staff s where s.user_id = auth.uid())
+$$;
+
+
+ALTER FUNCTION private.is_platform_staff() OWNER TO postgres;
+
+--
 -- Name: is_voucher_code(text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -505,6 +519,104 @@ $$;
 
 
 ALTER FUNCTION private.issue_payment_voucher(p_payment_id uuid) OWNER TO postgres;
+
+--
+-- Name: job_claim(text, text, text[]); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.job_claim(p_runner text, p_node text, p_jobs text[]) RETURNS TABLE(name text, node text, timeout_seconds integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+  update private.jobs j
+  set claimed_by = p_runner,
+      -- Twice the timeout (at most a minute more): the runner gives up at the timeout, so a
+      -- live runner always finishes inside its lease.
+      lease_until = now() + make_interval(secs => j.timeout_seconds + least(j.timeout_seconds, 60)),
+      last_started_at = now(),
+      due_at = now() + make_interval(secs => j.period_seconds),
+      runs = j.runs + 1
+  from (
+    select c.name, c.node from private.jobs c
+    where c.node in ('', p_node)
+      and c.name = any (p_jobs)
+      -- Due, or its last run was lost: the lease ran out without a finish (a killed runner).
+      and (c.due_at <= now() or c.lease_until < now())
+      and (c.lease_until is null or c.lease_until < now())
+    for update skip locked
+  ) due
+  where j.name = due.name and j.node = due.node
+  returning j.name, j.node, j.timeout_seconds;
+end;
+$$;
+
+
+ALTER FUNCTION private.job_claim(p_runner text, p_node text, p_jobs text[]) OWNER TO postgres;
+
+--
+-- Name: job_finish(text, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.job_finish(p_name text, p_node text, p_runner text, p_error text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update private.jobs j
+  set claimed_by = null,
+      lease_until = null,
+      last_duration_ms = least(extract(epoch from clock_timestamp() - j.last_started_at) * 1000,
+                               2147483647)::integer,
+      last_succeeded_at = case when p_error is null then clock_timestamp() else j.last_succeeded_at end,
+      last_error = coalesce(left(p_error, 1000), j.last_error),
+      last_error_at = case when p_error is null then j.last_error_at else clock_timestamp() end,
+      failures = j.failures + (p_error is not null)::integer
+  where j.name = p_name and j.node = p_node and j.claimed_by = p_runner;
+  return found;
+end;
+$$;
+
+
+ALTER FUNCTION private.job_finish(p_name text, p_node text, p_runner text, p_error text) OWNER TO postgres;
+
+--
+-- Name: job_register(text, text, integer, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.job_register(p_name text, p_node text, p_period_seconds integer, p_timeout_seconds integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into private.jobs (name, node, period_seconds, timeout_seconds)
+  values (p_name, p_node, p_period_seconds, p_timeout_seconds)
+  on conflict (name, node) do update
+    set period_seconds = excluded.period_seconds, timeout_seconds = excluded.timeout_seconds
+    where (private.jobs.period_seconds, private.jobs.timeout_seconds)
+          is distinct from (excluded.period_seconds, excluded.timeout_seconds);
+end;
+$$;
+
+
+ALTER FUNCTION private.job_register(p_name text, p_node text, p_period_seconds integer, p_timeout_seconds integer) OWNER TO postgres;
+
+--
+-- Name: job_wake(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.job_wake(p_name text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update private.jobs j set due_at = now() where j.name = p_name and j.due_at > now();
+end;
+$$;
+
+
+ALTER FUNCTION private.job_wake(p_name text) OWNER TO postgres;
 
 --
 -- Name: keep_last_owner(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1009,6 +1121,9 @@ begin
   if v_org is null or v_plan.id is null then
     return jsonb_build_object('ok', false, 'error', 'plan_not_sold');
   end if;
+  if exists (select 1 from public.organizations o where o.id = v_org and o.suspended_at is not null) then
+    return jsonb_build_object('ok', false, 'error', 'hotspot_unavailable');
+  end if;
   if p_router_id is not null and not exists (
     select 1 from public.routers r where r.id = p_router_id and r.site_id = p_site_id
   ) then
@@ -1220,6 +1335,57 @@ $$;
 ALTER FUNCTION private.payment_transition() OWNER TO postgres;
 
 --
+-- Name: organizations; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.organizations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    routers_approved_at timestamp with time zone DEFAULT now(),
+    suspended_at timestamp with time zone,
+    suspended_reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT organizations_check CHECK (((suspended_at IS NULL) = (suspended_reason IS NULL))),
+    CONSTRAINT organizations_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
+    CONSTRAINT organizations_suspended_reason_check CHECK ((char_length(suspended_reason) <= 500))
+);
+
+
+ALTER TABLE public.organizations OWNER TO postgres;
+
+--
+-- Name: TABLE organizations; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.organizations IS 'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); approved, suspended and resumed only by platform staff''s RPCs; anon: nothing.';
+
+
+--
+-- Name: platform_target(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.platform_target(p_organization_id uuid) RETURNS public.organizations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_org public.organizations;
+begin
+  perform private.require_platform_staff();
+  select o.* into v_org from public.organizations o where o.id = p_organization_id for update;
+  if v_org.id is null then
+    raise exception 'no such organization'
+      using errcode = 'P0002', hint = 'organization_not_found';
+  end if;
+  return v_org;
+end;
+$$;
+
+
+ALTER FUNCTION private.platform_target(p_organization_id uuid) OWNER TO postgres;
+
+--
 -- Name: radius_voucher_disconnects(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1319,6 +1485,40 @@ Returns: the number of private.daily_sales rows written.';
 
 
 --
+-- Name: refuse_when_suspended(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.refuse_when_suspended() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_row jsonb;
+  v_org uuid;
+begin
+  if pg_trigger_depth() > 1 or auth.role() is distinct from 'authenticated'
+     or private.is_platform_staff() then
+    return case when tg_op = 'DELETE' then old else new end;
+  end if;
+  v_row := to_jsonb(case when tg_op = 'DELETE' then old else new end);
+  v_org := case tg_table_name
+    when 'organizations' then (v_row ->> 'id')::uuid
+    when 'site_logos' then (select s.organization_id from public.sites s
+                            where s.id = (v_row ->> 'site_id')::uuid)
+    else (v_row ->> 'organization_id')::uuid
+  end;
+  if exists (select 1 from public.organizations o where o.id = v_org and o.suspended_at is not null) then
+    raise exception 'this organization is suspended: it can be read but not changed'
+      using errcode = '42501', hint = 'organization_suspended';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+
+ALTER FUNCTION private.refuse_when_suspended() OWNER TO postgres;
+
+--
 -- Name: require_manager(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1336,6 +1536,25 @@ $$;
 
 
 ALTER FUNCTION private.require_manager(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: require_platform_staff(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.require_platform_staff() RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.is_platform_staff() then
+    raise exception 'only platform staff may do this'
+      using errcode = '42501', hint = 'not_platform_staff';
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION private.require_platform_staff() OWNER TO postgres;
 
 --
 -- Name: roles(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1668,6 +1887,20 @@ payment_id?, status?, voucher_id?, reason? (mismatch)}.';
 
 
 --
+-- Name: signup_mode(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.signup_mode() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select s.signup_mode from private.platform_settings s
+$$;
+
+
+ALTER FUNCTION private.signup_mode() OWNER TO postgres;
+
+--
 -- Name: site_logo_path(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1968,6 +2201,41 @@ $$;
 ALTER FUNCTION private.voucher_values_valid() OWNER TO postgres;
 
 --
+-- Name: approve_organization(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.approve_organization(p_organization_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.platform_target(p_organization_id);
+  update public.organizations o set routers_approved_at = now()
+  where o.id = p_organization_id and o.routers_approved_at is null;
+  if found then
+    insert into private.platform_audit (actor, action, organization_id)
+    values (auth.uid(), 'approve_organization', p_organization_id);
+    -- The worker adds the organization's routers to FreeRADIUS now.
+    perform pg_notify('radius_clients', '');
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION public.approve_organization(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION approve_organization(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.approve_organization(p_organization_id uuid) IS 'Approves an organization that joined while sign-up was open: from now on RADIUS serves its
+routers (the worker picks them up within a second). Idempotent; audited.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; P0002 organization_not_found.';
+
+
+--
 -- Name: cash_up(uuid, date); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2042,7 +2310,10 @@ begin
     raise exception 'organization name must be 1 to 100 characters'
       using errcode = '22023', hint = 'organization_name_invalid';
   end if;
-  insert into public.organizations (name) values (v_name) returning id into v_id;
+  -- With open sign-up, platform staff approve a new organization before RADIUS serves it.
+  insert into public.organizations (name, routers_approved_at)
+  values (v_name, case when private.signup_mode() = 'open' then null else now() end)
+  returning id into v_id;
   insert into public.memberships (organization_id, user_id, role) values (v_id, v_user, 'owner');
   return v_id;
 end;
@@ -2055,7 +2326,8 @@ ALTER FUNCTION public.create_organization(p_name text) OWNER TO postgres;
 -- Name: FUNCTION create_organization(p_name text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.create_organization(p_name text) IS 'Creates an organization with the caller as its owner (organizations has no insert grant).
+COMMENT ON FUNCTION public.create_organization(p_name text) IS 'Creates an organization with the caller as its owner (organizations has no insert grant); with
+open sign-up its routers wait for platform staff''s approval (approve_organization).
 Callers: authenticated (any signed-in user).
 Returns: the new organization''s id (uuid).
 Errors: 42501 no user; 22023 name not 1 to 100 characters after trimming.';
@@ -2340,6 +2612,29 @@ Errors: 42501 agent, outsider, unknown voucher or no user.';
 
 
 --
+-- Name: is_platform_staff(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.is_platform_staff() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select private.is_platform_staff()
+$$;
+
+
+ALTER FUNCTION public.is_platform_staff() OWNER TO postgres;
+
+--
+-- Name: FUNCTION is_platform_staff(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.is_platform_staff() IS 'Whether the calling user is platform staff (the admin app shows its platform section then).
+Callers: authenticated.
+Returns: boolean (false without a user).';
+
+
+--
 -- Name: payment_settings(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2425,6 +2720,116 @@ Returns: {status, amount_kes, plan_id, plan_name, result_code (as Daraja sent it
 
 
 --
+-- Name: platform_jobs(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.platform_jobs() RETURNS TABLE(name text, node text, period_seconds integer, due_at timestamp with time zone, running boolean, last_started_at timestamp with time zone, last_succeeded_at timestamp with time zone, last_duration_ms integer, last_error text, last_error_at timestamp with time zone, runs bigint, failures bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not private.is_platform_staff() then
+    raise exception 'only platform staff see the jobs'
+      using errcode = '42501', hint = 'not_platform_staff';
+  end if;
+  return query
+  select j.name, j.node, j.period_seconds, j.due_at, coalesce(j.lease_until > now(), false),
+         j.last_started_at, j.last_succeeded_at, j.last_duration_ms, j.last_error,
+         j.last_error_at, j.runs, j.failures
+  from private.jobs j
+  order by j.name, j.node;
+end;
+$$;
+
+
+ALTER FUNCTION public.platform_jobs() OWNER TO postgres;
+
+--
+-- Name: FUNCTION platform_jobs(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.platform_jobs() IS 'Every periodic job''s heartbeat: period, next due, whether a run holds it now, last start and
+success, last duration and error, counts of runs and failures.
+Callers: authenticated platform staff.
+Returns: setof rows, one per job and node (node '''' for a platform-wide job).
+Errors: 42501 not_platform_staff.';
+
+
+--
+-- Name: platform_organizations(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.platform_organizations() RETURNS TABLE(id uuid, name text, created_at timestamp with time zone, routers_approved_at timestamp with time zone, suspended_at timestamp with time zone, suspended_reason text, owner_emails text[], sites integer, routers integer, routers_seen_last_hour integer, active_vouchers integer, payments_last_day integer, failed_payments_last_day integer, router_last_seen_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  return query
+  select o.id, o.name, o.created_at, o.routers_approved_at, o.suspended_at, o.suspended_reason,
+    array(select u.email::text from public.memberships m join auth.users u on u.id = m.user_id
+          where m.organization_id = o.id and m.role = 'owner' order by u.email),
+    (select count(*)::integer from public.sites s where s.organization_id = o.id),
+    (select count(*)::integer from public.routers r where r.organization_id = o.id),
+    (select count(*)::integer from public.routers r
+     where r.organization_id = o.id and r.last_seen_at > now() - interval '1 hour'),
+    (select count(*)::integer from public.vouchers v
+     where v.organization_id = o.id and v.status = 'active'),
+    (select count(*)::integer from public.payments p
+     where p.organization_id = o.id and p.created_at > now() - interval '1 day'),
+    (select count(*)::integer from public.payments p
+     where p.organization_id = o.id and p.created_at > now() - interval '1 day'
+       and p.status in ('failed', 'timeout')),
+    (select max(r.last_seen_at) from public.routers r where r.organization_id = o.id)
+  from public.organizations o
+  order by o.suspended_at is null, o.routers_approved_at is not null, o.created_at desc;
+end;
+$$;
+
+
+ALTER FUNCTION public.platform_organizations() OWNER TO postgres;
+
+--
+-- Name: FUNCTION platform_organizations(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.platform_organizations() IS 'Every organization''s health for platform staff: approval and suspension, owners'' emails, counts
+of sites, routers (and those heard from in the last hour), active vouchers, payments and failed
+payments in the last day, when a router was last heard from. No secrets, no customer data.
+Callers: authenticated platform staff.
+Returns: setof rows, suspended first, then awaiting approval, then newest.
+Errors: 42501 not_platform_staff.';
+
+
+--
+-- Name: platform_settings(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.platform_settings() RETURNS TABLE(signup_mode text, updated_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  return query select s.signup_mode, s.updated_at from private.platform_settings s;
+end;
+$$;
+
+
+ALTER FUNCTION public.platform_settings() OWNER TO postgres;
+
+--
+-- Name: FUNCTION platform_settings(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.platform_settings() IS 'The platform-wide settings: signup_mode (invite_only, the default, or open) and when they last
+changed.
+Callers: authenticated platform staff.
+Returns: one row.
+Errors: 42501 not_platform_staff.';
+
+
+--
 -- Name: portal_logo(text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2503,6 +2908,8 @@ CREATE FUNCTION public.portal_site(p_slug text) RETURNS jsonb
     'primary_color', s.primary_color,
     'logo_url', private.site_logo_path(s.id),
     'default_language', s.default_language,
+    -- A suspended organization's portal says so and sells nothing.
+    'available', o.suspended_at is null,
     'plans', coalesce((
       select jsonb_agg(
         jsonb_build_object(
@@ -2520,10 +2927,11 @@ CREATE FUNCTION public.portal_site(p_slug text) RETURNS jsonb
       )
       from public.plan_sites ps
       join public.plans p on p.id = ps.plan_id and p.organization_id = ps.organization_id
-      where ps.site_id = s.id and p.active
+      where ps.site_id = s.id and p.active and o.suspended_at is null
     ), '[]'::jsonb)
   )
   from public.sites s
+  join public.organizations o on o.id = s.organization_id
   where s.slug = lower(btrim(p_slug))
 $$;
 
@@ -2537,8 +2945,9 @@ ALTER FUNCTION public.portal_site(p_slug text) OWNER TO postgres;
 COMMENT ON FUNCTION public.portal_site(p_slug text) IS 'The captive portal''s landing data for a site slug (trimmed, lower-cased).
 Callers: anon, authenticated, service_role.
 Returns: null for an unknown slug, else {id, name, slug, support_phone, primary_color, logo_url
-(the portal path /s/<slug>/logo?v=<version>, or null), default_language, plans: [{id, name,
-price_kes, validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
+(the portal path /s/<slug>/logo?v=<version>, or null), default_language, available (false while
+platform staff suspend the organization: then no plans), plans: [{id, name, price_kes,
+validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
 devices_allowed}]}: the active plans sold at the site, cheapest first.';
 
 
@@ -2738,6 +3147,38 @@ Returns: {ok: true, voucher_code, plan_name, amount_kes} | {ok: false, error: no
 refunded, wrong phone, another organization: no enumeration) | {ok: false, error:
 amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (5 per phone
 and 30 per site per 10 minutes). Bad input is not_found, never an error.';
+
+
+--
+-- Name: resume_organization(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.resume_organization(p_organization_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.platform_target(p_organization_id);
+  update public.organizations o set suspended_at = null, suspended_reason = null
+  where o.id = p_organization_id and o.suspended_at is not null;
+  if found then
+    insert into private.platform_audit (actor, action, organization_id)
+    values (auth.uid(), 'resume_organization', p_organization_id);
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION public.resume_organization(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION resume_organization(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.resume_organization(p_organization_id uuid) IS 'Lifts an organization''s suspension: logins, portal and writes work again. Idempotent; audited.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; P0002 organization_not_found.';
 
 
 --
@@ -3246,6 +3687,41 @@ Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
 
 
 --
+-- Name: set_signup_mode(text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_signup_mode(p_mode text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  if p_mode is null or p_mode not in ('invite_only', 'open') then
+    raise exception 'sign-up mode must be invite_only or open'
+      using errcode = '22023', hint = 'signup_mode_invalid';
+  end if;
+  update private.platform_settings
+  set signup_mode = p_mode, updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail)
+  values (auth.uid(), 'set_signup_mode', jsonb_build_object('signup_mode', p_mode));
+end;
+$$;
+
+
+ALTER FUNCTION public.set_signup_mode(p_mode text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_signup_mode(p_mode text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_signup_mode(p_mode text) IS 'Sets how organizations join: invite_only (their routers are served at once) or open (platform
+staff approve each new organization first). Audited in private.platform_audit.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; 22023 signup_mode_invalid.';
+
+
+--
 -- Name: set_site_logo(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -3545,6 +4021,56 @@ Callers: authenticated owner/admin of the payment''s organization.
 Returns: {sms_id}.
 Errors: 42501 unknown payment or not yours; P0001 no voucher (not a success); 54000 resent too
 often.';
+
+
+--
+-- Name: suspend_organization(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_reason text := btrim(coalesce(p_reason, ''));
+  v_session record;
+begin
+  perform private.platform_target(p_organization_id);
+  if char_length(v_reason) not between 1 and 500 then
+    raise exception 'say why the organization is suspended (1 to 500 characters)'
+      using errcode = '22023', hint = 'suspend_reason_invalid';
+  end if;
+  update public.organizations o set suspended_at = now(), suspended_reason = v_reason
+  where o.id = p_organization_id and o.suspended_at is null;
+  if not found then
+    return;
+  end if;
+  for v_session in
+    select a.radacctid, a.voucher_id from radius.radacct a
+    join public.vouchers v on v.id = a.voucher_id
+    where v.organization_id = p_organization_id and a.acctstoptime is null
+  loop
+    perform radius.queue_disconnect(v_session.radacctid, v_session.voucher_id, 'admin', auth.uid());
+  end loop;
+  insert into private.platform_audit (actor, action, organization_id, detail)
+  values (auth.uid(), 'suspend_organization', p_organization_id,
+          jsonb_build_object('reason', v_reason));
+end;
+$$;
+
+
+ALTER FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION suspend_organization(p_organization_id uuid, p_reason text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) IS 'Suspends an organization with a reason its members see: its routers'' logins are refused
+(WB_SUSPENDED) and open sessions disconnected, its portal is unavailable, its members become
+read-only. Nothing is deleted; resume_organization undoes it. Idempotent; audited.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; P0002 organization_not_found; 22023 suspend_reason_invalid.';
 
 
 --
@@ -3989,7 +4515,7 @@ device). p_nas_ip is the packet''s source address (the matched client), never NA
 Callers: freeradius only (grant below).
 Returns: one row (reject_reason, password, session_timeout, acct_interim_interval, rate_limit,
 bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
-(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
+(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
 WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
 the code matches in any case) and the reply attributes.';
 
@@ -4103,7 +4629,7 @@ ALTER FUNCTION radius.claim_disconnects(p_limit integer) OWNER TO postgres;
 COMMENT ON FUNCTION radius.claim_disconnects(p_limit integer) IS 'The RADIUS agent (radius/disconnect.ts) takes up to p_limit (1 to 100) due Disconnect-Requests:
 each attempt counted, the next one 30 s later (a claim whose agent died is taken again). Due rows
 whose session ended are cancelled, those whose router is gone failed, instead of being sent.
-Callers: freeradius only (grant below).
+Callers: worker only (grant below).
 Returns: rows (id, attempt, nas_ip, coa_port, secret, user_name, acct_session_id,
 calling_station_id, framed_ip).';
 
@@ -4184,7 +4710,9 @@ CREATE FUNCTION radius.nas_clients() RETURNS TABLE(router_id uuid, nas_ip inet, 
   select r.id, r.nas_ip, s.secret, r.require_message_authenticator
   from public.routers r
   join private.router_secrets s on s.router_id = r.id
+  join public.organizations o on o.id = r.organization_id
   where masklen(r.nas_ip) = case family(r.nas_ip) when 4 then 32 else 128 end
+    and o.routers_approved_at is not null
   order by r.nas_ip
 $$;
 
@@ -4196,8 +4724,9 @@ ALTER FUNCTION radius.nas_clients() OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION radius.nas_clients() IS 'The routers FreeRADIUS must answer, with their RADIUS secrets, for radius/clients.ts (renders
-its clients file; LISTENs on channel radius_clients). Rows whose nas_ip is a network are left out.
-Callers: freeradius only.
+its clients file; LISTENs on channel radius_clients). Rows whose nas_ip is a network, and routers
+of organizations platform staff have not approved yet, are left out.
+Callers: worker only.
 Returns: rows (router_id, nas_ip, secret, require_message_authenticator), by nas_ip.';
 
 
@@ -4373,7 +4902,7 @@ ALTER FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_caus
 COMMENT ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) IS 'The RADIUS agent records a router''s answer to a Disconnect-Request: ack or nak (with
 p_error_cause) end it; timeout (no valid answer) retries after 15 s times the attempts, and ends
 it as timeout after 5 attempts. Only a pending row changes.
-Callers: freeradius only.
+Callers: worker only.
 Returns: the row''s new state (pending | ack | nak | timeout), or null when it was not pending.
 Errors: 22023 p_result not ack, nak or timeout.';
 
@@ -4403,6 +4932,12 @@ begin
       and ps.plan_id = p_voucher.plan_id
   ) then
     return 'WB_WRONG_SITE';
+  end if;
+  if exists (
+    select 1 from public.organizations o
+    where o.id = p_voucher.organization_id and o.suspended_at is not null
+  ) then
+    return 'WB_SUSPENDED';
   end if;
   if p_voucher.status = 'revoked' then
     return 'WB_REVOKED';
@@ -4478,10 +5013,10 @@ ALTER FUNCTION radius.sweep() OWNER TO postgres;
 -- Name: FUNCTION sweep(); Type: COMMENT; Schema: radius; Owner: postgres
 --
 
-COMMENT ON FUNCTION radius.sweep() IS 'Housekeeping, every minute (RADIUS agent, or pg_cron): closes sessions silent for two interim
+COMMENT ON FUNCTION radius.sweep() IS 'Housekeeping, every minute (the worker''s radius-sweep job, or pg_cron): closes sessions silent for two interim
 intervals (Stale-Session), so they stop counting against device limits, and marks active
 vouchers past expires_at expired (which queues their disconnects).
-Callers: freeradius only (grant below).
+Callers: worker only (grant below).
 Returns: {closed_sessions, expired_vouchers}.';
 
 
@@ -4552,6 +5087,41 @@ ALTER TABLE private.daraja_tokens OWNER TO postgres;
 --
 
 COMMENT ON TABLE private.daraja_tokens IS 'The one cached Daraja OAuth token per organization, refreshed under its row lock by the edge functions (postgres). No API role.';
+
+
+--
+-- Name: jobs; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.jobs (
+    name text NOT NULL,
+    node text DEFAULT ''::text NOT NULL,
+    period_seconds integer NOT NULL,
+    timeout_seconds integer NOT NULL,
+    due_at timestamp with time zone DEFAULT now() NOT NULL,
+    claimed_by text,
+    lease_until timestamp with time zone,
+    last_started_at timestamp with time zone,
+    last_succeeded_at timestamp with time zone,
+    last_duration_ms integer,
+    last_error text,
+    last_error_at timestamp with time zone,
+    runs bigint DEFAULT 0 NOT NULL,
+    failures bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT jobs_name_check CHECK ((name ~ '^[a-z][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT jobs_node_check CHECK ((char_length(node) <= 253)),
+    CONSTRAINT jobs_period_seconds_check CHECK (((period_seconds >= 1) AND (period_seconds <= 86400))),
+    CONSTRAINT jobs_timeout_seconds_check CHECK (((timeout_seconds >= 1) AND (timeout_seconds <= 3600)))
+);
+
+
+ALTER TABLE private.jobs OWNER TO postgres;
+
+--
+-- Name: TABLE jobs; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.jobs IS 'The periodic jobs and their heartbeats (last start, last success, duration, last error). No API role; the worker reaches it through private.job_*; platform staff read it through public.platform_jobs().';
 
 
 --
@@ -4632,6 +5202,85 @@ ALTER TABLE private.payment_callbacks ALTER COLUMN id ADD GENERATED ALWAYS AS ID
 
 
 --
+-- Name: platform_audit; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.platform_audit (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor uuid,
+    action text NOT NULL,
+    organization_id uuid,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+
+
+ALTER TABLE private.platform_audit OWNER TO postgres;
+
+--
+-- Name: TABLE platform_audit; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.platform_audit IS 'Every platform staff action (settings, approvals, suspensions) with its actor. No API role; written by the platform RPCs.';
+
+
+--
+-- Name: platform_audit_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.platform_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.platform_audit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: platform_settings; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.platform_settings (
+    id boolean DEFAULT true NOT NULL,
+    signup_mode text DEFAULT 'invite_only'::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by uuid,
+    CONSTRAINT platform_settings_id_check CHECK (id),
+    CONSTRAINT platform_settings_signup_mode_check CHECK ((signup_mode = ANY (ARRAY['invite_only'::text, 'open'::text])))
+);
+
+
+ALTER TABLE private.platform_settings OWNER TO postgres;
+
+--
+-- Name: TABLE platform_settings; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.platform_settings IS 'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings() and set_signup_mode().';
+
+
+--
+-- Name: platform_staff; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.platform_staff (
+    user_id uuid NOT NULL,
+    added_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE private.platform_staff OWNER TO postgres;
+
+--
+-- Name: TABLE platform_staff; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.platform_staff IS 'Platform staff (user ids), distinct from organization roles. No API role; checked by private.is_platform_staff().';
+
+
+--
 -- Name: rate_limits; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -4669,7 +5318,7 @@ ALTER TABLE private.router_secrets OWNER TO postgres;
 -- Name: TABLE router_secrets; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.router_secrets IS 'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to freeradius.';
+COMMENT ON TABLE private.router_secrets IS 'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to the worker.';
 
 
 --
@@ -4824,28 +5473,6 @@ ALTER TABLE public.memberships OWNER TO postgres;
 --
 
 COMMENT ON TABLE public.memberships IS 'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners add, change, remove anyone, admins only admin/agent rows (never making an owner); the last owner stays (23514); anon: nothing.';
-
-
---
--- Name: organizations; Type: TABLE; Schema: public; Owner: postgres
---
-
-CREATE TABLE public.organizations (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    name text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT organizations_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100)))
-);
-
-
-ALTER TABLE public.organizations OWNER TO postgres;
-
---
--- Name: TABLE organizations; Type: COMMENT; Schema: public; Owner: postgres
---
-
-COMMENT ON TABLE public.organizations IS 'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); anon: nothing.';
 
 
 --
@@ -5293,6 +5920,14 @@ ALTER TABLE ONLY private.daraja_tokens
 
 
 --
+-- Name: jobs jobs_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.jobs
+    ADD CONSTRAINT jobs_pkey PRIMARY KEY (name, node);
+
+
+--
 -- Name: mpesa_settings mpesa_settings_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -5306,6 +5941,30 @@ ALTER TABLE ONLY private.mpesa_settings
 
 ALTER TABLE ONLY private.payment_callbacks
     ADD CONSTRAINT payment_callbacks_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: platform_audit platform_audit_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.platform_audit
+    ADD CONSTRAINT platform_audit_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: platform_settings platform_settings_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.platform_settings
+    ADD CONSTRAINT platform_settings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: platform_staff platform_staff_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.platform_staff
+    ADD CONSTRAINT platform_staff_pkey PRIMARY KEY (user_id);
 
 
 --
@@ -6034,10 +6693,31 @@ CREATE INDEX voucher_devices_mac_idx ON radius.voucher_devices USING btree (mac)
 
 
 --
+-- Name: mpesa_settings mpesa_settings_refuse_when_suspended; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER mpesa_settings_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON private.mpesa_settings FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: router_secrets router_secrets_notify_radius_clients; Type: TRIGGER; Schema: private; Owner: postgres
 --
 
 CREATE TRIGGER router_secrets_notify_radius_clients AFTER INSERT OR DELETE OR UPDATE ON private.router_secrets FOR EACH STATEMENT EXECUTE FUNCTION private.notify_radius_clients();
+
+
+--
+-- Name: site_logos site_logos_refuse_when_suspended; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER site_logos_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON private.site_logos FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
+-- Name: sms_settings sms_settings_refuse_when_suspended; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER sms_settings_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON private.sms_settings FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
 
 
 --
@@ -6062,6 +6742,13 @@ CREATE TRIGGER memberships_keep_last_owner BEFORE DELETE OR UPDATE ON public.mem
 
 
 --
+-- Name: memberships memberships_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER memberships_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON public.memberships FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: memberships memberships_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6083,10 +6770,24 @@ CREATE TRIGGER organizations_audit_update AFTER UPDATE ON public.organizations F
 
 
 --
+-- Name: organizations organizations_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER organizations_refuse_when_suspended BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: organizations organizations_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
 CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: payments payments_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER payments_refuse_when_suspended BEFORE UPDATE ON public.payments FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
 
 
 --
@@ -6118,6 +6819,13 @@ CREATE TRIGGER plan_sites_audit_update AFTER UPDATE ON public.plan_sites FOR EAC
 
 
 --
+-- Name: plan_sites plan_sites_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plan_sites_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON public.plan_sites FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: plans plans_audit; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6129,6 +6837,13 @@ CREATE TRIGGER plans_audit AFTER INSERT OR DELETE ON public.plans FOR EACH ROW E
 --
 
 CREATE TRIGGER plans_audit_update AFTER UPDATE ON public.plans FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*)) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: plans plans_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plans_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON public.plans FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
 
 
 --
@@ -6174,6 +6889,13 @@ CREATE TRIGGER routers_notify_radius_clients AFTER INSERT OR DELETE OR UPDATE OF
 
 
 --
+-- Name: routers routers_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON public.routers FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: routers routers_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6195,6 +6917,13 @@ CREATE TRIGGER sites_audit_update AFTER UPDATE ON public.sites FOR EACH ROW WHEN
 
 
 --
+-- Name: sites sites_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sites_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE ON public.sites FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: sites sites_set_updated_at; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6209,6 +6938,13 @@ CREATE TRIGGER sms_outbox_notify AFTER INSERT ON public.sms_outbox FOR EACH STAT
 
 
 --
+-- Name: sms_outbox sms_outbox_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sms_outbox_refuse_when_suspended BEFORE INSERT OR UPDATE ON public.sms_outbox FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
+
+
+--
 -- Name: voucher_batches voucher_batches_audit; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6220,6 +6956,13 @@ CREATE TRIGGER voucher_batches_audit AFTER INSERT OR DELETE ON public.voucher_ba
 --
 
 CREATE TRIGGER voucher_batches_issue AFTER INSERT ON public.voucher_batches FOR EACH ROW EXECUTE FUNCTION private.voucher_batch_issue();
+
+
+--
+-- Name: voucher_batches voucher_batches_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER voucher_batches_refuse_when_suspended BEFORE INSERT ON public.voucher_batches FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
 
 
 --
@@ -6262,6 +7005,13 @@ CREATE TRIGGER vouchers_keep_frozen BEFORE UPDATE OF organization_id, plan_id, b
 --
 
 CREATE TRIGGER vouchers_radius_disconnects AFTER UPDATE OF status ON public.vouchers FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.radius_voucher_disconnects();
+
+
+--
+-- Name: vouchers vouchers_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER vouchers_refuse_when_suspended BEFORE INSERT OR DELETE OR UPDATE OF status, sold_at, sold_by, sold_price_kes ON public.vouchers FOR EACH ROW EXECUTE FUNCTION private.refuse_when_suspended();
 
 
 --
@@ -6308,6 +7058,22 @@ ALTER TABLE ONLY private.daraja_tokens
 
 ALTER TABLE ONLY private.mpesa_settings
     ADD CONSTRAINT mpesa_settings_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: platform_settings platform_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.platform_settings
+    ADD CONSTRAINT platform_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: platform_staff platform_staff_user_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.platform_staff
+    ADD CONSTRAINT platform_staff_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 
 --
@@ -6633,6 +7399,12 @@ ALTER TABLE private.daily_sales ENABLE ROW LEVEL SECURITY;
 ALTER TABLE private.daraja_tokens ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: jobs; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.jobs ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: mpesa_settings; Type: ROW SECURITY; Schema: private; Owner: postgres
 --
 
@@ -6643,6 +7415,24 @@ ALTER TABLE private.mpesa_settings ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE private.payment_callbacks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_audit; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.platform_audit ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_settings; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.platform_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_staff; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.platform_staff ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: rate_limits; Type: ROW SECURITY; Schema: private; Owner: postgres
@@ -6998,6 +7788,7 @@ ALTER TABLE radius.voucher_devices ENABLE ROW LEVEL SECURITY;
 
 GRANT USAGE ON SCHEMA private TO authenticated;
 GRANT USAGE ON SCHEMA private TO service_role;
+GRANT USAGE ON SCHEMA private TO worker;
 
 
 --
@@ -7014,6 +7805,7 @@ GRANT USAGE ON SCHEMA public TO service_role;
 --
 
 GRANT USAGE ON SCHEMA radius TO freeradius;
+GRANT USAGE ON SCHEMA radius TO worker;
 
 
 --
@@ -7118,6 +7910,13 @@ REVOKE ALL ON FUNCTION private.image_type(p_bytes bytea) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION is_platform_staff(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.is_platform_staff() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION is_voucher_code(p_code text); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -7138,6 +7937,38 @@ GRANT ALL ON FUNCTION private.is_voucher_prefix(p_prefix text) TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.issue_payment_voucher(p_payment_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION job_claim(p_runner text, p_node text, p_jobs text[]); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.job_claim(p_runner text, p_node text, p_jobs text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.job_claim(p_runner text, p_node text, p_jobs text[]) TO worker;
+
+
+--
+-- Name: FUNCTION job_finish(p_name text, p_node text, p_runner text, p_error text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.job_finish(p_name text, p_node text, p_runner text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.job_finish(p_name text, p_node text, p_runner text, p_error text) TO worker;
+
+
+--
+-- Name: FUNCTION job_register(p_name text, p_node text, p_period_seconds integer, p_timeout_seconds integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.job_register(p_name text, p_node text, p_period_seconds integer, p_timeout_seconds integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.job_register(p_name text, p_node text, p_period_seconds integer, p_timeout_seconds integer) TO worker;
+
+
+--
+-- Name: FUNCTION job_wake(p_name text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.job_wake(p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.job_wake(p_name text) TO worker;
 
 
 --
@@ -7299,6 +8130,28 @@ REVOKE ALL ON FUNCTION private.payment_transition() FROM PUBLIC;
 
 
 --
+-- Name: TABLE organizations; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.organizations TO service_role;
+GRANT SELECT ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: COLUMN organizations.name; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(name) ON TABLE public.organizations TO authenticated;
+
+
+--
+-- Name: FUNCTION platform_target(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.platform_target(p_organization_id uuid) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION radius_voucher_disconnects(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -7320,10 +8173,24 @@ REVOKE ALL ON FUNCTION private.rebuild_rollups(p_organization_id uuid) FROM PUBL
 
 
 --
+-- Name: FUNCTION refuse_when_suspended(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.refuse_when_suspended() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION require_manager(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION private.require_manager(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION require_platform_staff(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.require_platform_staff() FROM PUBLIC;
 
 
 --
@@ -7368,6 +8235,13 @@ REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION signup_mode(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.signup_mode() FROM PUBLIC;
 
 
 --
@@ -7448,6 +8322,15 @@ REVOKE ALL ON FUNCTION private.voucher_values_valid() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION approve_organization(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.approve_organization(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.approve_organization(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.approve_organization(p_organization_id uuid) TO authenticated;
+
+
+--
 -- Name: FUNCTION cash_up(p_organization_id uuid, p_day date); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -7502,6 +8385,15 @@ GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) T
 
 
 --
+-- Name: FUNCTION is_platform_staff(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.is_platform_staff() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.is_platform_staff() TO service_role;
+GRANT ALL ON FUNCTION public.is_platform_staff() TO authenticated;
+
+
+--
 -- Name: FUNCTION payment_settings(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -7518,6 +8410,33 @@ REVOKE ALL ON FUNCTION public.payment_status(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.payment_status(p_token text) TO service_role;
 GRANT ALL ON FUNCTION public.payment_status(p_token text) TO anon;
 GRANT ALL ON FUNCTION public.payment_status(p_token text) TO authenticated;
+
+
+--
+-- Name: FUNCTION platform_jobs(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.platform_jobs() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.platform_jobs() TO service_role;
+GRANT ALL ON FUNCTION public.platform_jobs() TO authenticated;
+
+
+--
+-- Name: FUNCTION platform_organizations(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.platform_organizations() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.platform_organizations() TO service_role;
+GRANT ALL ON FUNCTION public.platform_organizations() TO authenticated;
+
+
+--
+-- Name: FUNCTION platform_settings(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.platform_settings() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.platform_settings() TO service_role;
+GRANT ALL ON FUNCTION public.platform_settings() TO authenticated;
 
 
 --
@@ -7566,6 +8485,15 @@ REVOKE ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, 
 GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO service_role;
 GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO anon;
 GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO authenticated;
+
+
+--
+-- Name: FUNCTION resume_organization(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.resume_organization(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.resume_organization(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.resume_organization(p_organization_id uuid) TO authenticated;
 
 
 --
@@ -7687,6 +8615,15 @@ GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_enviro
 
 
 --
+-- Name: FUNCTION set_signup_mode(p_mode text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_signup_mode(p_mode text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_signup_mode(p_mode text) TO service_role;
+GRANT ALL ON FUNCTION public.set_signup_mode(p_mode text) TO authenticated;
+
+
+--
 -- Name: FUNCTION set_site_logo(p_site_id uuid, p_image_base64 text); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -7729,6 +8666,15 @@ GRANT ALL ON FUNCTION public.support_mark_refunded(p_receipt text, p_note text) 
 REVOKE ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION suspend_organization(p_organization_id uuid, p_reason text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) TO service_role;
+GRANT ALL ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) TO authenticated;
 
 
 --
@@ -7794,7 +8740,7 @@ GRANT ALL ON FUNCTION radius.authorize_mac(p_nas_ip inet, p_username text, p_cal
 --
 
 REVOKE ALL ON FUNCTION radius.claim_disconnects(p_limit integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION radius.claim_disconnects(p_limit integer) TO freeradius;
+GRANT ALL ON FUNCTION radius.claim_disconnects(p_limit integer) TO worker;
 
 
 --
@@ -7823,7 +8769,7 @@ REVOKE ALL ON FUNCTION radius.mac_voucher(p_nas_ip inet, p_mac text) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION radius.nas_clients() FROM PUBLIC;
-GRANT ALL ON FUNCTION radius.nas_clients() TO freeradius;
+GRANT ALL ON FUNCTION radius.nas_clients() TO worker;
 
 
 --
@@ -7853,7 +8799,7 @@ REVOKE ALL ON FUNCTION radius.queue_disconnect(p_radacctid bigint, p_voucher_id 
 --
 
 REVOKE ALL ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) TO freeradius;
+GRANT ALL ON FUNCTION radius.record_disconnect(p_id bigint, p_result text, p_error_cause integer) TO worker;
 
 
 --
@@ -7868,7 +8814,7 @@ REVOKE ALL ON FUNCTION radius.refusal(p_voucher public.vouchers, p_nas_ip inet, 
 --
 
 REVOKE ALL ON FUNCTION radius.sweep() FROM PUBLIC;
-GRANT ALL ON FUNCTION radius.sweep() TO freeradius;
+GRANT ALL ON FUNCTION radius.sweep() TO worker;
 
 
 --
@@ -7906,21 +8852,6 @@ GRANT INSERT(user_id) ON TABLE public.memberships TO authenticated;
 --
 
 GRANT INSERT(role),UPDATE(role) ON TABLE public.memberships TO authenticated;
-
-
---
--- Name: TABLE organizations; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT ALL ON TABLE public.organizations TO service_role;
-GRANT SELECT ON TABLE public.organizations TO authenticated;
-
-
---
--- Name: COLUMN organizations.name; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT UPDATE(name) ON TABLE public.organizations TO authenticated;
 
 
 --

@@ -119,18 +119,27 @@ export type Database = {
           created_at: string;
           id: string;
           name: string;
+          routers_approved_at: string | null;
+          suspended_at: string | null;
+          suspended_reason: string | null;
           updated_at: string;
         };
         Insert: {
           created_at?: string;
           id?: string;
           name: string;
+          routers_approved_at?: string | null;
+          suspended_at?: string | null;
+          suspended_reason?: string | null;
           updated_at?: string;
         };
         Update: {
           created_at?: string;
           id?: string;
           name?: string;
+          routers_approved_at?: string | null;
+          suspended_at?: string | null;
+          suspended_reason?: string | null;
           updated_at?: string;
         };
         Relationships: [];
@@ -688,6 +697,7 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      approve_organization: { Args: { p_organization_id: string }; Returns: undefined };
       cash_up: {
         Args: { p_day?: string; p_organization_id: string };
         Returns: {
@@ -708,8 +718,52 @@ export type Database = {
       dashboard_alerts: { Args: { p_organization_id: string }; Returns: Json };
       dashboard_summary: { Args: { p_organization_id: string; p_site_id?: string }; Returns: Json };
       disconnect_session: { Args: { p_mac?: string; p_voucher_id: string }; Returns: number };
+      is_platform_staff: { Args: Record<PropertyKey, never>; Returns: boolean };
       payment_settings: { Args: { p_organization_id: string }; Returns: Json };
       payment_status: { Args: { p_token: string }; Returns: Json };
+      platform_jobs: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          due_at: string;
+          failures: number;
+          last_duration_ms: number;
+          last_error: string;
+          last_error_at: string;
+          last_started_at: string;
+          last_succeeded_at: string;
+          name: string;
+          node: string;
+          period_seconds: number;
+          running: boolean;
+          runs: number;
+        }[];
+      };
+      platform_organizations: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          active_vouchers: number;
+          created_at: string;
+          failed_payments_last_day: number;
+          id: string;
+          name: string;
+          owner_emails: string[];
+          payments_last_day: number;
+          router_last_seen_at: string;
+          routers: number;
+          routers_approved_at: string;
+          routers_seen_last_hour: number;
+          sites: number;
+          suspended_at: string;
+          suspended_reason: string;
+        }[];
+      };
+      platform_settings: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          signup_mode: string;
+          updated_at: string;
+        }[];
+      };
       portal_logo: { Args: { p_slug: string }; Returns: Json };
       portal_resume: { Args: { p_mac: string; p_site_slug: string }; Returns: Json };
       portal_site: { Args: { p_slug: string }; Returns: Json };
@@ -718,6 +772,7 @@ export type Database = {
         Args: { p_phone: string; p_receipt: string; p_site_slug: string };
         Returns: Json;
       };
+      resume_organization: { Args: { p_organization_id: string }; Returns: undefined };
       revenue_summary: { Args: { p_organization_id: string }; Returns: Json };
       router_health: { Args: { p_organization_id: string }; Returns: Json };
       router_setup: { Args: { p_router_id: string }; Returns: Json };
@@ -794,6 +849,7 @@ export type Database = {
         };
         Returns: Json;
       };
+      set_signup_mode: { Args: { p_mode: string }; Returns: undefined };
       set_site_logo: { Args: { p_image_base64: string; p_site_id: string }; Returns: Json };
       set_sms_settings: {
         Args: {
@@ -810,6 +866,10 @@ export type Database = {
       };
       support_mark_refunded: { Args: { p_note: string; p_receipt: string }; Returns: Json };
       support_resend_sms: { Args: { p_payment_id: string }; Returns: Json };
+      suspend_organization: {
+        Args: { p_organization_id: string; p_reason: string };
+        Returns: undefined;
+      };
       team_members: {
         Args: { p_organization_id: string };
         Returns: {

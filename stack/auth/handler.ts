@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { jwtVerify } from 'jose';
 import type { Sql } from 'postgres';
+import type { ProjectJwt } from '../jwt.ts';
 import { z } from 'zod';
 import { authEmail, type Mailer } from './mailer.ts';
 import { endSessions, issueSession, redeemRefreshToken } from './session.ts';
@@ -28,7 +28,8 @@ export type AuthResponse = { status: number; body: unknown; headers?: Record<str
 
 type Options = {
   sql: Sql;
-  jwtSecret: string;
+  /** Signs sessions (ES256) and verifies bearer tokens (those, or legacy HS256 ones). */
+  jwt: ProjectJwt;
   /** The public URL of /auth/v1 (GoTrue's API_EXTERNAL_URL): JWT issuer and base of email links. */
   issuer: string;
   /** GoTrue's SITE_URL: where email links lead when redirect_to is missing or not allowed. */
@@ -128,8 +129,7 @@ export function createAuthHandler(options: Options) {
     if (!token)
       throw new AuthError(401, 'no_authorization', 'This endpoint requires a Bearer token');
     try {
-      const { payload } = await jwtVerify(token, new TextEncoder().encode(options.jwtSecret));
-      return payload as Claims;
+      return (await options.jwt.verify(token)) as Claims;
     } catch {
       throw new AuthError(403, 'bad_jwt', 'invalid JWT: unable to parse or verify signature');
     }
@@ -191,6 +191,12 @@ export function createAuthHandler(options: Options) {
 
   const routes: Record<string, (request: AuthRequest) => Promise<AuthResponse>> = {
     'GET /health': async () => ok({ name: 'GoTrue (local stand-in)', version: 'local' }),
+    // Public keys only: whoever verifies a session (PostgREST, edge functions) needs no secret.
+    'GET /.well-known/jwks.json': async () => ({
+      status: 200,
+      body: options.jwt.jwks,
+      headers: { 'cache-control': 'public, max-age=600' },
+    }),
     'GET /settings': async () =>
       ok({ external: { email: true }, disable_signup: true, mailer_autoconfirm: false }),
     'POST /token': async ({ query, body }) => {

@@ -1,14 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
-import { signJwt } from '../keys.ts';
+import type { ProjectJwt } from '../jwt.ts';
 import { type AuthUser, publicUser } from './users.ts';
 
 export const ACCESS_TOKEN_SECONDS = 3600;
 
-/** GoTrue's session response: a JWT with Supabase's claim shape and a rotating refresh token. */
+/**
+ * GoTrue's session response: a JWT with Supabase's claim shape, signed with the project's
+ * asymmetric signing key (ES256, as new Supabase projects do), and a rotating refresh token.
+ */
 export async function issueSession(
   sql: Sql,
-  options: { jwtSecret: string; issuer: string },
+  options: { jwt: ProjectJwt; issuer: string },
   user: AuthUser,
   sessionId: string | null,
   parentToken: string | null,
@@ -23,8 +26,7 @@ export async function issueSession(
   await sql`insert into auth.refresh_tokens (token, user_id, revoked, created_at, updated_at, parent, session_id)
             values (${refreshToken}, ${user.id}, false, ${now}, ${now}, ${parentToken}, ${session})`;
   const iat = Math.floor(now.getTime() / 1000);
-  const accessToken = await signJwt(
-    options.jwtSecret,
+  const accessToken = await options.jwt.sign(
     {
       iss: options.issuer,
       aud: 'authenticated',

@@ -42,17 +42,23 @@ grant usage on schema private to authenticated, service_role;
 -- ---------------------------------------------------------------------------------------------
 
 -- A tenant: one hotspot business. Everything else belongs to exactly one organization.
+-- Platform staff (20261205001100_platform.sql) approve its routers when sign-up is open
+-- (routers_approved_at: RADIUS serves none of its routers before) and may suspend it.
 create table public.organizations (
   id uuid primary key default gen_random_uuid(),
   name text not null check (char_length(btrim(name)) between 1 and 100),
+  routers_approved_at timestamptz default now(),
+  suspended_at timestamptz,
+  suspended_reason text check (char_length(suspended_reason) <= 500),
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  check ((suspended_at is null) = (suspended_reason is null))
 );
 
 alter table public.organizations enable row level security;
 
 comment on table public.organizations is
-'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); anon: nothing.';
+'Tenants: one hotspot business each; every other row belongs to one. authenticated: members read, owners update name; created only by create_organization(); approved, suspended and resumed only by platform staff''s RPCs; anon: nothing.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Roles (SQL's one home of the roles and their order; ROLES in
@@ -225,7 +231,7 @@ alter table private.router_secrets enable row level security;
 revoke all on table private.router_secrets from public, anon, authenticated, service_role;
 
 comment on table private.router_secrets is
-'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to freeradius.';
+'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to the worker.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Helper functions (private)
@@ -540,7 +546,10 @@ begin
     raise exception 'organization name must be 1 to 100 characters'
       using errcode = '22023', hint = 'organization_name_invalid';
   end if;
-  insert into public.organizations (name) values (v_name) returning id into v_id;
+  -- With open sign-up, platform staff approve a new organization before RADIUS serves it.
+  insert into public.organizations (name, routers_approved_at)
+  values (v_name, case when private.signup_mode() = 'open' then null else now() end)
+  returning id into v_id;
   insert into public.memberships (organization_id, user_id, role) values (v_id, v_user, 'owner');
   return v_id;
 end;
@@ -551,7 +560,8 @@ revoke execute on function public.create_organization(text) from public, anon, a
 grant execute on function public.create_organization(text) to authenticated;
 
 comment on function public.create_organization(text) is
-'Creates an organization with the caller as its owner (organizations has no insert grant).
+'Creates an organization with the caller as its owner (organizations has no insert grant); with
+open sign-up its routers wait for platform staff''s approval (approve_organization).
 Callers: authenticated (any signed-in user).
 Returns: the new organization''s id (uuid).
 Errors: 42501 no user; 22023 name not 1 to 100 characters after trimming.';

@@ -404,8 +404,8 @@ revoke all on function private.issue_payment_voucher(uuid) from public, anon, au
 -- Records a pending payment before any STK push, or returns the one this request already made.
 -- Returns {ok: true, payment_id, status_token, amount_kes, phone, organization_id, plan_name,
 -- existing, push: bool (false when an existing payment must not be pushed again)} or
--- {ok: false, error: 'invalid_phone'|'plan_not_sold'|'router_not_at_site'|'not_configured'|
--- 'too_soon'|'rate_limited', retry_after_seconds}. Limits: phone 5, MAC 5 per 10 minutes;
+-- {ok: false, error: 'invalid_phone'|'plan_not_sold'|'hotspot_unavailable' (organization
+-- suspended)|'router_not_at_site'|'not_configured'|'too_soon'|'rate_limited', retry_after_seconds}. Limits: phone 5, MAC 5 per 10 minutes;
 -- router 30 per minute; one push per phone and site per two minutes.
 create function private.pay_start(
   p_site_id uuid,
@@ -443,6 +443,9 @@ begin
   where pl.id = p_plan_id and ps.site_id = p_site_id and pl.active;
   if v_org is null or v_plan.id is null then
     return jsonb_build_object('ok', false, 'error', 'plan_not_sold');
+  end if;
+  if exists (select 1 from public.organizations o where o.id = v_org and o.suspended_at is not null) then
+    return jsonb_build_object('ok', false, 'error', 'hotspot_unavailable');
   end if;
   if p_router_id is not null and not exists (
     select 1 from public.routers r where r.id = p_router_id and r.site_id = p_site_id

@@ -8,7 +8,7 @@
 -- validity, the sweeper expires it, an owner or admin revokes it) or an owner or admin asks for
 -- it, each affected open session gets a row in radius.disconnects. The RADIUS agent
 -- (radius/disconnect.ts) claims the rows, sends a Disconnect-Request (RFC 5176) to the router's
--- CoA port and records the router's ACK or NAK. The agent connects as `freeradius` and, like
+-- CoA port and records the router's ACK or NAK. The worker connects as `worker` and, like
 -- FreeRADIUS, only calls functions.
 --
 -- MAC login: a device a voucher was accepted on (radius.voucher_devices) may log in with its
@@ -121,10 +121,11 @@ revoke all on all tables in schema radius from public, anon, authenticated, serv
 
 revoke all on all sequences in schema radius from public, anon, authenticated, service_role;
 
--- What FreeRADIUS may do in the database: authorise a login, log its outcome, record
--- accounting, list its clients (routers) and sweep stale sessions. It does all of that through
--- the security definer functions below and nothing else: its role `freeradius` holds no table
--- privilege at all and is never granted to `authenticator`, so PostgREST cannot become it.
+-- What FreeRADIUS may do in the database: authorise a login, log its outcome and record
+-- accounting; the worker beside it lists its clients (routers), sweeps stale sessions and
+-- delivers disconnects. Both do that through the security definer functions below and nothing
+-- else: their roles `freeradius` and `worker` hold no table privilege at all and are never
+-- granted to `authenticator`, so PostgREST cannot become them.
 --
 -- Vouchers are the single source of truth: there are no radcheck/radreply tables to keep in
 -- sync. radius.authorize() computes the check and reply attributes from the voucher's frozen
@@ -146,6 +147,19 @@ end
 $$;
 
 grant usage on schema radius to freeradius;
+
+-- The worker (worker/README.md): runs the periodic jobs and, on each RADIUS host, keeps
+-- FreeRADIUS's clients in step and delivers Disconnect-Requests. Its own role, so that
+-- FreeRADIUS itself can only authorise and account, and the worker cannot authorise anyone.
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'worker') then
+    create role worker nologin noinherit;
+  end if;
+end
+$$;
+
+grant usage on schema radius to worker;
 
 -- ---------------------------------------------------------------------------------------------
 -- Tables
@@ -246,6 +260,12 @@ begin
       and ps.plan_id = p_voucher.plan_id
   ) then
     return 'WB_WRONG_SITE';
+  end if;
+  if exists (
+    select 1 from public.organizations o
+    where o.id = p_voucher.organization_id and o.suspended_at is not null
+  ) then
+    return 'WB_SUSPENDED';
   end if;
   if p_voucher.status = 'revoked' then
     return 'WB_REVOKED';
@@ -376,7 +396,7 @@ device). p_nas_ip is the packet''s source address (the matched client), never NA
 Callers: freeradius only (grant below).
 Returns: one row (reject_reason, password, session_timeout, acct_interim_interval, rate_limit,
 bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
-(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
+(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
 WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
 the code matches in any case) and the reply attributes.';
 
@@ -750,10 +770,10 @@ $$;
 revoke all on function radius.sweep() from public, anon, authenticated, service_role;
 
 comment on function radius.sweep() is
-'Housekeeping, every minute (RADIUS agent, or pg_cron): closes sessions silent for two interim
+'Housekeeping, every minute (the worker''s radius-sweep job, or pg_cron): closes sessions silent for two interim
 intervals (Stale-Session), so they stop counting against device limits, and marks active
 vouchers past expires_at expired (which queues their disconnects).
-Callers: freeradius only (grant below).
+Callers: worker only (grant below).
 Returns: {closed_sessions, expired_vouchers}.';
 
 -- The routers FreeRADIUS must answer, with their secrets: rendered into its clients file by
@@ -770,7 +790,9 @@ as $$
   select r.id, r.nas_ip, s.secret, r.require_message_authenticator
   from public.routers r
   join private.router_secrets s on s.router_id = r.id
+  join public.organizations o on o.id = r.organization_id
   where masklen(r.nas_ip) = case family(r.nas_ip) when 4 then 32 else 128 end
+    and o.routers_approved_at is not null
   order by r.nas_ip
 $$;
 
@@ -780,15 +802,16 @@ grant execute on function
   radius.authorize(inet, text, text),
   radius.post_auth(inet, text, text, text, boolean, text),
   radius.accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint, bigint, bigint,
-                    text, text, inet, text),
-  radius.sweep(),
-  radius.nas_clients()
+                    text, text, inet, text)
 to freeradius;
+
+grant execute on function radius.sweep(), radius.nas_clients() to worker;
 
 comment on function radius.nas_clients() is
 'The routers FreeRADIUS must answer, with their RADIUS secrets, for radius/clients.ts (renders
-its clients file; LISTENs on channel radius_clients). Rows whose nas_ip is a network are left out.
-Callers: freeradius only.
+its clients file; LISTENs on channel radius_clients). Rows whose nas_ip is a network, and routers
+of organizations platform staff have not approved yet, are left out.
+Callers: worker only.
 Returns: rows (router_id, nas_ip, secret, require_message_authenticator), by nas_ip.';
 
 -- ---------------------------------------------------------------------------------------------
@@ -1130,7 +1153,7 @@ comment on function radius.claim_disconnects(integer) is
 'The RADIUS agent (radius/disconnect.ts) takes up to p_limit (1 to 100) due Disconnect-Requests:
 each attempt counted, the next one 30 s later (a claim whose agent died is taken again). Due rows
 whose session ended are cancelled, those whose router is gone failed, instead of being sent.
-Callers: freeradius only (grant below).
+Callers: worker only (grant below).
 Returns: rows (id, attempt, nas_ip, coa_port, secret, user_name, acct_session_id,
 calling_station_id, framed_ip).';
 
@@ -1169,17 +1192,18 @@ $$;
 revoke all on function radius.record_disconnect(bigint, text, integer)
   from public, anon, authenticated, service_role;
 
+grant execute on function radius.authorize_mac(inet, text, text) to freeradius;
+
 grant execute on function
-  radius.authorize_mac(inet, text, text),
   radius.claim_disconnects(integer),
   radius.record_disconnect(bigint, text, integer)
-to freeradius;
+to worker;
 
 comment on function radius.record_disconnect(bigint, text, integer) is
 'The RADIUS agent records a router''s answer to a Disconnect-Request: ack or nak (with
 p_error_cause) end it; timeout (no valid answer) retries after 15 s times the attempts, and ends
 it as timeout after 5 attempts. Only a pending row changes.
-Callers: freeradius only.
+Callers: worker only.
 Returns: the row''s new state (pending | ack | nak | timeout), or null when it was not pending.
 Errors: 22023 p_result not ack, nak or timeout.';
 

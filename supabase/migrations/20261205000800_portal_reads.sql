@@ -4,7 +4,7 @@
 -- The captive portal's read path. Anonymous callers reach no table: only this narrow RPC, which
 -- returns a site's public branding and the active plans sold there, with the site's id
 -- (pay-start takes it) and the logo the portal serves itself, or null when the slug is unknown:
--- {id, name, slug, support_phone, primary_color, logo_url, default_language,
+-- {id, name, slug, support_phone, primary_color, logo_url, default_language, available,
 --  plans: [{id, name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
 --           download_kbps, upload_kbps, devices_allowed}]}  (active plans, cheapest first).
 create function public.portal_site(p_slug text)
@@ -22,6 +22,8 @@ as $$
     'primary_color', s.primary_color,
     'logo_url', private.site_logo_path(s.id),
     'default_language', s.default_language,
+    -- A suspended organization's portal says so and sells nothing.
+    'available', o.suspended_at is null,
     'plans', coalesce((
       select jsonb_agg(
         jsonb_build_object(
@@ -39,10 +41,11 @@ as $$
       )
       from public.plan_sites ps
       join public.plans p on p.id = ps.plan_id and p.organization_id = ps.organization_id
-      where ps.site_id = s.id and p.active
+      where ps.site_id = s.id and p.active and o.suspended_at is null
     ), '[]'::jsonb)
   )
   from public.sites s
+  join public.organizations o on o.id = s.organization_id
   where s.slug = lower(btrim(p_slug))
 $$;
 
@@ -54,8 +57,9 @@ comment on function public.portal_site(text) is
 'The captive portal''s landing data for a site slug (trimmed, lower-cased).
 Callers: anon, authenticated, service_role.
 Returns: null for an unknown slug, else {id, name, slug, support_phone, primary_color, logo_url
-(the portal path /s/<slug>/logo?v=<version>, or null), default_language, plans: [{id, name,
-price_kes, validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
+(the portal path /s/<slug>/logo?v=<version>, or null), default_language, available (false while
+platform staff suspend the organization: then no plans), plans: [{id, name, price_kes,
+validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
 devices_allowed}]}: the active plans sold at the site, cheapest first.';
 
 -- A payment's state for the portal's waiting page, by the unguessable token pay-start returned

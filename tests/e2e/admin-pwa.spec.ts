@@ -77,11 +77,11 @@ test('offline, the installed app opens and shows the last data with its time', a
 
 test('a new deployment shows an update prompt, and Reload switches to it', async ({ page }) => {
   // A deployment of our own: a copy of the build whose service worker we can replace.
-  const { supabaseUrl, anonKey } = stack();
+  const { supabaseUrl, publishableKey } = stack();
   const dir = mkdtempSync(join(tmpdir(), 'admin-deploy-'));
   cpSync(new URL('../../admin/build', import.meta.url), dir, { recursive: true });
   const port = await freePort();
-  const admin = await startAdmin({ port, supabaseUrl, anonKey, dir });
+  const admin = await startAdmin({ port, supabaseUrl, publishableKey, dir });
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
     await controlledByServiceWorker(page);

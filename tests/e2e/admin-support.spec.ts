@@ -53,7 +53,7 @@ const audited = async (action: string, rowId: string) => {
 test('support: issue a voucher for and refund unmatched receipts, re-check a payment, resend its SMS', async ({
   page,
 }) => {
-  const { adminUrl, supabaseUrl, serviceRoleKey } = info();
+  const { adminUrl, supabaseUrl, secretKey } = info();
   const daraja = info().daraja?.url;
   if (!daraja) throw new Error('the stack has no Daraja simulator');
 
@@ -126,7 +126,7 @@ test('support: issue a voucher for and refund unmatched receipts, re-check a pay
   expect(sim.ok).toBe(true);
   const started = await fetch(`${supabaseUrl}/functions/v1/pay-start`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${serviceRoleKey}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       site_id: DEMO_SITE,
       plan_id: ONE_HOUR_PLAN,

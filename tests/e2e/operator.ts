@@ -12,16 +12,16 @@ export type Operator = {
 };
 
 function anonClient(): SupabaseClient {
-  const { supabaseUrl, anonKey } = stack();
-  return createClient(supabaseUrl, anonKey, {
+  const { supabaseUrl, publishableKey } = stack();
+  return createClient(supabaseUrl, publishableKey, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
 }
 
 /** The service role, for set-up only (rows the API lets no user write, such as payments). */
 export function serviceClient(): SupabaseClient {
-  const { supabaseUrl, serviceRoleKey } = stack();
-  return createClient(supabaseUrl, serviceRoleKey, { auth: { persistSession: false } });
+  const { supabaseUrl, secretKey } = stack();
+  return createClient(supabaseUrl, secretKey, { auth: { persistSession: false } });
 }
 
 /** A confirmed user, signed in through the API (its client acts as them). */

@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 /** The running stack the specs talk to, as `npm start` / `npm test` describe it. */
 export interface Stack {
   supabaseUrl: string;
-  anonKey: string;
-  serviceRoleKey: string;
+  publishableKey: string;
+  secretKey: string;
   dbUrl: string;
   mailUrl: string;
   portalUrl: string;

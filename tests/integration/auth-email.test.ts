@@ -10,7 +10,7 @@ import { startMailSim } from '../../stack/sim/mail.ts';
 import { stackInfo } from '../support/stack.ts';
 import { client, createTestUser, ownerSql } from '../support/users.ts';
 
-const { serviceRoleKey, adminUrl, mailUrl, supabaseUrl } = stackInfo();
+const { secretKey, adminUrl, mailUrl, supabaseUrl } = stackInfo();
 
 type Mail = { to: string[]; subject: string; text: string; links: string[]; at: string };
 
@@ -107,7 +107,7 @@ describe('password reset by email', () => {
     const raw = (address: string) =>
       fetch(`${supabaseUrl}/auth/v1/recover`, {
         method: 'POST',
-        headers: { apikey: stackInfo().anonKey, 'content-type': 'application/json' },
+        headers: { apikey: stackInfo().publishableKey, 'content-type': 'application/json' },
         body: JSON.stringify({ email: address }),
       }).then(async (r) => ({ status: r.status, body: await r.text() }));
     const [a, b] = [await raw(known.email), await raw(nobody)];
@@ -151,7 +151,7 @@ describe('password reset by email', () => {
 describe('invitations by email', () => {
   it('mails an invite link that signs the new user in to choose a password', async () => {
     const address = email('invited');
-    const admin = client(serviceRoleKey);
+    const admin = client(secretKey);
     const invited = await admin.auth.admin.inviteUserByEmail(address, {
       redirectTo: `${adminUrl}/accept`,
     });
@@ -184,7 +184,7 @@ describe('invitations by email', () => {
 
   it('refuses an expired invitation', async () => {
     const address = email('late');
-    const invited = await client(serviceRoleKey).auth.admin.inviteUserByEmail(address);
+    const invited = await client(secretKey).auth.admin.inviteUserByEmail(address);
     expect(invited.error).toBeNull();
     const mail = await latestMail(address);
     expect(new URL(mail.links[0]).searchParams.get('redirect_to')).toBe(adminUrl);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stackInfo } from '../support/stack.ts';
 import { client, createTestUser } from '../support/users.ts';
 
-const { demo, serviceRoleKey, supabaseUrl, anonKey } = stackInfo();
+const { demo, secretKey, supabaseUrl, publishableKey } = stackInfo();
 
 describe('auth stand-in through supabase-js', () => {
   it('signs the demo owner in, queries under RLS, refreshes and signs out', async () => {
@@ -70,7 +70,7 @@ describe('auth stand-in through supabase-js', () => {
     });
     expect(denied.error?.status).toBe(403);
 
-    const admin = client(serviceRoleKey);
+    const admin = client(secretKey);
     const created = await admin.auth.admin.createUser({
       email: 'Created@Test.Local',
       password: 'password1',
@@ -98,7 +98,7 @@ describe('auth stand-in through supabase-js', () => {
   });
 
   it('invites a user who cannot sign in before accepting', async () => {
-    const admin = client(serviceRoleKey);
+    const admin = client(secretKey);
     const invited = await admin.auth.admin.inviteUserByEmail('invitee@test.local', {
       data: { role: 'agent' },
     });
@@ -128,7 +128,7 @@ describe('auth stand-in through supabase-js', () => {
   it('rejects a body that is not JSON with a clear 400', async () => {
     const response = await fetch(`${supabaseUrl}/auth/v1/token?grant_type=password`, {
       method: 'POST',
-      headers: { apikey: anonKey, 'content-type': 'application/json' },
+      headers: { apikey: publishableKey, 'content-type': 'application/json' },
       body: '{"email": ',
     });
     expect(response.status).toBe(400);

@@ -257,7 +257,7 @@ describe('the code reaches the client', () => {
     const response = await fetch(`${stackInfo().supabaseUrl}/rest/v1/rpc/team_members`, {
       method: 'POST',
       headers: {
-        apikey: stackInfo().anonKey,
+        apikey: stackInfo().publishableKey,
         authorization: `Bearer ${outsider.accessToken}`,
         'content-type': 'application/json',
       },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { signJwt } from '../../stack/keys.ts';
+import { signJwt } from '../../stack/jwt.ts';
 import { stackInfo } from '../support/stack.ts';
 import { createTestUser, ownerSql } from '../support/users.ts';
 
-const { supabaseUrl, anonKey, serviceRoleKey, jwtSecret } = stackInfo();
+const { supabaseUrl, publishableKey, secretKey, anonKey, jwtSecret } = stackInfo();
 const rest = (path: string) => `${supabaseUrl}/rest/v1${path}`;
 const headers = (token: string, extra: Record<string, string> = {}) => ({
-  apikey: anonKey,
+  apikey: publishableKey,
   authorization: `Bearer ${token}`,
   ...extra,
 });
@@ -30,7 +30,7 @@ describe('gateway: one origin with Supabase paths', () => {
   it('adds CORS headers to proxied PostgREST responses', async () => {
     const response = await fetch(rest('/rpc/portal_site'), {
       method: 'POST',
-      headers: headers(anonKey, { 'content-type': 'application/json' }),
+      headers: headers(publishableKey, { 'content-type': 'application/json' }),
       body: JSON.stringify({ p_slug: 'no-such-site' }),
     });
     expect(response.status).toBe(200);
@@ -106,7 +106,7 @@ describe('bad tokens get a clear 4xx and change nothing', () => {
     const big = JSON.stringify({ name: 'Forged Org', pad: 'x'.repeat(2 * 1024 * 1024) });
     const response = await fetch(rest('/organizations'), {
       method: 'POST',
-      headers: headers(serviceRoleKey, { 'content-type': 'application/json' }),
+      headers: headers(secretKey, { 'content-type': 'application/json' }),
       body: big,
     });
     expect(response.status).toBe(413);
@@ -142,7 +142,8 @@ describe('edge functions run in real Deno behind /functions/v1', () => {
     expect(bad.status).toBe(401);
   });
 
-  it('a verify_jwt function answers with the anon key', async () => {
+  // Supabase's verify_jwt knows only legacy HS256 JWTs (our own functions turn it off).
+  it('a verify_jwt function answers with the legacy anon key', async () => {
     const response = await fetch(`${supabaseUrl}/functions/v1/echo-private/sub/path?q=1`, {
       method: 'POST',
       headers: { authorization: `Bearer ${anonKey}` },
@@ -154,7 +155,7 @@ describe('edge functions run in real Deno behind /functions/v1', () => {
       method: 'POST',
       path: '/echo-private/sub/path',
       body: 'hello',
-      hasServiceKey: true,
+      hasSecretKeys: true,
     });
     expect(String(body.deno)).toMatch(/^2\./);
   });

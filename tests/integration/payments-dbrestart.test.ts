@@ -44,7 +44,7 @@ afterAll(async () => {
 
 const fn = (name: string) => `${stack.info.supabaseUrl}/functions/v1/${name}`;
 const service = () => ({
-  authorization: `Bearer ${stack.info.serviceRoleKey}`,
+  authorization: `Bearer ${stack.info.secretKey}`,
   'content-type': 'application/json',
 });
 

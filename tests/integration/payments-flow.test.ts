@@ -100,16 +100,24 @@ describe('pay → callback → voucher → SMS', () => {
     expect(sms!.body).toMatch(/^Vocha yako ya WiFi/);
   });
 
-  it('is refused with the anon key, a made-up key or no key, and nothing is written', async () => {
+  it('is refused with the publishable key, a made-up key or no key, and nothing is written', async () => {
     const phone = testPhone();
-    const anon = await startPayment(hotspot, { phone }, stackInfo().anonKey);
+    const anon = await startPayment(hotspot, { phone }, stackInfo().publishableKey);
     expect(anon.status).toBe(403);
     expect(anon.body.error).toBe('forbidden');
+    // The function's own check (verify_jwt is off): a valid request, but neither a secret key
+    // nor a session.
     const none = await fetch(`${stackInfo().supabaseUrl}/functions/v1/pay-start`, {
       method: 'POST',
-      body: '{}',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        site_id: hotspot.siteId,
+        plan_id: hotspot.planId,
+        phone,
+        idempotency_key: 'form-no-key-at-all',
+      }),
     });
-    expect(none.status).toBe(401);
+    expect(none.status).toBe(403);
     const [count] =
       await ownerSql()`select count(*)::int as n from public.payments where phone = ${phone}`;
     expect(count!.n).toBe(0);
@@ -134,7 +142,7 @@ describe('pay → callback → voucher → SMS', () => {
 
     const notJson = await fetch(`${stackInfo().supabaseUrl}/functions/v1/pay-start`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stackInfo().serviceRoleKey}` },
+      headers: { authorization: `Bearer ${stackInfo().secretKey}` },
       body: '{not json',
     });
     expect(notJson.status).toBe(400);

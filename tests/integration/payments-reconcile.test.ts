@@ -113,7 +113,7 @@ describe('the reconciler', () => {
   it('is for the service role only', async () => {
     const response = await fetch(`${stackInfo().supabaseUrl}/functions/v1/pay-reconcile`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stackInfo().anonKey}` },
+      headers: { authorization: `Bearer ${stackInfo().publishableKey}` },
       body: '{}',
     });
     expect(response.status).toBe(403);

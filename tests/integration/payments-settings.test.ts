@@ -208,7 +208,7 @@ describe('SMS delivery', () => {
   it('sms-dispatch is for the service role only and validates its input', async () => {
     const response = await fetch(`${stackInfo().supabaseUrl}/functions/v1/sms-dispatch`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stackInfo().anonKey}` },
+      headers: { authorization: `Bearer ${stackInfo().publishableKey}` },
     });
     expect(response.status).toBe(403);
     expect((await runFunction('sms-dispatch', { limit: 0 })).status).toBe(400);

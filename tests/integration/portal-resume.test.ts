@@ -7,7 +7,7 @@ import { stackInfo } from '../support/stack.ts';
 import { client, ownerSql } from '../support/users.ts';
 
 const resume = async (slug: string, mac: string) => {
-  const { data, error } = await client(stackInfo().serviceRoleKey).rpc('portal_resume', {
+  const { data, error } = await client(stackInfo().secretKey).rpc('portal_resume', {
     p_site_slug: slug,
     p_mac: mac,
   });

@@ -1,5 +1,6 @@
-// The `freeradius` database role: it runs the radius.* functions and can touch nothing else,
-// and no API role can reach those functions or become it.
+// The database roles of the RADIUS host: `freeradius` (FreeRADIUS itself) may only authorise
+// and account, `worker` (worker/) may only run its jobs; neither touches a table, and no API
+// role can reach their functions or become them.
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stackInfo } from '../support/stack.ts';
@@ -8,11 +9,11 @@ import { ownerSql } from '../support/users.ts';
 const superuser = postgres(stackInfo().superuserDbUrl, { max: 1, onnotice: () => {} });
 afterAll(() => superuser.end());
 
-/** Runs `query` as the freeradius role (in a transaction that is rolled back). */
-async function asFreeradius(query: string): Promise<string> {
+/** Runs `query` as `role` (in a transaction that is rolled back). */
+async function asRole(role: 'freeradius' | 'worker', query: string): Promise<string> {
   try {
     await superuser.begin(async (tx) => {
-      await tx.unsafe('set local role freeradius');
+      await tx.unsafe(`set local role ${role}`);
       await tx.unsafe(query);
       throw new Error('rollback');
     });
@@ -23,36 +24,47 @@ async function asFreeradius(query: string): Promise<string> {
   return 'ok';
 }
 
-const FUNCTIONS = [
-  'radius.authorize(inet, text, text)',
-  'radius.post_auth(inet, text, text, text, boolean, text)',
-  'radius.accounting(text, inet, text, text, text, text, text, bigint, bigint, bigint, bigint, bigint, text, text, inet, text)',
-  'radius.sweep()',
-  'radius.nas_clients()',
-  'radius.authorize_mac(inet, text, text)',
-  'radius.claim_disconnects(integer)',
-  'radius.record_disconnect(bigint, text, integer)',
-];
+const FUNCTIONS = {
+  freeradius: [
+    'radius.accounting(text,inet,text,text,text,text,text,bigint,bigint,bigint,bigint,bigint,text,text,inet,text)',
+    'radius.authorize(inet,text,text)',
+    'radius.authorize_mac(inet,text,text)',
+    'radius.post_auth(inet,text,text,text,boolean,text)',
+  ],
+  worker: [
+    'private.job_claim(text,text,text[])',
+    'private.job_finish(text,text,text,text)',
+    'private.job_register(text,text,integer,integer)',
+    'private.job_wake(text)',
+    'radius.claim_disconnects(integer)',
+    'radius.nas_clients()',
+    'radius.record_disconnect(bigint,text,integer)',
+    'radius.sweep()',
+  ],
+};
 
-describe('the freeradius role', () => {
-  it('can execute the RADIUS functions and nothing reaches them from the API', async () => {
-    for (const fn of FUNCTIONS) {
-      const [row] = await ownerSql()`
-        select has_function_privilege('freeradius', ${fn}, 'execute') as freeradius,
-               has_function_privilege('anon', ${fn}, 'execute') as anon,
-               has_function_privilege('authenticated', ${fn}, 'execute') as authenticated,
-               has_function_privilege('service_role', ${fn}, 'execute') as service_role`;
-      expect(row, fn).toEqual({
-        freeradius: true,
-        anon: false,
-        authenticated: false,
-        service_role: false,
-      });
-    }
-    expect(
-      await asFreeradius(`select * from radius.authorize('127.9.9.9', 'ZZZZZZZZZZ', '')`),
-    ).toBe('ok');
-    expect(await asFreeradius('select radius.sweep()')).toBe('ok');
+describe.each(['freeradius', 'worker'] as const)('the %s role', (role) => {
+  it('executes exactly its functions, which no API role reaches', async () => {
+    const rows = await ownerSql()<{ fn: string; api: boolean }[]>`
+      select replace(p.oid::regprocedure::text, ' ', '') as fn,
+             has_function_privilege('anon', p.oid, 'execute')
+             or has_function_privilege('authenticated', p.oid, 'execute')
+             or has_function_privilege('service_role', p.oid, 'execute') as api
+      from pg_catalog.pg_proc p
+      join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+      where n.nspname in ('public', 'private', 'radius')
+        and has_function_privilege(${role}, p.oid, 'execute')
+      order by 1`;
+    expect(rows.filter((row) => !row.fn.startsWith('public.')).map((row) => row.fn)).toEqual(
+      FUNCTIONS[role],
+    );
+    expect(rows.filter((row) => !row.fn.startsWith('public.') && row.api)).toEqual([]);
+  });
+
+  it('can call what it needs and not what the other role does', async () => {
+    const authorize = `select * from radius.authorize('127.9.9.9', 'ZZZZZZZZZZ', '')`;
+    expect(await asRole(role, authorize)).toBe(role === 'freeradius' ? 'ok' : '42501');
+    expect(await asRole(role, 'select radius.sweep()')).toBe(role === 'worker' ? 'ok' : '42501');
   });
 
   it('cannot read or write any table, not even its own', async () => {
@@ -70,16 +82,18 @@ describe('the freeradius role', () => {
       `update public.vouchers set used_bytes = 0`,
       'select radius.normalise_mac($$aa$$)',
       'select public.portal_site($$demo$$)',
+      'select * from private.jobs',
+      'select public.platform_jobs()',
     ]) {
-      expect(await asFreeradius(query), query).toBe('42501');
+      expect(await asRole(role, query), query).toBe('42501');
     }
   });
 
   it('is not reachable through PostgREST and has no special powers', async () => {
     const [row] = await ownerSql()`
-      select pg_has_role('authenticator', 'freeradius', 'member') as via_authenticator,
+      select pg_has_role('authenticator', ${role}, 'member') as via_authenticator,
              r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls, r.rolinherit
-      from pg_roles r where r.rolname = 'freeradius'`;
+      from pg_roles r where r.rolname = ${role}`;
     expect(row).toEqual({
       via_authenticator: false,
       rolsuper: false,
@@ -92,8 +106,8 @@ describe('the freeradius role', () => {
     const response = await fetch(`${stackInfo().supabaseUrl}/rest/v1/rpc/sweep`, {
       method: 'POST',
       headers: {
-        apikey: stackInfo().serviceRoleKey,
-        Authorization: `Bearer ${stackInfo().serviceRoleKey}`,
+        apikey: stackInfo().secretKey,
+        Authorization: `Bearer ${stackInfo().secretKey}`,
         'Content-Profile': 'radius',
       },
     });

@@ -1011,6 +1011,54 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     };
   },
 
+  // Platform staff's RPCs: nobody here is staff, so each is refused and changes nothing.
+  'is_platform_staff()': async () => ({
+    args: {},
+    allowed: async (data) => expect(data).toBe(false),
+    denied: async () => {},
+  }),
+  'platform_jobs()': async () => ({
+    args: {},
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
+  'platform_settings()': async () => ({
+    args: {},
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
+  'set_signup_mode(text)': async () => ({
+    args: { p_mode: 'open' },
+    allowed: async () => {},
+    denied: async () => {
+      const [row] = await sql()`select signup_mode from private.platform_settings`;
+      expect(row!.signup_mode).toBe('invite_only');
+    },
+  }),
+  'platform_organizations()': async () => ({
+    args: {},
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
+  'approve_organization(uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id },
+    allowed: async () => {},
+    denied: async () => {},
+  }),
+  'suspend_organization(uuid, text)': async (w) => ({
+    args: { p_organization_id: w.a.id, p_reason: 'RLS matrix' },
+    allowed: async () => {},
+    denied: async () => {
+      const [row] = await sql()`select suspended_at from public.organizations where id = ${w.a.id}`;
+      expect(row!.suspended_at).toBeNull();
+    },
+  }),
+  'resume_organization(uuid)': async (w) => ({
+    args: { p_organization_id: w.a.id },
+    allowed: async () => {},
+    denied: async () => {},
+  }),
+
   'team_members(uuid)': async (w) => ({
     args: { p_organization_id: w.a.id },
     allowed: async (data) => {

@@ -708,6 +708,88 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
+  // Platform staff only, which none of these personas is (worker.test.ts and
+  // platform-admin.test.ts sign in as staff).
+  'is_platform_staff()': {
+    'asking whether one is platform staff': {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
+  'platform_jobs()': {
+    "every job's heartbeat": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'platform_settings()': {
+    'the platform settings': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'set_signup_mode(text)': {
+    'opening sign-up': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'platform_organizations()': {
+    "every organization's health": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'approve_organization(uuid)': {
+    'approving organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'suspend_organization(uuid, text)': {
+    'suspending organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'resume_organization(uuid)': {
+    'resuming organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   // The team screen's member list with emails.
   'team_members(uuid)': {
     "organization A's team": {

@@ -207,7 +207,7 @@ describe('portal RPCs', () => {
       voucher_code: null,
     });
     expect(await reply(anon, 'payment_status', { p_token: '0'.repeat(32) })).toBeNull();
-    const service = client(stackInfo().serviceRoleKey);
+    const service = client(stackInfo().secretKey);
     const resume = { p_site_slug: hotspot.siteSlug, p_mac: pendingMac };
     expect(await reply(service, 'portal_resume', resume)).toEqual({
       status_token: pendingToken,

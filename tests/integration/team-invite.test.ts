@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stackInfo } from '../support/stack.ts';
 import { clientAs, createTestUser, ownerSql, type TestUser } from '../support/users.ts';
 
-const { supabaseUrl, anonKey, adminUrl, mailUrl } = stackInfo();
+const { supabaseUrl, publishableKey, adminUrl, mailUrl } = stackInfo();
 
 type Mail = { subject: string; links: string[] };
 async function mailsTo(address: string): Promise<Mail[]> {
@@ -17,7 +17,7 @@ function invite(user: Pick<TestUser, 'accessToken'> | null, body: unknown) {
   return fetch(`${supabaseUrl}/functions/v1/team-invite`, {
     method: 'POST',
     headers: {
-      apikey: anonKey,
+      apikey: publishableKey,
       'content-type': 'application/json',
       ...(user ? { authorization: `Bearer ${user.accessToken}` } : {}),
     },

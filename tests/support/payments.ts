@@ -103,15 +103,21 @@ export type StartAnswer = {
   };
 };
 
-/** POST pay-start as the portal server does (service role key unless `key` says otherwise). */
+/**
+ * POST pay-start as the portal server does (the secret key) unless `key` says otherwise: an API
+ * key (`sb_…`) goes in `apikey`, a user's session JWT is the bearer token.
+ */
 export async function startPayment(
   hotspot: PayHotspot,
   input: Record<string, unknown>,
-  key = stackInfo().serviceRoleKey,
+  key = stackInfo().secretKey,
 ): Promise<StartAnswer> {
   const response = await fetch(`${functionsUrl()}/pay-start`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: {
+      ...(key.startsWith('sb_') ? { apikey: key } : { authorization: `Bearer ${key}` }),
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({
       site_id: hotspot.siteId,
       plan_id: hotspot.planId,
@@ -209,7 +215,7 @@ export function receipt(): string {
   return `T${randomBytes(5).toString('hex').toUpperCase().slice(0, 9)}`;
 }
 
-/** Calls a service-role function (pay-reconcile, sms-dispatch). */
+/** Calls a secret-key function (pay-reconcile, sms-dispatch), the key in `apikey` as Supabase advises. */
 export async function runFunction(
   name: string,
   body: unknown = {},
@@ -217,7 +223,7 @@ export async function runFunction(
   const response = await fetch(`${functionsUrl()}/${name}`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${stackInfo().serviceRoleKey}`,
+      apikey: stackInfo().secretKey,
       'content-type': 'application/json',
     },
     body: JSON.stringify(body),

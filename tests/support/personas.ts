@@ -64,7 +64,7 @@ export type World = {
     /** Owner of A and admin of B: the one person who could want to move a row from A to B. */
     bridge: TestUser;
   };
-  /** supabase-js clients: anon key without a user, each user's JWT, the service role key. */
+  /** supabase-js clients: publishable key without a user, each user's JWT, the secret key. */
   clients: Record<Persona, SupabaseClient> & { bridge: SupabaseClient };
   /** The auth user id behind a persona (null for anon and service_role). */
   userId: (persona: Persona) => string | null;
@@ -236,7 +236,7 @@ export async function createPersonas(): Promise<World> {
     adminA: clientAs(adminA),
     ownerA: clientAs(ownerA),
     adminB: clientAs(adminB),
-    service_role: client(stackInfo().serviceRoleKey),
+    service_role: client(stackInfo().secretKey),
     bridge: clientAs(bridge),
   };
   const userId = (persona: Persona) =>

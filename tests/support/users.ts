@@ -6,7 +6,7 @@ import { stackInfo } from './stack.ts';
 export type TestUser = { id: string; email: string; password: string; accessToken: string };
 
 /** A supabase-js client like the admin app's, with no session persisted anywhere. */
-export function client(key = stackInfo().anonKey): SupabaseClient {
+export function client(key = stackInfo().publishableKey): SupabaseClient {
   return createClient(stackInfo().supabaseUrl, key, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
@@ -23,7 +23,7 @@ export function ownerSql(): postgres.Sql {
 export async function createTestUser(label = 'user'): Promise<TestUser> {
   const email = `${label}-${randomUUID().slice(0, 8)}@test.local`;
   const password = `pw-${randomUUID()}`;
-  const admin = client(stackInfo().serviceRoleKey);
+  const admin = client(stackInfo().secretKey);
   const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
   if (created.error) throw created.error;
   const signedIn = await client().auth.signInWithPassword({ email, password });
@@ -38,7 +38,7 @@ export async function createTestUser(label = 'user'): Promise<TestUser> {
 
 /** A supabase-js client acting as `user` (its JWT on every request, as after sign-in). */
 export function clientAs(user: Pick<TestUser, 'accessToken'>): SupabaseClient {
-  return createClient(stackInfo().supabaseUrl, stackInfo().anonKey, {
+  return createClient(stackInfo().supabaseUrl, stackInfo().publishableKey, {
     auth: { persistSession: false, autoRefreshToken: false },
     global: { headers: { Authorization: `Bearer ${user.accessToken}` } },
   });

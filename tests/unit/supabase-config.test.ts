@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'smol-toml';
@@ -35,5 +35,14 @@ describe('supabase/config.toml', () => {
       .filter(([, settings]) => (settings as { verify_jwt?: boolean }).verify_jwt === false)
       .map(([name]) => name);
     expect([...publicFunctions(configFile)].sort()).toEqual(declaredPublic.sort());
+  });
+
+  it('turns verify_jwt off for every function: they check callers themselves', () => {
+    // Supabase's verify_jwt knows only legacy HS256 JWTs: it would refuse the new API keys and
+    // sessions signed with the asymmetric keys, so a function left out here breaks in production.
+    const functions = readdirSync(join(root, 'supabase/functions')).filter((name) =>
+      existsSync(join(root, 'supabase/functions', name, 'index.ts')),
+    );
+    expect([...publicFunctions(configFile)].sort()).toEqual(functions.sort());
   });
 });

@@ -188,22 +188,3 @@ export const nairobiTime = (iso: string) =>
     dateStyle: 'medium',
     timeStyle: 'medium',
   });
-
-let ownerCheck: { userId: string; at: number; owner: Promise<boolean> } | null = null;
-
-/**
- * Whether the signed-in user owns their organization, for the section navigation (the audit
- * log link). Remembered for a minute per user so each page does not ask again; RLS decides.
- */
-export async function isOwner(supabase: SupabaseClient): Promise<boolean> {
-  const { data } = await supabase.auth.getSession();
-  const userId = data.session?.user.id;
-  if (!userId) return false;
-  if (!ownerCheck || ownerCheck.userId !== userId || Date.now() - ownerCheck.at > 60_000) {
-    const owner = currentMembership(supabase, userId).then((m) => m?.role === 'owner');
-    ownerCheck = { userId, at: Date.now(), owner };
-    // A failure (offline) is not remembered: the next page asks again.
-    owner.catch(() => (ownerCheck = null));
-  }
-  return ownerCheck.owner.catch(() => false);
-}

@@ -27,6 +27,12 @@ export const CODE_WORDS = {
   // Who may do what (42501).
   not_allowed: notAllowed,
   not_signed_in: 'You are signed out. Sign in again, then try once more.',
+  not_platform_staff: 'Only platform staff can do this.',
+  organization_suspended:
+    'This organization is suspended by the platform: you can look, but not change anything. Contact the platform team.',
+  organization_not_found: 'That organization no longer exists. Reload the list.',
+  signup_mode_invalid: 'Choose invite only or open.',
+  suspend_reason_invalid: 'Say why the organization is suspended (up to 500 characters).',
 
   // Organizations, routers, team, sites.
   organization_name_invalid: 'An organization name is 1 to 100 characters.',

@@ -17,7 +17,13 @@ export function checked<T>(
 
 const membershipSchema = z.object({
   role: z.enum(ROLES),
-  organization: z.object({ id: z.string(), name: z.string() }),
+  organization: z.object({
+    id: z.string(),
+    name: z.string(),
+    // Set while platform staff have it suspended: members may read but not change anything.
+    suspended_at: z.string().nullable(),
+    suspended_reason: z.string().nullable(),
+  }),
 });
 export type Membership = z.infer<typeof membershipSchema>;
 
@@ -41,7 +47,7 @@ export async function currentMembership(
   const memberships = checked(
     await supabase
       .from('memberships')
-      .select('role, organization:organizations(id, name)')
+      .select('role, organization:organizations(id, name, suspended_at, suspended_reason)')
       .eq('user_id', userId),
     z.array(membershipSchema),
     'your organizations',
@@ -49,4 +55,25 @@ export async function currentMembership(
   memberships.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
   const chosen = localStorage.getItem(CHOSEN_KEY);
   return memberships.find((m) => m.organization.id === chosen) ?? memberships[0] ?? null;
+}
+
+let barCheck: { key: string; at: number; membership: Promise<Membership | null> } | null = null;
+
+/**
+ * The current membership for the section bar (the owners' links, the suspension banner).
+ * Remembered for a minute per user and chosen organization so each page does not ask again;
+ * RLS decides what anyone may do. Null when signed out, in no organization, or offline.
+ */
+export async function barMembership(supabase: SupabaseClient): Promise<Membership | null> {
+  const { data } = await supabase.auth.getSession();
+  const userId = data.session?.user.id;
+  if (!userId) return null;
+  const key = `${userId}|${localStorage.getItem(CHOSEN_KEY) ?? ''}`;
+  if (!barCheck || barCheck.key !== key || Date.now() - barCheck.at > 60_000) {
+    const membership = currentMembership(supabase, userId);
+    barCheck = { key, at: Date.now(), membership };
+    // A failure (offline) is not remembered: the next page asks again.
+    membership.catch(() => (barCheck = null));
+  }
+  return barCheck.membership.catch(() => null);
 }

@@ -12,12 +12,22 @@ export type SupabaseClient = UntypedClient<Database>;
  * Where this deployment's Supabase lives. Read at startup from /config.json next to the app's
  * files (the deployer writes it), so one build serves any project.
  */
-const configSchema = z.object({
-  supabaseUrl: z.url(),
-  anonKey: z.string().min(1),
-  /** The captive portal, for QR codes on printed vouchers. */
-  portalUrl: z.url().optional(),
-});
+const configSchema = z
+  .object({
+    supabaseUrl: z.url(),
+    /** The project's publishable key (sb_publishable_…): the only key a browser may hold. */
+    publishableKey: z.string().min(1).optional(),
+    /** What a config.json written before the new keys calls it (a legacy anon key). */
+    anonKey: z.string().min(1).optional(),
+    /** The captive portal, for QR codes on printed vouchers. */
+    portalUrl: z.url().optional(),
+  })
+  .transform(({ publishableKey, anonKey, ...rest }, ctx) => {
+    const key = publishableKey ?? anonKey;
+    if (key) return { ...rest, key };
+    ctx.addIssue({ code: 'custom', message: 'publishableKey is missing' });
+    return z.NEVER;
+  });
 
 let portalUrl: string | undefined;
 
@@ -60,11 +70,11 @@ async function connect(fetch: typeof globalThis.fetch): Promise<SupabaseClient> 
   const config = configSchema.safeParse(await response.json().catch(() => null));
   if (!config.success) {
     throw new SetupError(
-      'This admin is misconfigured: /config.json needs supabaseUrl and anonKey.',
+      'This admin is misconfigured: /config.json needs supabaseUrl and publishableKey.',
     );
   }
   portalUrl = config.data.portalUrl?.replace(/\/$/, '');
-  return createClient<Database>(config.data.supabaseUrl, config.data.anonKey, {
+  return createClient<Database>(config.data.supabaseUrl, config.data.key, {
     auth: { persistSession: true, autoRefreshToken: true, storage: localStorage },
   });
 }

@@ -41,6 +41,7 @@ const somethingWentWrong = { title: 'errorTitle', body: 'errorBody' } as const;
  * a fault of ours or a race, never something the customer typed.
  */
 export const raisedErrorKeys = {
+  organization_suspended: somethingWentWrong,
   payment_amount_frozen: somethingWentWrong,
   payment_receipt_frozen: somethingWentWrong,
   payment_success_final: somethingWentWrong,

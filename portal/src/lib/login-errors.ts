@@ -29,6 +29,8 @@ const byCode: Record<string, LoginError> = {
   WB_DEVICE_LIMIT: 'devices',
   WB_LOCKED: 'locked',
   WB_UNAVAILABLE: 'unavailable',
+  // The organization is suspended: for the customer, the hotspot is not selling right now.
+  WB_SUSPENDED: 'unavailable',
 };
 
 /** Which refusal a controller's error text means. */

@@ -10,6 +10,7 @@ const en = {
     'Join the hotspot WiFi, then open any web page. You will be taken to the hotspot’s own page to buy or redeem internet access.',
   plansHeading: 'Choose a plan',
   noPlans: 'This hotspot has no plans on sale right now. Please ask the staff.',
+  unavailable: 'This hotspot is unavailable right now. Please ask the staff.',
   support: 'Need help? Call',
   unknownSiteTitle: 'We could not find this hotspot',
   unknownSiteBody:
@@ -93,6 +94,7 @@ const sw: typeof en = {
     'Jiunge na WiFi ya hotspot, kisha fungua ukurasa wowote wa wavuti. Utapelekwa kwenye ukurasa wa hotspot ili kununua au kutumia vocha ya intaneti.',
   plansHeading: 'Chagua kifurushi',
   noPlans: 'Hotspot hii haina vifurushi vinavyouzwa kwa sasa. Tafadhali uliza mhudumu.',
+  unavailable: 'Hotspot hii haipatikani kwa sasa. Tafadhali uliza mhudumu.',
   support: 'Unahitaji msaada? Piga simu',
   unknownSiteTitle: 'Hatukuweza kupata hotspot hii',
   unknownSiteBody:

@@ -1,6 +1,6 @@
 // Small HTTP helpers shared by the edge function handlers.
-import { timingSafeEqual } from './domain/callback-token.ts';
-import { requireEnv } from './env.ts';
+import { z } from 'zod';
+import { isSecretKey, verifyJwt } from './api-keys.ts';
 
 export function json(
   status: number,
@@ -54,26 +54,35 @@ export function bearer(request: Request): string | null {
 }
 
 /**
- * Whether the caller holds the service role key: the portal server (which keeps it server-side,
- * never in a browser), Supabase Cron and the local stack's timers.
+ * Whether the caller holds a secret key (sb_secret_…): the portal server and the worker, which
+ * keep it server-side, never in a browser. The key comes in `apikey`, where Supabase wants API
+ * keys, or as a bearer token from older callers. While LEGACY_JWT_SECRET is set, the legacy
+ * service_role JWT counts too. A service_role JWT signed with the new signing key does not: only
+ * Supabase's gateway mints those, for PostgREST and Auth.
  */
-export function isServiceRole(request: Request): boolean {
-  const token = bearer(request);
-  return token !== null && timingSafeEqual(token, requireEnv('SUPABASE_SERVICE_ROLE_KEY'));
+export async function isServiceRole(request: Request): Promise<boolean> {
+  for (const credential of [request.headers.get('apikey'), bearer(request)]) {
+    if (!credential) continue;
+    if (credential.startsWith('sb_secret_')) {
+      if (isSecretKey(credential)) return true;
+      continue;
+    }
+    const verified = await verifyJwt(credential);
+    if (verified?.legacy && verified.claims.role === 'service_role') return true;
+  }
+  return false;
 }
 
-/** The signed-in user behind the request's JWT (asked of Supabase Auth), or null. */
+const sessionClaims = z.object({ sub: z.guid(), role: z.literal('authenticated') });
+
+/**
+ * The signed-in user behind the request's JWT, or null. The JWT is verified here against the
+ * project's JWKS (or the legacy secret), without asking Supabase Auth: like PostgREST, a
+ * function then honours a session until its JWT expires (an hour), even after sign-out.
+ */
 export async function authUserId(request: Request): Promise<string | null> {
   const token = bearer(request);
   if (!token) return null;
-  const response = await fetch(`${requireEnv('SUPABASE_URL')}/auth/v1/user`, {
-    headers: { apikey: requireEnv('SUPABASE_ANON_KEY'), authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(5000),
-  }).catch(() => null);
-  if (!response?.ok) {
-    await response?.body?.cancel();
-    return null;
-  }
-  const user = (await response.json().catch(() => null)) as { id?: string } | null;
-  return typeof user?.id === 'string' ? user.id : null;
+  const session = sessionClaims.safeParse((await verifyJwt(token))?.claims);
+  return session.success ? session.data.sub : null;
 }

@@ -4,8 +4,8 @@
 // whose push never got a CheckoutRequestID) is marked timeout, which a later success callback
 // still overturns. A query that says "paid" issues the voucher with the receipt marked missing.
 //
-// Runs every minute: Supabase Cron (pg_cron + pg_net) POSTs here with the service role key in
-// production (supabase/functions/README.md); the local stack runs it on a timer. Service role,
+// Runs every minute: Supabase Cron (pg_cron + pg_net) POSTs here with the secret key in
+// production (supabase/functions/README.md); the local stack runs it on a timer. Secret key,
 // or an owner/admin re-checking one payment of theirs (audited). Body (all optional): {older_than_seconds: 60, timeout_after_seconds: 300, limit: 50,
 // payment_id} — payment_id re-checks that one payment now, whatever its age.
 import * as z from 'zod';
@@ -31,7 +31,7 @@ type Candidate = {
 /** The Deno.serve handler of pay-reconcile. */
 export async function handlePayReconcile(request: Request): Promise<Response> {
   if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' });
-  const service = isServiceRole(request);
+  const service = await isServiceRole(request);
   const userId = service ? null : await authUserId(request);
   if (!service && !userId) return json(403, { error: 'forbidden' });
   const text = await readLimited(request, 4096);

@@ -4,8 +4,8 @@
 // stores Daraja's CheckoutRequestID. Answers {payment_id, status_token, status, amount_kes,
 // message}; the portal polls public.payment_status(status_token).
 //
-// Callers: the portal server (service role key, kept server-side) or a signed-in owner/admin of
-// the site's organization. The public anon key is refused, so nobody can spam STK prompts.
+// Callers: the portal server (the secret key, kept server-side) or a signed-in owner/admin of
+// the site's organization. The publishable key is refused, so nobody can spam STK prompts.
 import { callbackToken } from '../_shared/domain/callback-token.ts';
 import { stkPushRequest, stkPushResponse, resultMessage } from '../_shared/domain/daraja.ts';
 import {
@@ -91,7 +91,7 @@ async function start(request: Request): Promise<Response> {
   const input = parsed.data;
   const sql = db();
 
-  if (!isServiceRole(request)) {
+  if (!(await isServiceRole(request))) {
     const userId = await authUserId(request);
     const [allowed] = userId
       ? await sql<{ ok: boolean }[]>`

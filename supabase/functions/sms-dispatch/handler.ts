@@ -5,7 +5,7 @@
 //
 // Triggered right after a payment settles (the sms_outbox insert trigger: the local stack
 // LISTENs and calls this; in production a Supabase database webhook on sms_outbox inserts does)
-// and swept every minute by Supabase Cron / the local stack's timer. Service role only.
+// and swept every minute by Supabase Cron / the local stack's timer. Secret key only.
 import * as z from 'zod';
 import {
   atBaseUrl,
@@ -31,7 +31,7 @@ type Claimed = {
 /** The Deno.serve handler of sms-dispatch. */
 export async function handleSmsDispatch(request: Request): Promise<Response> {
   if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' });
-  if (!isServiceRole(request)) return json(403, { error: 'forbidden' });
+  if (!(await isServiceRole(request))) return json(403, { error: 'forbidden' });
   const text = await readLimited(request, 4096);
   if (text === null) return json(413, { error: 'too_large' });
   let raw: unknown = {};

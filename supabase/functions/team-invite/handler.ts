@@ -1,12 +1,13 @@
 // Invites someone into the caller's organization: a signed-in owner or admin sends
 // {organization_id, email, role, redirect_to?}. Owners may invite any role, admins admins and
 // agents, agents nobody (the same rules as the memberships policies). A new address gets Supabase
-// Auth's invitation email (the auth admin API, the only use of the service role key here); an
+// Auth's invitation email (the auth admin API, the only use of the secret key here); an
 // address that already has an account just gets the membership. The membership is inserted
 // through the API with the caller's own JWT, so row-level security has the last word and the
 // audit trigger records the caller as the actor.
 import { z } from 'zod';
 import { assignableRoles, isRole, ROLES, roleAtLeast } from '../_shared/domain/roles.ts';
+import { publishableKey, secretKey } from '../_shared/api-keys.ts';
 import { db } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
 import { authUserId, bearer, json, readLimited } from '../_shared/http.ts';
@@ -106,7 +107,7 @@ async function invite(request: Request): Promise<Response> {
   const response = await fetch(`${requireEnv('SUPABASE_URL')}/rest/v1/memberships`, {
     method: 'POST',
     headers: {
-      apikey: requireEnv('SUPABASE_ANON_KEY'),
+      apikey: publishableKey(),
       authorization: `Bearer ${bearer(request)}`,
       'content-type': 'application/json',
       prefer: 'return=minimal',
@@ -142,7 +143,7 @@ async function sendInvite(
   email: string,
   redirectTo: string | undefined,
 ): Promise<{ id: string } | { problem: string }> {
-  const key = requireEnv('SUPABASE_SERVICE_ROLE_KEY');
+  const key = secretKey();
   const query = redirectTo ? `?${new URLSearchParams({ redirect_to: redirectTo })}` : '';
   const response = await fetch(`${requireEnv('SUPABASE_URL')}/auth/v1/invite${query}`, {
     method: 'POST',

@@ -45,11 +45,14 @@ export async function orUnavailable<T>(pending: Promise<T>): Promise<T> {
 
 const timeoutMs = 8000;
 
-/** The anon key for public reads; the service role key (server-side only) for the rest. */
+/**
+ * The publishable key (sb_publishable_…) for public reads; the secret key (sb_secret_…,
+ * server-side only) for the rest. A legacy anon / service_role JWT works in their place.
+ */
 function credentials(role: 'anon' | 'service'): { url: string; key: string } {
   const url = env.SUPABASE_URL;
-  const key = role === 'anon' ? env.SUPABASE_ANON_KEY : env.SUPABASE_SERVICE_ROLE_KEY;
-  const keyName = role === 'anon' ? 'SUPABASE_ANON_KEY' : 'SUPABASE_SERVICE_ROLE_KEY';
+  const keyName = role === 'anon' ? 'SUPABASE_PUBLISHABLE_KEY' : 'SUPABASE_SECRET_KEY';
+  const key = env[keyName];
   if (!url || !key) throw new PortalBackendError(`SUPABASE_URL and ${keyName} must be set`);
   return { url: url.replace(/\/*$/, '/'), key };
 }
@@ -63,11 +66,12 @@ async function post(
 ): Promise<Response> {
   const { url, key } = credentials(role);
   try {
+    // The key goes in `apikey` only: the new keys are not JWTs, so they are no bearer token.
+    // Supabase's gateway gives PostgREST the key's role; the edge function checks the key itself.
     return await fetch(new URL(path, url), {
       method: 'POST',
       headers: {
         apikey: key,
-        authorization: `Bearer ${key}`,
         'content-type': 'application/json',
         accept: 'application/json',
       },

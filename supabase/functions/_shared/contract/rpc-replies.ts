@@ -159,6 +159,8 @@ export const rpcReplies = {
       /** The portal path of the stored logo, versioned (`/s/<slug>/logo?v=…`), or null. */
       logo_url: z.string().nullable(),
       default_language: z.enum(LANGUAGES),
+      /** False while platform staff suspend the organization (plans is then empty). */
+      available: z.boolean(),
       plans: z.array(
         z.object({
           id,

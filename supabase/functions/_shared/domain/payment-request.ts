@@ -52,6 +52,11 @@ export const START_ERRORS = {
     message: 'This plan is not sold at this hotspot.',
     message_sw: 'Kifurushi hiki hakiuzwi kwenye hotspot hii.',
   },
+  hotspot_unavailable: {
+    status: 503,
+    message: 'This hotspot is not selling internet right now. Ask the staff here.',
+    message_sw: 'Hotspot hii haiuzi intaneti kwa sasa. Uliza wahudumu hapa.',
+  },
   router_not_at_site: {
     status: 400,
     message: 'This router does not belong to this hotspot.',

@@ -1,0 +1,9 @@
+import { loadJobs } from '$lib/platform.ts';
+import { signedIn } from '$lib/signed-in.ts';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, depends }) => {
+  depends('app:platform-jobs');
+  const { supabase, session } = await signedIn(parent);
+  return { supabase, email: session.user.email ?? '', jobs: loadJobs(supabase) };
+};
