@@ -2728,10 +2728,7 @@ CREATE FUNCTION public.platform_jobs() RETURNS TABLE(name text, node text, perio
     SET search_path TO ''
     AS $$
 begin
-  if not private.is_platform_staff() then
-    raise exception 'only platform staff see the jobs'
-      using errcode = '42501', hint = 'not_platform_staff';
-  end if;
+  perform private.require_platform_staff();
   return query
   select j.name, j.node, j.period_seconds, j.due_at, coalesce(j.lease_until > now(), false),
          j.last_started_at, j.last_succeeded_at, j.last_duration_ms, j.last_error,

@@ -199,6 +199,24 @@ comment on function public.is_platform_staff() is
 Callers: authenticated.
 Returns: boolean (false without a user).';
 
+-- Refuses the caller unless they are platform staff.
+create function private.require_platform_staff()
+returns void
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if not private.is_platform_staff() then
+    raise exception 'only platform staff may do this'
+      using errcode = '42501', hint = 'not_platform_staff';
+  end if;
+end;
+$$;
+
+revoke all on function private.require_platform_staff() from public, anon, authenticated;
+
 -- Every job's heartbeat, for the platform section of the admin app.
 create function public.platform_jobs()
 returns table (name text, node text, period_seconds integer, due_at timestamptz,
@@ -211,10 +229,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not private.is_platform_staff() then
-    raise exception 'only platform staff see the jobs'
-      using errcode = '42501', hint = 'not_platform_staff';
-  end if;
+  perform private.require_platform_staff();
   return query
   select j.name, j.node, j.period_seconds, j.due_at, coalesce(j.lease_until > now(), false),
          j.last_started_at, j.last_succeeded_at, j.last_duration_ms, j.last_error,
@@ -234,24 +249,6 @@ success, last duration and error, counts of runs and failures.
 Callers: authenticated platform staff.
 Returns: setof rows, one per job and node (node '''' for a platform-wide job).
 Errors: 42501 not_platform_staff.';
-
--- Refuses the caller unless they are platform staff.
-create function private.require_platform_staff()
-returns void
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-begin
-  if not private.is_platform_staff() then
-    raise exception 'only platform staff may do this'
-      using errcode = '42501', hint = 'not_platform_staff';
-  end if;
-end;
-$$;
-
-revoke all on function private.require_platform_staff() from public, anon, authenticated;
 
 -- What platform staff did, platform-wide (an organization's own audit_log also gets the row
 -- changes of approving, suspending and resuming it).
