@@ -2612,6 +2612,78 @@ Errors: 42501 agent, outsider, unknown voucher or no user.';
 
 
 --
+-- Name: export_organization(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.export_organization(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_export jsonb;
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners of the organization can export it'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  select jsonb_build_object(
+    'organization_id', o.id,
+    'exported_at', now(),
+    'organization', to_jsonb(o),
+    'sites', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+              from public.sites t where t.organization_id = o.id),
+    'routers', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                from public.routers t where t.organization_id = o.id),
+    'plans', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+              from public.plans t where t.organization_id = o.id),
+    'plan_sites', (select coalesce(jsonb_agg(to_jsonb(t) order by t.plan_id, t.site_id), '[]')
+                   from public.plan_sites t where t.organization_id = o.id),
+    'voucher_batches', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                        from public.voucher_batches t where t.organization_id = o.id),
+    'vouchers', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                 from public.vouchers t where t.organization_id = o.id),
+    'customers', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                  from public.customers t where t.organization_id = o.id),
+    'payments', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                 from public.payments t where t.organization_id = o.id),
+    'sms_outbox', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                   from public.sms_outbox t where t.organization_id = o.id),
+    'memberships', (select coalesce(jsonb_agg(to_jsonb(t) || jsonb_build_object('email', u.email)
+                                              order by t.created_at, t.id), '[]')
+                    from public.memberships t join auth.users u on u.id = t.user_id
+                    where t.organization_id = o.id),
+    'audit_log', (select coalesce(jsonb_agg(to_jsonb(t) order by t.id), '[]')
+                  from public.audit_log t where t.organization_id = o.id))
+  into v_export
+  from public.organizations o
+  where o.id = p_organization_id;
+  -- Customers' phone numbers leave the platform with it: who took a copy, and of how much.
+  perform private.audit_support(
+    p_organization_id, 'export', p_organization_id::text,
+    (select jsonb_object_agg(e.key, jsonb_array_length(e.value))
+     from jsonb_each(v_export) e where jsonb_typeof(e.value) = 'array'));
+  return v_export;
+end;
+$$;
+
+
+ALTER FUNCTION public.export_organization(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION export_organization(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.export_organization(p_organization_id uuid) IS 'An owner''s export of their organization: every row of it, as the tables hold them (to_jsonb),
+in one consistent document; audited as support:export (rows per table). No secrets: router
+secrets, M-Pesa and SMS credentials are not in it.
+Callers: authenticated owner.
+Returns: {organization_id, exported_at, organization, sites, routers, plans, plan_sites,
+voucher_batches, vouchers, customers, payments, sms_outbox, memberships (each with the member''s
+email), audit_log}: arrays of rows, oldest first (audit_log by id).
+Errors: 42501 admin, agent, outsider, no user or null organization.';
+
+
+--
 -- Name: is_platform_staff(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -8379,6 +8451,15 @@ GRANT ALL ON FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id
 REVOKE ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) TO service_role;
 GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) TO authenticated;
+
+
+--
+-- Name: FUNCTION export_organization(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.export_organization(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.export_organization(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.export_organization(p_organization_id uuid) TO authenticated;
 
 
 --

@@ -718,6 +718,7 @@ export type Database = {
       dashboard_alerts: { Args: { p_organization_id: string }; Returns: Json };
       dashboard_summary: { Args: { p_organization_id: string; p_site_id?: string }; Returns: Json };
       disconnect_session: { Args: { p_mac?: string; p_voucher_id: string }; Returns: number };
+      export_organization: { Args: { p_organization_id: string }; Returns: Json };
       is_platform_staff: { Args: Record<PropertyKey, never>; Returns: boolean };
       payment_settings: { Args: { p_organization_id: string }; Returns: Json };
       payment_status: { Args: { p_token: string }; Returns: Json };

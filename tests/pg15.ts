@@ -4,7 +4,9 @@
 //     view of them (the snapshot shares this cluster instead of starting a second one);
 //  2. the seed and a stack on that database (API, functions, simulators, FreeRADIUS; no apps,
 //     since none of the tests below uses the portal or the admin);
-//  3. the behaviour tests whose subject is the database: RLS, payment settlement, RADIUS.
+//  3. the behaviour tests whose subject is the database: RLS, payment settlement, RADIUS;
+//  4. before those, the restore drill (tests/restore-drill.ts) on two clusters of its own:
+//     `npm run backup`, `npm run restore` into a fresh one, the same rows, a RADIUS login.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { packageBin } from '../stack/process.ts';
 import { dumpSchema, migratedPg15, schemaFile } from '../stack/schema.ts';
 import type { Pg15 } from '../stack/pg15.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
+import { restoreDrill } from './restore-drill.ts';
 
 // vitest file filters. Not here: payments-dbrestart (it starts its own embedded PostgreSQL 18
 // stack, so on this run it would test 18 again), payments-settings and payments-simulator
@@ -91,6 +94,10 @@ try {
     log(STALE);
     failed.push(STALE);
   }
+  await restoreDrill(log).catch((error: Error) => {
+    console.error(error);
+    failed.push(`restore drill: ${error.message}`);
+  });
 
   const t = performance.now();
   stack = await startStack({

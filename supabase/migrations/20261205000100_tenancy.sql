@@ -847,3 +847,76 @@ gives it); after a removal {content_type: null, size: 0, logo_url: null}.
 Errors: 42501 unknown site or not owner/admin; 22023 not base64 or not an image type served;
 22001 larger than 8 KB.';
 
+-- An owner's own copy of their organization's business, for their records or to leave: every row
+-- of the organization, as the tables hold it, in one document (one statement, so one moment).
+-- Only what owners can read through the API anyway, plus the members' emails (team_members):
+-- router secrets and M-Pesa and SMS credentials stay behind (private.router_secrets,
+-- private.mpesa_settings, private.sms_settings), as do RADIUS accounting and raw callbacks. The
+-- tables it reads are created by later files; plpgsql resolves them when it runs. The platform's
+-- own copy of everything is `npm run backup` (README, "Backup and restore").
+create function public.export_organization(p_organization_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_export jsonb;
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners of the organization can export it'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  select jsonb_build_object(
+    'organization_id', o.id,
+    'exported_at', now(),
+    'organization', to_jsonb(o),
+    'sites', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+              from public.sites t where t.organization_id = o.id),
+    'routers', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                from public.routers t where t.organization_id = o.id),
+    'plans', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+              from public.plans t where t.organization_id = o.id),
+    'plan_sites', (select coalesce(jsonb_agg(to_jsonb(t) order by t.plan_id, t.site_id), '[]')
+                   from public.plan_sites t where t.organization_id = o.id),
+    'voucher_batches', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                        from public.voucher_batches t where t.organization_id = o.id),
+    'vouchers', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                 from public.vouchers t where t.organization_id = o.id),
+    'customers', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                  from public.customers t where t.organization_id = o.id),
+    'payments', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                 from public.payments t where t.organization_id = o.id),
+    'sms_outbox', (select coalesce(jsonb_agg(to_jsonb(t) order by t.created_at, t.id), '[]')
+                   from public.sms_outbox t where t.organization_id = o.id),
+    'memberships', (select coalesce(jsonb_agg(to_jsonb(t) || jsonb_build_object('email', u.email)
+                                              order by t.created_at, t.id), '[]')
+                    from public.memberships t join auth.users u on u.id = t.user_id
+                    where t.organization_id = o.id),
+    'audit_log', (select coalesce(jsonb_agg(to_jsonb(t) order by t.id), '[]')
+                  from public.audit_log t where t.organization_id = o.id))
+  into v_export
+  from public.organizations o
+  where o.id = p_organization_id;
+  -- Customers' phone numbers leave the platform with it: who took a copy, and of how much.
+  perform private.audit_support(
+    p_organization_id, 'export', p_organization_id::text,
+    (select jsonb_object_agg(e.key, jsonb_array_length(e.value))
+     from jsonb_each(v_export) e where jsonb_typeof(e.value) = 'array'));
+  return v_export;
+end;
+$$;
+
+revoke execute on function public.export_organization(uuid) from public, anon, authenticated;
+
+grant execute on function public.export_organization(uuid) to authenticated;
+
+comment on function public.export_organization(uuid) is
+'An owner''s export of their organization: every row of it, as the tables hold them (to_jsonb),
+in one consistent document; audited as support:export (rows per table). No secrets: router
+secrets, M-Pesa and SMS credentials are not in it.
+Callers: authenticated owner.
+Returns: {organization_id, exported_at, organization, sites, routers, plans, plan_sites,
+voucher_batches, vouchers, customers, payments, sms_outbox, memberships (each with the member''s
+email), audit_log}: arrays of rows, oldest first (audit_log by id).
+Errors: 42501 admin, agent, outsider, no user or null organization.';

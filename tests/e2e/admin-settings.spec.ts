@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { newOperator, newUser, signInAs, shot } from './operator.ts';
 import { stack } from './stack-file.ts';
 
@@ -164,4 +165,37 @@ test('settings: a site logo is uploaded to the portal, a too big one is refused,
     { content_type: 'image/png', size: PNG.length },
     { removed: true },
   ]);
+});
+
+test('settings: an owner downloads the export of their organization, an admin has no button', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  await signInAs(page, owner);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const yourData = page.getByRole('region', { name: 'Your data' });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    yourData.getByRole('button', { name: 'Download export' }).click(),
+  ]);
+  await expect(page.getByRole('status').filter({ hasText: 'Export saved.' })).toBeVisible();
+  expect(download.suggestedFilename()).toMatch(
+    /^wifi-billing-e2e-[a-z0-9]+-\d{4}-\d{2}-\d{2}\.json$/,
+  );
+  const file = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  expect(file.organization.id).toBe(owner.organizationId);
+  expect(file.sites.map((site: { id: string }) => site.id)).toEqual([owner.site.id]);
+  expect(file.memberships).toEqual([
+    expect.objectContaining({ email: owner.email, role: 'owner' }),
+  ]);
+
+  const admin = await newUser('admin');
+  await owner.client
+    .from('memberships')
+    .insert({ organization_id: owner.organizationId, user_id: admin.id, role: 'admin' });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signInAs(page, admin);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('region', { name: 'M-Pesa' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Your data' })).toHaveCount(0);
 });

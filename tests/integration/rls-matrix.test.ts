@@ -1081,6 +1081,53 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     denied: async () => {},
   }),
 
+  // Every fixture row of A (other tests add more), nothing of B, no router secret; each allowed
+  // call leaves one audit row by the caller.
+  'export_organization(uuid)': async (w) => {
+    const audits = () =>
+      sql()`select actor from public.audit_log
+            where table_name = 'support:export' and row_id = ${w.a.id}`;
+    const before = (await audits()).length;
+    return {
+      args: { p_organization_id: w.a.id },
+      allowed: async (data, persona) => {
+        const rows = data as Record<string, { id?: string; plan_id?: string; email?: string }[]>;
+        const ids = (table: string) => rows[table]!.map((row) => row.id);
+        expect((data as { organization: { id: string } }).organization.id).toBe(w.a.id);
+        expect(ids('sites')).toEqual(expect.arrayContaining([w.a.siteId, w.a.site2Id]));
+        expect(ids('routers')).toContain(w.a.routerId);
+        expect(ids('plans')).toContain(w.a.planId);
+        expect(rows.plan_sites!.map((row) => row.plan_id)).toContain(w.a.planId);
+        expect(ids('voucher_batches')).toEqual(
+          expect.arrayContaining([w.a.ownerBatchId, w.a.agentBatchId]),
+        );
+        expect(ids('vouchers')).toEqual(
+          expect.arrayContaining([...w.a.ownerVoucherIds, ...w.a.agentVoucherIds]),
+        );
+        expect(ids('customers')).toContain(w.a.customerId);
+        expect(ids('payments')).toContain(w.a.paymentId);
+        expect(ids('sms_outbox')).toContain(w.a.smsId);
+        expect(rows.memberships).toEqual(
+          expect.arrayContaining(
+            (['ownerA', 'adminA', 'agentA', 'bridge'] as const).map((who) =>
+              expect.objectContaining({ id: w.a.membershipIds[who], email: w.users[who].email }),
+            ),
+          ),
+        );
+        expect(rows.audit_log!.map((row) => String(row.id))).toEqual(
+          expect.arrayContaining(w.a.auditIds),
+        );
+        const text = JSON.stringify(data);
+        for (const outside of [w.b.id, w.b.siteId, w.b.planId, w.a.routerSecret])
+          expect(text).not.toContain(outside);
+        const audited = await audits();
+        expect(audited).toHaveLength(before + 1);
+        expect(audited.at(-1)!.actor).toBe(w.userId(persona));
+      },
+      denied: async () => expect(await audits()).toHaveLength(before),
+    };
+  },
+
   // A cash sale by agentA and one by ownerA today; the answer must be the database's own sums
   // (per seller, Nairobi day), all of A's sellers for owners and admins, agentA's row for agentA.
   'cash_up(uuid, date)': async (w) => {

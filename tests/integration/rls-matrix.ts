@@ -801,6 +801,17 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
+  // An owner's export of every row of their organization (audited).
+  'export_organization(uuid)': {
+    "organization A's export": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   // Cash sales per seller on a Nairobi day (owners and admins
   // every seller, an agent their own row only).
   'cash_up(uuid, date)': {

@@ -346,6 +346,19 @@ describe('admin RPCs', () => {
     expect(byReceipt.get(c2b)).toMatchObject({ phone: null, msisdn_hint: '2547 ***** 678' });
   });
 
+  it('export_organization: an organization full of rows, and one with almost none', async () => {
+    const full = await reply(asOwner, 'export_organization', {
+      p_organization_id: hotspot.organizationId,
+    });
+    expect(full.organization.id).toBe(hotspot.organizationId);
+    expect(full.payments.length).toBeGreaterThan(0);
+    const bare = await reply(asOwner, 'export_organization', {
+      p_organization_id: bareOrganizationId,
+    });
+    expect(bare).toMatchObject({ sites: [], vouchers: [], payments: [] });
+    expect(bare.memberships).toEqual([expect.objectContaining({ email: owner.email })]);
+  });
+
   it('callRpc types the arguments and parses the reply (as the admin calls it)', async () => {
     const { data, error } = await callRpc(asOwner, 'revenue_summary', {
       p_organization_id: hotspot.organizationId,

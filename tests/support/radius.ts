@@ -169,9 +169,10 @@ export async function radius(
   kind: 'auth' | 'acct' | 'status',
   from: { nasIp: string; secret: string },
   attributes: Attributes,
-  options: { timeout?: number; retries?: number; unsigned?: boolean } = {},
+  options: { timeout?: number; retries?: number; unsigned?: boolean; server?: RadiusTarget } = {},
 ): Promise<Reply | null> {
-  const server = await radiusTarget();
+  // Another FreeRADIUS than the stack's when given (the restore drill's, on a restored database).
+  const server = options.server ?? (await radiusTarget());
   const port = kind === 'acct' ? server.acctPort : server.authPort;
   const lines = Object.entries(attributes).map(([name, value]) => `${name} = ${format(value)}`);
   lines.push(`Packet-Src-IP-Address = ${from.nasIp}`);
@@ -295,6 +296,7 @@ export function login(
     chap?: boolean;
     timeout?: number;
     retries?: number;
+    server?: RadiusTarget;
   } = {},
 ): Promise<Reply | null> {
   const password = options.password ?? user;
@@ -308,7 +310,7 @@ export function login(
       'Called-Station-Id': 'hotspot1',
       'NAS-Identifier': 'test-router',
     },
-    { timeout: options.timeout, retries: options.retries },
+    { timeout: options.timeout, retries: options.retries, server: options.server },
   );
 }
 

@@ -78,6 +78,12 @@ const paymentSettings = z.object({
     .nullable(),
 });
 
+/**
+ * A table row as `to_jsonb()` gives it: every column under its name (supabase/types.ts has their
+ * types), so a new column reaches the export without a change here.
+ */
+const tableRow = z.record(z.string(), z.json());
+
 const notFound = z.object({ ok: z.literal(false), error: z.literal('not_found') });
 const rateLimited = z.object({
   ok: z.literal(false),
@@ -121,6 +127,27 @@ export const rpcReplies = {
     sessions_online: count,
     sold_by_plan: z.array(z.object({ plan: z.string(), count })),
     top_sites: z.array(z.object({ site: z.string(), kes: count })),
+  }),
+
+  /** An owner's export: every row of the organization, oldest first; no secret is among them. */
+  export_organization: z.object({
+    organization_id: id,
+    exported_at: timestamp,
+    organization: tableRow,
+    sites: z.array(tableRow),
+    /** Without secrets: those live in private.router_secrets. */
+    routers: z.array(tableRow),
+    plans: z.array(tableRow),
+    plan_sites: z.array(tableRow),
+    voucher_batches: z.array(tableRow),
+    vouchers: z.array(tableRow),
+    customers: z.array(tableRow),
+    payments: z.array(tableRow),
+    sms_outbox: z.array(tableRow),
+    /** Each with the member's `email`. */
+    memberships: z.array(tableRow),
+    /** By id. */
+    audit_log: z.array(tableRow),
   }),
 
   payment_settings: paymentSettings,
