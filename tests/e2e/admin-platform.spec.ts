@@ -38,6 +38,9 @@ test('platform staff see the jobs, suspend an organization and resume it', async
   page,
   browser,
 }) => {
+  // Two signed-in browsers and three screens in one story: under CI's full parallel load it has
+  // taken 70 s (it takes 15-20 s alone), so it gets the slow-test allowance.
+  test.slow();
   const [staff, operator] = await Promise.all([newUser('staff'), newOperator()]);
   await sql`insert into private.platform_staff (user_id) values (${staff.id})`;
   const [organization] = await sql`select name from public.organizations
