@@ -31,6 +31,8 @@ import { startHotspotSim } from '../tests/hotspot/mikrotik.ts';
 import { radiusPlatformJobs } from '../radius/housekeeping.ts';
 import { functionCaller, paymentJobs } from '../worker/jobs.ts';
 import { startWorker } from '../worker/worker.ts';
+import { alertJobs } from '../worker/alerts.ts';
+import { createMailer } from '../worker/mail.ts';
 
 /** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
 export type StackInfo = PublicKeys & {
@@ -48,6 +50,8 @@ export type StackInfo = PublicKeys & {
   sms?: { url: string };
   /** Mail catcher (the SMTP service auth mails go through): GET/DELETE /_sim/messages?to=… */
   mailUrl: string;
+  /** The mail catcher's SMTP server (where the worker's job alerts go too). */
+  mailSmtp: { host: string; port: number };
   /** MikroTik hotspot simulator in front of the demo site (demo router), with apps and RADIUS. */
   hotspot?: { url: string };
 };
@@ -231,6 +235,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       paymentJobs(functionCaller(`${supabaseUrl}/functions/v1`, keys.secretKey)),
       radiusJobs,
       ...(radiusServer ? [radiusServer.jobs] : []),
+      alertJobs({
+        sql: workerSql,
+        mailer: createMailer({
+          url: new URL(`smtp://${mail.smtp.host}:${mail.smtp.port}`),
+          from: 'WiFi Billing <noreply@wifi-billing.local>',
+        }),
+        log: (line) => log(`worker: ${line}`),
+      }),
     ];
     const worker = await startWorker({
       sql: workerSql,
@@ -289,6 +301,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
       sms: sms && { url: sms.url },
       mailUrl: mail.url,
+      mailSmtp: mail.smtp,
       hotspot: hotspotUrl ? { url: hotspotUrl } : undefined,
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });

@@ -35,7 +35,7 @@ console.log(`
   RADIUS           ${info.radius ? `${info.radius.host} auth ${info.radius.authPort}, acct ${info.radius.acctPort}; demo router ${info.demo.routerIp}, secret ${info.radius.secret}` : 'not running (FreeRADIUS is not installed, see above)'}
   M-Pesa           ${info.daraja ? `Daraja simulator ${info.daraja.url} (shortcode ${info.daraja.shortcode}); demo phones:${DEMO_PHONES.map(([phone, what]) => `\n                     ${phone}  ${what}`).join('')}` : 'real Daraja (PAYMENT_PROVIDERS=real): set the M-Pesa settings in the admin app'}
   SMS              ${info.sms ? `Africa's Talking simulator, messages at ${info.sms.url}/_sim/messages` : "real Africa's Talking"}
-  Emails (auth)    mail catcher ${info.mailUrl}/_sim/messages (invitations, password resets)
+  Emails           mail catcher ${info.mailUrl}/_sim/messages (invitations, password resets, job alerts)
   Everything else  .local/stack.json, logs in .local/logs/
 
   Ctrl-C stops everything.

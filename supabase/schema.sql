@@ -521,6 +521,37 @@ $$;
 ALTER FUNCTION private.issue_payment_voucher(p_payment_id uuid) OWNER TO postgres;
 
 --
+-- Name: job_alerts_claim(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.job_alerts_claim() RETURNS TABLE(kind text, name text, node text, last_error text, last_error_at timestamp with time zone, last_succeeded_at timestamp with time zone, failures_in_row integer, recipients text[])
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+  update private.jobs j
+  set alerted_at = case when j.alerted_at is null then now() end
+  from (
+    select c.name, c.node from private.jobs c
+    where (c.alerted_at is null and c.failures_in_row >= 3)
+       or c.last_succeeded_at > c.alerted_at
+    order by c.name, c.node
+    limit 1
+    for update skip locked
+  ) due
+  where j.name = due.name and j.node = due.node
+  returning case when j.alerted_at is null then 'recovered' else 'failing' end, j.name, j.node,
+    j.last_error, j.last_error_at, j.last_succeeded_at, j.failures_in_row,
+    array(select u.email::text from private.platform_staff s join auth.users u on u.id = s.user_id
+          where u.email is not null order by u.email);
+end;
+$$;
+
+
+ALTER FUNCTION private.job_alerts_claim() OWNER TO postgres;
+
+--
 -- Name: job_claim(text, text, text[]); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -572,7 +603,8 @@ begin
       last_succeeded_at = case when p_error is null then clock_timestamp() else j.last_succeeded_at end,
       last_error = coalesce(left(p_error, 1000), j.last_error),
       last_error_at = case when p_error is null then j.last_error_at else clock_timestamp() end,
-      failures = j.failures + (p_error is not null)::integer
+      failures = j.failures + (p_error is not null)::integer,
+      failures_in_row = case when p_error is null then 0 else j.failures_in_row + 1 end
   where j.name = p_name and j.node = p_node and j.claimed_by = p_runner;
   return found;
 end;
@@ -5177,6 +5209,8 @@ CREATE TABLE private.jobs (
     last_error_at timestamp with time zone,
     runs bigint DEFAULT 0 NOT NULL,
     failures bigint DEFAULT 0 NOT NULL,
+    failures_in_row integer DEFAULT 0 NOT NULL,
+    alerted_at timestamp with time zone,
     CONSTRAINT jobs_name_check CHECK ((name ~ '^[a-z][a-z0-9-]{0,62}$'::text)),
     CONSTRAINT jobs_node_check CHECK ((char_length(node) <= 253)),
     CONSTRAINT jobs_period_seconds_check CHECK (((period_seconds >= 1) AND (period_seconds <= 86400))),
@@ -8006,6 +8040,14 @@ GRANT ALL ON FUNCTION private.is_voucher_prefix(p_prefix text) TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.issue_payment_voucher(p_payment_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION job_alerts_claim(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.job_alerts_claim() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.job_alerts_claim() TO worker;
 
 
 --

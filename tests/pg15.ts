@@ -5,8 +5,10 @@
 //  2. the seed and a stack on that database (API, functions, simulators, FreeRADIUS; no apps,
 //     since none of the tests below uses the portal or the admin);
 //  3. the behaviour tests whose subject is the database: RLS, payment settlement, RADIUS;
-//  4. before those, the restore drill (tests/restore-drill.ts) on two clusters of its own:
-//     `npm run backup`, `npm run restore` into a fresh one, the same rows, a RADIUS login.
+//  4. before those, side by side on clusters of their own: the restore drill
+//     (tests/restore-drill.ts: `npm run backup`, `npm run restore` into a fresh one, the same
+//     rows, a RADIUS login) and the deployment drill (tests/deploy-drill.ts: `supabase db push`,
+//     deploy/install.sh into a scratch root, its units started, a voucher logged in).
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { packageBin } from '../stack/process.ts';
 import { dumpSchema, migratedPg15, schemaFile } from '../stack/schema.ts';
 import type { Pg15 } from '../stack/pg15.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
+import { deployDrill } from './deploy-drill.ts';
 import { restoreDrill } from './restore-drill.ts';
 
 // vitest file filters. Not here: payments-dbrestart (it starts its own embedded PostgreSQL 18
@@ -94,10 +97,15 @@ try {
     log(STALE);
     failed.push(STALE);
   }
-  await restoreDrill(log).catch((error: Error) => {
-    console.error(error);
-    failed.push(`restore drill: ${error.message}`);
-  });
+  const drill = (name: string, run: Promise<void>) =>
+    run.catch((error: Error) => {
+      console.error(error);
+      failed.push(`${name}: ${error.message}`);
+    });
+  await Promise.all([
+    drill('restore drill', restoreDrill(log)),
+    drill('deploy drill', deployDrill(log)),
+  ]);
 
   const t = performance.now();
   stack = await startStack({

@@ -1,24 +1,26 @@
-// The worker in production (systemd: worker/wifi-billing-worker.service, one per RADIUS host):
-// every periodic job of worker/jobs.ts and radius/housekeeping.ts, claimed in the database so
-// that several hosts share them, plus this host's own: keeping
-// /etc/freeradius/3.0/clients.conf equal to the routers in the database.
+// The worker in production (systemd: deploy/systemd/wifi-billing-worker.service, one per RADIUS
+// host, installed by deploy/install.ts): every periodic job of worker/jobs.ts and
+// radius/housekeeping.ts, claimed in the database so that several hosts share them, plus this
+// host's own: keeping FreeRADIUS's clients.conf equal to the routers in the database.
 //
-// Environment (worker/README.md): PGHOST, PGPORT, PGDATABASE, PGUSER (worker), PGPASSWORD,
-// PGSSLMODE; WB_FUNCTIONS_URL (https://<project>.supabase.co/functions/v1) and WB_SECRET_KEY
-// (the project's secret or service role key); optional WB_NODE (this host's name), WB_RADDB
-// (/etc/freeradius/3.0), WB_RADIUS_CONTROL_SOCKET (/var/run/freeradius/control.sock),
-// WB_RADIUS_RESTART ("systemctl restart freeradius").
-import { execFile } from 'node:child_process';
+// Environment (worker/README.md; deploy/install.ts writes it): PGHOST, PGPORT, PGDATABASE,
+// PGUSER (worker), PGPASSWORD, PGSSLMODE; WB_FUNCTIONS_URL
+// (https://<project>.supabase.co/functions/v1) and WB_SECRET_KEY (the project's secret or
+// service role key); WB_RADDB (FreeRADIUS's configuration), WB_RADIUS_CONTROL_SOCKET,
+// WB_RADIUS_RESTART_FILE (written to ask for a restart: the worker has no privilege to restart
+// FreeRADIUS, wifi-billing-radius-restart.path does it); optional WB_NODE (this host's name),
+// WB_SMTP_URL and WB_MAIL_FROM (job alerts to platform staff, worker/mail.ts).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { fetchClients } from '../radius/clients.ts';
 import { renderClients } from '../radius/clients-conf.ts';
 import { radiusNodeJobs, radiusPlatformJobs } from '../radius/housekeeping.ts';
 import { handToFreerad } from '../radius/render.ts';
+import { alertJobs } from './alerts.ts';
 import { functionCaller, paymentJobs } from './jobs.ts';
+import { createMailer, readMailSettings, smtpServer, type MailSettings } from './mail.ts';
 import { startWorker } from './worker.ts';
 
 /** A setting the worker cannot run without: missing means a clear exit, not a guess. */
@@ -31,18 +33,23 @@ function required(name: string): string {
   return value;
 }
 
-const run = promisify(execFile);
 const log = (line: string) => console.log(line);
+// Optional: without WB_SMTP_URL no job alerts; a malformed one stops the worker like a missing one.
+let mail: MailSettings | undefined;
+try {
+  mail = readMailSettings();
+} catch (error) {
+  console.error(`worker: ${(error as Error).message} (see worker/README.md)`);
+  process.exit(78);
+}
 const functionsUrl = required('WB_FUNCTIONS_URL');
 const secretKey = required('WB_SECRET_KEY');
 const node = process.env.WB_NODE || hostname();
-const raddb = process.env.WB_RADDB ?? '/etc/freeradius/3.0';
-const controlSocket = process.env.WB_RADIUS_CONTROL_SOCKET ?? '/var/run/freeradius/control.sock';
-const [command, ...args] = (process.env.WB_RADIUS_RESTART ?? 'systemctl restart freeradius').split(
-  ' ',
-);
+const raddb = required('WB_RADDB');
+const controlSocket = required('WB_RADIUS_CONTROL_SOCKET');
+const restartFile = required('WB_RADIUS_RESTART_FILE');
 const restart = async () => {
-  await run(command, args, { timeout: 30_000 });
+  writeFileSync(restartFile, `${new Date().toISOString()}\n`);
 };
 
 // postgres.js reads the same PG* variables as libpq.
@@ -69,7 +76,9 @@ const groups = [
   paymentJobs(functionCaller(functionsUrl, secretKey)),
   radiusJobs,
   radiusNodeJobs({ sql, raddb, controlSocket, loaded: clients, restart, log }),
+  ...(mail ? [alertJobs({ sql, mailer: createMailer(mail), log })] : []),
 ];
+log(mail ? `job alerts: mail through ${smtpServer(mail)}` : 'job alerts off: WB_SMTP_URL unset');
 const worker = await startWorker({
   sql,
   node,

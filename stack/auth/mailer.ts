@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { createMailer } from '../../worker/mail.ts';
 
 /** Where the auth stand-in sends its emails: an SMTP server, as GoTrue's SMTP_* settings. */
 export type SmtpSettings = { host: string; port: number; from: string };
@@ -10,17 +10,10 @@ export type Mailer = (message: {
   text: string;
 }) => Promise<void>;
 
-/** Sends through SMTP (locally the mail catcher, stack/sim/mail.ts). */
+/** Sends through SMTP (locally the mail catcher, stack/sim/mail.ts), as the worker's mail does. */
 export function smtpMailer(settings: SmtpSettings): Mailer {
-  const transport = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: false,
-    ignoreTLS: true,
-  });
-  return async (message) => {
-    await transport.sendMail({ from: settings.from, ...message });
-  };
+  const url = new URL(`smtp://${settings.host}:${settings.port}`);
+  return createMailer({ url, from: settings.from }).send;
 }
 
 const escape = (value: string) =>

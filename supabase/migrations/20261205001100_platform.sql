@@ -34,6 +34,10 @@ create table private.jobs (
   last_error_at timestamptz,
   runs bigint not null default 0,
   failures bigint not null default 0,
+  -- Failed runs since the last success: job-alerts mails platform staff at three.
+  failures_in_row integer not null default 0,
+  -- When staff were mailed that the job is failing; cleared by the mail that it recovered.
+  alerted_at timestamptz,
   primary key (name, node)
 );
 
@@ -116,7 +120,8 @@ begin
       last_succeeded_at = case when p_error is null then clock_timestamp() else j.last_succeeded_at end,
       last_error = coalesce(left(p_error, 1000), j.last_error),
       last_error_at = case when p_error is null then j.last_error_at else clock_timestamp() end,
-      failures = j.failures + (p_error is not null)::integer
+      failures = j.failures + (p_error is not null)::integer,
+      failures_in_row = case when p_error is null then 0 else j.failures_in_row + 1 end
   where j.name = p_name and j.node = p_node and j.claimed_by = p_runner;
   return found;
 end;
@@ -139,13 +144,51 @@ $$;
 
 revoke all on function private.job_wake(text) from public, anon, authenticated;
 
+-- The next job alert for platform staff (worker/alerts.ts mails it), claimed so that it is mailed
+-- once however many workers look. A job is failing once it has failed three times in a row:
+-- once or twice is a blip (Daraja or a router not answering), and counting runs rather than time
+-- treats a 5-second job and a 60-second one alike (15 s and 3 min of failure) and needs no last
+-- success. It is mailed once (alerted_at), then once more when it has succeeded since. One row
+-- per call, locked until the caller's transaction ends: the caller mails inside it, so another
+-- worker skips the row meanwhile, and a mail that could not be sent rolls the claim back for the
+-- next run to try again.
+create function private.job_alerts_claim()
+returns table (kind text, name text, node text, last_error text, last_error_at timestamptz,
+               last_succeeded_at timestamptz, failures_in_row integer, recipients text[])
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  return query
+  update private.jobs j
+  set alerted_at = case when j.alerted_at is null then now() end
+  from (
+    select c.name, c.node from private.jobs c
+    where (c.alerted_at is null and c.failures_in_row >= 3)
+       or c.last_succeeded_at > c.alerted_at
+    order by c.name, c.node
+    limit 1
+    for update skip locked
+  ) due
+  where j.name = due.name and j.node = due.node
+  returning case when j.alerted_at is null then 'recovered' else 'failing' end, j.name, j.node,
+    j.last_error, j.last_error_at, j.last_succeeded_at, j.failures_in_row,
+    array(select u.email::text from private.platform_staff s join auth.users u on u.id = s.user_id
+          where u.email is not null order by u.email);
+end;
+$$;
+
+revoke all on function private.job_alerts_claim() from public, anon, authenticated;
+
 grant usage on schema private to worker;
 
 grant execute on function
   private.job_register(text, text, integer, integer),
   private.job_claim(text, text, text[]),
   private.job_finish(text, text, text, text),
-  private.job_wake(text)
+  private.job_wake(text),
+  private.job_alerts_claim()
 to worker;
 
 -- ---------------------------------------------------------------------------------------------

@@ -7,18 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { smtpMailer } from '../../stack/auth/mailer.ts';
 import { freePort } from '../../stack/ports.ts';
 import { startMailSim } from '../../stack/sim/mail.ts';
+import { mailsTo, type CaughtMail as Mail } from '../support/mail.ts';
 import { stackInfo } from '../support/stack.ts';
 import { client, createTestUser, ownerSql } from '../support/users.ts';
 
-const { secretKey, adminUrl, mailUrl, supabaseUrl } = stackInfo();
-
-type Mail = { to: string[]; subject: string; text: string; links: string[]; at: string };
-
-async function mailsTo(address: string): Promise<Mail[]> {
-  const response = await fetch(`${mailUrl}/_sim/messages?to=${encodeURIComponent(address)}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as Mail[];
-}
+const { secretKey, adminUrl, supabaseUrl } = stackInfo();
 
 /** The newest message to the address, waiting briefly for SMTP delivery. */
 async function latestMail(address: string): Promise<Mail> {

@@ -32,6 +32,7 @@ const FUNCTIONS = {
     'radius.post_auth(inet,text,text,text,boolean,text)',
   ],
   worker: [
+    'private.job_alerts_claim()',
     'private.job_claim(text,text,text[])',
     'private.job_finish(text,text,text,text)',
     'private.job_register(text,text,integer,integer)',

@@ -2,16 +2,11 @@
 // sends it (supabase.functions.invoke), and the team_members RPC the team screen lists.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mailsTo } from '../support/mail.ts';
 import { stackInfo } from '../support/stack.ts';
 import { clientAs, createTestUser, ownerSql, type TestUser } from '../support/users.ts';
 
-const { supabaseUrl, publishableKey, adminUrl, mailUrl } = stackInfo();
-
-type Mail = { subject: string; links: string[] };
-async function mailsTo(address: string): Promise<Mail[]> {
-  const response = await fetch(`${mailUrl}/_sim/messages?to=${encodeURIComponent(address)}`);
-  return (await response.json()) as Mail[];
-}
+const { supabaseUrl, publishableKey, adminUrl } = stackInfo();
 
 function invite(user: Pick<TestUser, 'accessToken'> | null, body: unknown) {
   return fetch(`${supabaseUrl}/functions/v1/team-invite`, {

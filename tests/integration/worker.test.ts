@@ -146,7 +146,13 @@ describe('the job runner', () => {
       running: false,
     });
     // The stack's own worker runs the real jobs, each of them successfully by now.
-    const real = ['pay-reconcile', 'sms-dispatch', 'radius-sweep', 'radius-disconnects'];
+    const real = [
+      'pay-reconcile',
+      'sms-dispatch',
+      'radius-sweep',
+      'radius-disconnects',
+      'job-alerts',
+    ];
     for (const job of real) {
       expect(
         rows.find((row) => row.name === job && row.node === ''),
