@@ -75,6 +75,15 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
   expect(audits.data![0]!.actor).toBe(owner.id);
   expect(JSON.stringify(audits.data)).not.toContain(secret);
 
+  // MAC login is opt-in: off in the script above, on only when the operator ticks it.
+  expect(script).toMatch(/login-by=http-chap,http-pap(?!,mac)/);
+  await router.getByLabel(/reconnect by their MAC address/).check();
+  const [withMac] = await Promise.all([
+    page.waitForEvent('download'),
+    router.getByRole('button', { name: 'Download set-up script' }).click(),
+  ]);
+  expect(await text(withMac)).toContain('login-by=http-chap,http-pap,mac');
+
   // An agent of the organization sees neither routers nor their files.
   const agent = await newUser('agent');
   const member = await owner.client

@@ -206,24 +206,27 @@ describe('the RouterOS setup script', () => {
     expect(findLine(other, '/radius incoming set').args.get('port')).toBe('3799');
   });
 
-  it('sets the hotspot profile: RADIUS, accounting, interim updates, CHAP/PAP/MAC login', () => {
+  it('sets the hotspot profile: RADIUS, accounting, interim updates, CHAP/PAP login', () => {
     const { args } = findLine(script, '/ip hotspot profile set');
     expect(Object.fromEntries(args)).toMatchObject({
       'use-radius': 'yes',
       'radius-accounting': 'yes',
       'radius-interim-update': '5m',
-      'login-by': 'http-chap,http-pap,mac',
+      'login-by': 'http-chap,http-pap',
       'html-directory': 'hotspot',
     });
     expect(findLine(script, ':if ([:len [/ip hotspot profile find').line).toContain(
       '/ip hotspot profile add name="wifi-billing"',
     );
     expect(findLine(script, '/ip hotspot set').args.get('profile')).toBe('wifi-billing');
-    const noMac = mikrotikSetupScript({ ...base, macLogin: false, interimUpdate: '1m' });
-    expect(findLine(noMac, '/ip hotspot profile set').args.get('login-by')).toBe(
-      'http-chap,http-pap',
+    // MAC login only when the operator ticks it (MACs can be copied on the hotspot's Wi-Fi).
+    const withMac = mikrotikSetupScript({ ...base, macLogin: true, interimUpdate: '1m' });
+    expect(findLine(withMac, '/ip hotspot profile set').args.get('login-by')).toBe(
+      'http-chap,http-pap,mac',
     );
-    expect(findLine(noMac, '/ip hotspot profile set').args.get('radius-interim-update')).toBe('1m');
+    expect(findLine(withMac, '/ip hotspot profile set').args.get('radius-interim-update')).toBe(
+      '1m',
+    );
   });
 
   it('lets only the portal host (and given extras) through the walled garden', () => {

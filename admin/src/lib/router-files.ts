@@ -64,6 +64,11 @@ export const routerFilesFormSchema = z.object({
     .pipe(z.ipv4({ error: 'Enter the RADIUS server address the router reaches, e.g. 10.8.0.1.' })),
   auth_port: port('authentication'),
   accounting_port: port('accounting'),
+  // A checkbox: present ("on") only when ticked.
+  mac_login: z
+    .literal('on')
+    .optional()
+    .transform((ticked) => ticked === 'on'),
 });
 export type RouterFilesForm = z.output<typeof routerFilesFormSchema>;
 
@@ -124,6 +129,7 @@ export async function downloadSetupScript(
         accountingPort: form.accounting_port,
       },
       coaPort: setup.coa_port,
+      macLogin: form.mac_login,
     });
     // The name the script's own first lines tell the operator to /import.
     saveFile('wifi-billing.rsc', script, 'text/plain');

@@ -146,7 +146,11 @@ export type RouterScriptInput = {
   htmlDirectory?: string;
   /** `radius-interim-update` (default 5m). */
   interimUpdate?: string;
-  /** Also allow MAC login for devices that paid or used a voucher (default true). */
+  /**
+   * Also let devices that already used a voucher log in by their MAC (`login-by=mac`). Off
+   * unless the operator ticks it: MACs can be copied by anyone on the hotspot's Wi-Fi
+   * (radius/README.md, "MAC login").
+   */
   macLogin?: boolean;
   /** Further hosts the login pages need before login (the portal's own host is always in). */
   walledGarden?: string[];
@@ -180,7 +184,7 @@ export function mikrotikSetupScript(input: RouterScriptInput): string {
   if (!DURATION.test(interim)) throw new RangeError(`bad interim update period: ${interim}`);
   const profile = input.profile ?? 'wifi-billing';
   const htmlDirectory = input.htmlDirectory ?? 'hotspot';
-  const loginBy = ['http-chap', 'http-pap', ...(input.macLogin === false ? [] : ['mac'])].join(',');
+  const loginBy = ['http-chap', 'http-pap', ...(input.macLogin ? ['mac'] : [])].join(',');
   const comment = routerOsString(COMMENT);
   const loginHtmlUrl = new URL('mikrotik/login.html', `${portal.href.replace(/\/*$/, '')}/`);
 
