@@ -127,12 +127,12 @@ export async function seedScaleOrganization(
       () => tx`
         insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress,
                                     acctstarttime, acctupdatetime, acctstoptime, acctsessiontime,
-                                    acctinputoctets, acctoutputoctets, acctterminatecause, mac)
-        select 's' || i, 'u' || i, 'CODE' || (i % 100000),
-               ('2001:db8:5ca1:' || to_hex(${index}::int) || '::' || to_hex(1 + t.router))::inet,
+                                    acctinputoctets, acctoutputoctets, acctterminatecause, mac,
+                                    router_id, organization_id)
+        select 's' || i, 'u' || i, 'CODE' || (i % 100000), r.nas_ip,
                t.started, t.updated, case when not t.open then t.updated end,
                3600, 1000000, 5000000, case when not t.open then 'User-Request' end,
-               'aa:bb:cc:00:00:01'
+               'aa:bb:cc:00:00:01', r.id, r.organization_id
         from generate_series(${offset + 1}::int, ${offset + options.accounting}::int) i
         -- One in a thousand is still open: started in the last 2 hours, updated in the last
         -- 5 minutes by the clock (the transaction is long; the stale-session sweeper closes
@@ -145,7 +145,10 @@ export async function seedScaleOrganization(
           union all
           select false, i % ${routers}, now() - (i % 90) * interval '1 day',
                  now() - (i % 90) * interval '1 day' + interval '1 hour'
-          where i % 1000 <> 0) t`,
+          where i % 1000 <> 0) t
+        -- The router the session arrived from (radacct.router_id, organization_id).
+        join public.routers r
+          on r.nas_ip = ('2001:db8:5ca1:' || to_hex(${index}::int) || '::' || to_hex(1 + t.router))::inet`,
     );
     return { id: id as string, siteIds, planId: planId as string, ownerId, agentId };
   });

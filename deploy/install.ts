@@ -14,7 +14,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
-  chownSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -25,6 +24,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLIENT_FOLDERS } from '../radius/clients-conf.ts';
 import { distributionDir, handToFreerad, renderConfig } from '../radius/render.ts';
 import {
   freeradiusVersion,
@@ -113,12 +113,6 @@ if (production) {
     say(`created system user ${user}`);
   }
 } else say(`system users ${users.join(', ')}: created only when --root is /`);
-const chownTo = (path: string, user: string, group = user) => {
-  if (!production) return;
-  const id = (flag: string, name: string) =>
-    Number(execFileSync('id', [flag, name], { encoding: 'utf8' }));
-  chownSync(path, id('-u', user), id('-g', group));
-};
 
 // 3. The code the services run, from the release: the worker's and RADIUS's TypeScript, the
 // portal's build, and node_modules with the runtime dependencies only.
@@ -154,7 +148,8 @@ writeFileSync(
 );
 
 // 5. FreeRADIUS: our configuration rendered from the distribution's, which is not edited; the
-// routers the worker already wrote survive a re-install.
+// routers' files the worker already wrote survive a re-install, so FreeRADIUS answers every
+// router as soon as it starts again.
 const raddb = at('etc/wifi-billing/raddb');
 const runDir = production ? '/run/freeradius' : at('run/freeradius');
 const kept = keepClients(raddb);
@@ -186,7 +181,6 @@ writeEnv('freeradius.env', {
   WB_RADIUS_STATUS_PORT: String(settings.RADIUS_STATUS_PORT),
   WB_RADIUS_STATUS_SECRET: statusSecret,
 });
-const workerState = at('var/lib/wifi-billing-worker');
 writeEnv('worker.env', {
   ...database('worker', settings.WORKER_DB_PASSWORD),
   WB_FUNCTIONS_URL: `${settings.SUPABASE_URL}/functions/v1`,
@@ -194,7 +188,6 @@ writeEnv('worker.env', {
   WB_NODE: settings.WB_NODE,
   WB_RADDB: raddb,
   WB_RADIUS_CONTROL_SOCKET: join(runDir, 'control.sock'),
-  WB_RADIUS_RESTART_FILE: join(workerState, 'radius-restart'),
   WB_SMTP_URL: settings.WB_SMTP_URL,
   WB_MAIL_FROM: settings.WB_MAIL_FROM,
 });
@@ -209,8 +202,6 @@ writeEnv('portal.env', {
   PORTAL_FAS_KEY: settings.PORTAL_FAS_KEY,
   PORTAL_UAM_SECRET: settings.PORTAL_UAM_SECRET,
 });
-mkdirSync(workerState, { recursive: true, mode: 0o750 });
-chownTo(workerState, 'wb-worker');
 
 // 7. systemd units, Caddy, the journal's limits.
 const fill = (text: string) =>
@@ -228,11 +219,18 @@ const units = at('etc/systemd/system');
 for (const unit of [
   'wifi-billing-worker.service',
   'wifi-billing-portal.service',
-  'wifi-billing-radius-restart.path',
-  'wifi-billing-radius-restart.service',
   'freeradius.service.d/wifi-billing.conf',
 ])
   install(join(here, 'systemd', unit), join(units, unit));
+// Earlier releases restarted FreeRADIUS after a router changed, through a path unit the worker
+// triggered; router changes are live now (radius/clients.ts), so those units go.
+for (const unit of ['wifi-billing-radius-restart.path', 'wifi-billing-radius-restart.service']) {
+  if (!existsSync(join(units, unit))) continue;
+  if (production && existsSync('/run/systemd/system'))
+    spawnSync('systemctl', ['disable', '--now', unit], { stdio: 'inherit' });
+  rmSync(join(units, unit));
+  say(`removed ${join(units, unit)} (router changes no longer restart FreeRADIUS)`);
+}
 const caddyfile = at('etc/caddy/Caddyfile');
 if (existsSync(caddyfile) && !readFileSync(caddyfile, 'utf8').includes('deploy/install.ts')) {
   cpSync(caddyfile, `${caddyfile}.dist`);
@@ -251,7 +249,6 @@ if (production && existsSync('/run/systemd/system')) {
   systemctl('daemon-reload');
   systemctl('restart', 'systemd-journald');
   systemctl('enable', 'freeradius', 'wifi-billing-worker', 'wifi-billing-portal', 'caddy');
-  systemctl('enable', '--now', 'wifi-billing-radius-restart.path');
   systemctl('restart', 'freeradius', 'wifi-billing-worker', 'wifi-billing-portal');
   systemctl('reload-or-restart', 'caddy');
   say('services restarted: check with systemctl status freeradius wifi-billing-worker');
@@ -287,26 +284,27 @@ function readEnv(file: string): Record<string, string> {
   return existsSync(file) ? parseEnvFile(readFileSync(file, 'utf8')) : {};
 }
 
-/** The routers the worker wrote into a previous install, to put back after rendering. */
+/** The routers' files the worker wrote into a previous install (clients.d/ipv4, clients.d/ipv6). */
 function keepClients(dir: string): Map<string, string> {
   const files = new Map<string, string>();
-  const conf = join(dir, 'clients.conf');
-  if (existsSync(conf)) files.set('clients.conf', readFileSync(conf, 'utf8'));
-  const each = join(dir, 'clients.d');
-  if (existsSync(each))
+  for (const folder of CLIENT_FOLDERS) {
+    const each = join(dir, 'clients.d', folder);
+    if (!existsSync(each)) continue;
     for (const name of readdirSync(each))
-      files.set(join('clients.d', name), readFileSync(join(each, name), 'utf8'));
+      if (!name.startsWith('.'))
+        files.set(join(folder, name), readFileSync(join(each, name), 'utf8'));
+  }
   return files;
 }
 
 /**
- * Puts the routers back, and lets the worker (group freerad, unprivileged) write them:
- * clients.conf group-writable, clients.d setgid so the files it adds stay readable by
- * FreeRADIUS.
+ * Puts the routers' files back, and lets the worker (group freerad, unprivileged) write them:
+ * the folders group-writable and setgid, so that the files it adds stay readable by
+ * FreeRADIUS. It writes nothing else of FreeRADIUS's.
  */
 function restoreClients(dir: string, files: Map<string, string>): void {
-  for (const [name, text] of files) writeFileSync(join(dir, name), text, { mode: 0o640 });
-  handToFreerad(join(dir, 'clients.conf'), join(dir, 'clients.d'));
-  chmodSync(join(dir, 'clients.conf'), 0o660);
-  chmodSync(join(dir, 'clients.d'), 0o2770);
+  const clients = join(dir, 'clients.d');
+  for (const [name, text] of files) writeFileSync(join(clients, name), text, { mode: 0o640 });
+  handToFreerad(clients);
+  for (const folder of ['', ...CLIENT_FOLDERS]) chmodSync(join(clients, folder), 0o2770);
 }

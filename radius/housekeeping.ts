@@ -15,7 +15,11 @@ export type RadiusJobs = {
   stop: () => Promise<void>;
 };
 
-/** Per-node jobs: what this RADIUS host's FreeRADIUS needs. */
+/**
+ * Per-node jobs: what this RADIUS host's FreeRADIUS needs. Every host's worker keeps its own
+ * FreeRADIUS in step from the database; the NOTIFY only makes that sooner, the period catches
+ * whatever a missed notification or a failed run left.
+ */
 export function radiusNodeJobs(options: ClientSyncOptions): RadiusJobs {
   const sync = clientSync(options);
   return {

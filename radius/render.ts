@@ -2,8 +2,8 @@
 // plus our own files from radius/raddb, with the few global settings rewritten that a private
 // instance needs (its own directories, logging to stdout, reject delay), only the modules and
 // sites we use enabled, and the routers as clients. Secrets, database settings and ports stay
-// in the environment (see radius/README.md); only the routers' RADIUS secrets are written, to
-// clients.conf, readable by the freerad user alone.
+// in the environment (see radius/README.md); only the routers' RADIUS secrets are written, one
+// file per router in clients.d (raddb/clients.conf), readable by the freerad group alone.
 //
 //   sh stack/node22.sh radius/render.ts <target-dir>    renders without clients, for a look
 import { execFileSync } from 'node:child_process';
@@ -23,14 +23,33 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderClients, type RadiusClient } from './clients-conf.ts';
+import {
+  CLIENT_FOLDERS,
+  clientFile,
+  clientProblem,
+  renderClient,
+  type RadiusClient,
+} from './clients-conf.ts';
 
 export const distributionDir = '/etc/freeradius/3.0';
 export const ownDir = fileURLToPath(new URL('raddb', import.meta.url));
 
 /** Modules our sites use; every other stock module stays disabled (less to load and audit). */
-const MODULES = ['always', 'expr', 'pap', 'chap', 'wifi_billing_sql', 'wifi_billing_queries'];
-const SITES = ['wifi-billing', 'wifi-billing-status', 'wifi-billing-control'];
+const MODULES = [
+  'always',
+  'expr',
+  'pap',
+  'chap',
+  'dynamic_clients',
+  'wifi_billing_sql',
+  'wifi_billing_queries',
+];
+const SITES = [
+  'wifi-billing',
+  'wifi-billing-status',
+  'wifi-billing-control',
+  'wifi-billing-clients',
+];
 
 export type RenderOptions = {
   /** The directory to (re)create, e.g. .local/radius/raddb. */
@@ -71,10 +90,16 @@ export function renderConfig(options: RenderOptions): void {
     dictionary,
     `${readFileSync(dictionary, 'utf8')}\n$INCLUDE dictionary.wifi-billing\n`,
   );
-  // Only the routers: the stock localhost client would hide a router at 127.0.0.1.
-  writeFileSync(join(target, 'clients.conf'), renderClients(options.clients), { mode: 0o640 });
-  // Where radius/clients.ts writes the single-client files it adds through radmin.
-  mkdirSync(join(target, 'clients.d'));
+  // Our clients.conf (copied over the stock one, whose localhost client would hide a router at
+  // 127.0.0.1) loads the routers from clients.d, one file each, kept by radius/clients.ts.
+  for (const folder of CLIENT_FOLDERS)
+    mkdirSync(join(target, 'clients.d', folder), { recursive: true });
+  for (const client of options.clients) {
+    if (clientProblem(client)) continue; // left out, as the worker leaves it out (and says why)
+    writeFileSync(join(target, 'clients.d', clientFile(client)), renderClient(client), {
+      mode: 0o640,
+    });
+  }
 
   handToFreerad(target, options.runDir);
 }

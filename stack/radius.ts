@@ -1,10 +1,12 @@
 // FreeRADIUS for the local stack and the tests: renders radius/ over the installed distribution
-// (radius/render.ts) and runs `freeradius -f` as a child; the worker's radius-clients job
-// (radius/housekeeping.ts, returned here for the stack's worker) keeps its clients equal to the
-// routers in the database. In production the same pieces run under systemd (radius/README.md).
+// (radius/render.ts) and runs `freeradius -f` as a child, started again whenever it exits (as
+// systemd's Restart=always does in production), so that a FreeRADIUS killed from outside comes
+// back as it would on a server. The worker's radius-clients job (radius/housekeeping.ts,
+// returned here for the stack's worker) keeps its clients equal to the routers in the database
+// without restarting it. In production the same pieces run under systemd (radius/README.md).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type postgres from 'postgres';
@@ -62,6 +64,11 @@ export type Radius = Service & {
   acctPort: number;
   statusPort: number;
   statusSecret: string;
+  /**
+   * Holds the running FreeRADIUS's process id (rewritten when it is started again): tests check
+   * that router changes never restart it, and kill it to see it come back with every router.
+   */
+  pidFile: string;
   /** This host's job for the worker: keeping the clients equal to the routers. */
   jobs: RadiusJobs;
 };
@@ -93,21 +100,30 @@ export async function startRadius(options: RadiusOptions): Promise<Radius> {
     WB_RADIUS_STATUS_PORT: String(statusPort),
     WB_RADIUS_STATUS_SECRET: statusSecret,
   };
+  const pidFile = join(options.dir, 'freeradius.pid');
   let server: Service | undefined;
+  let stopping = false;
   const launch = async () => {
     const started = startProcess('radius', 'freeradius', ['-f', '-d', raddb], options.logDir, {
       env,
     });
     server = started.service;
+    writeFileSync(pidFile, `${started.child.pid}\n`);
     await waitForStatus(statusPort, statusSecret, started.child, started.logFile);
-  };
-  const restart = async () => {
-    await server?.stop();
-    await launch();
+    // Only a FreeRADIUS that came up is started again: one that cannot start would loop.
+    started.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      log(`FreeRADIUS exited (${signal ?? code}): starting it again`);
+      void sleep(200)
+        .then(() => (stopping ? undefined : launch()))
+        .catch((error: Error) => log(`FreeRADIUS did not start again: ${error.message}`));
+    });
   };
 
   const stop = async () => {
+    stopping = true;
     await server?.stop();
+    rmSync(pidFile, { force: true });
   };
 
   try {
@@ -118,13 +134,12 @@ export async function startRadius(options: RadiusOptions): Promise<Radius> {
       sql: options.workerSql,
       raddb,
       controlSocket: join(runDir, 'control.sock'),
-      loaded: clients,
-      restart,
       log,
     });
     return {
       name: 'radius',
       stop,
+      pidFile,
       host,
       authPort: options.authPort,
       acctPort: options.acctPort,

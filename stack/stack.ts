@@ -42,8 +42,11 @@ export type StackInfo = PublicKeys & {
   portalUrl: string;
   adminUrl: string;
   demo: typeof demo;
-  /** FreeRADIUS, when it is installed; the demo router (demo.routerIp) signs with `secret`. */
-  radius?: { host: string; authPort: number; acctPort: number; secret: string };
+  /**
+   * FreeRADIUS, when it is installed; the demo router (demo.routerIp) signs with `secret`;
+   * `pidFile` holds its current process id (stack/radius.ts).
+   */
+  radius?: { host: string; authPort: number; acctPort: number; secret: string; pidFile: string };
   /** The Daraja simulator (absent when PAYMENT_PROVIDERS=real): control API under /_sim. */
   daraja?: { url: string; shortcode: string; passkey: string };
   /** The Africa's Talking simulator: messages it received at /_sim/messages. */
@@ -219,6 +222,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         authPort: server.authPort,
         acctPort: server.acctPort,
         secret: demo.routerSecret,
+        pidFile: server.pidFile,
       };
     } else {
       log(

@@ -705,6 +705,71 @@ $$;
 ALTER FUNCTION private.language_or_default(p_language text) OWNER TO postgres;
 
 --
+-- Name: limit_router_changes(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.limit_router_changes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  -- The limit and its window (one place to change; not a platform setting yet).
+  c_limit constant integer := 20;
+  c_window constant interval := interval '10 minutes';
+  v_row public.routers := case when tg_op = 'DELETE' then old else new end;
+  v_count integer;
+  v_oldest timestamptz;
+  v_retry integer;
+begin
+  if auth.role() is distinct from 'authenticated'
+     or exists (select 1 from private.router_changes c
+                where c.organization_id = v_row.organization_id and c.xact = pg_current_xact_id()) then
+    return v_row;
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('router_changes:' || v_row.organization_id::text, 0));
+  delete from private.router_changes c
+  where c.organization_id = v_row.organization_id and c.changed_at <= now() - c_window;
+  select count(*), min(c.changed_at) into v_count, v_oldest
+  from private.router_changes c
+  where c.organization_id = v_row.organization_id;
+  if v_count >= c_limit then
+    -- Until the oldest counted change leaves the window.
+    v_retry := greatest(ceil(extract(epoch from v_oldest + c_window - now())), 1)::integer;
+    raise exception 'too many router changes: at most % per organization in % minutes; try again in % s',
+      c_limit, extract(epoch from c_window)::integer / 60, v_retry
+      using errcode = '54000', hint = 'router_changes_rate_limited',
+            detail = jsonb_build_object('retry_after_seconds', v_retry)::text;
+  end if;
+  -- A router deleted with its organization: nothing left to limit.
+  if exists (select 1 from public.organizations o where o.id = v_row.organization_id) then
+    insert into private.router_changes (organization_id) values (v_row.organization_id);
+  end if;
+  return v_row;
+end;
+$$;
+
+
+ALTER FUNCTION private.limit_router_changes() OWNER TO postgres;
+
+--
+-- Name: lock_router_address(inet); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.lock_router_address(p_address inet) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_address is not null then
+    perform pg_advisory_xact_lock(hashtextextended('wifi-billing router address ' || p_address::text, 0));
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION private.lock_router_address(p_address inet) OWNER TO postgres;
+
+--
 -- Name: mac_or_null(text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1623,29 +1688,128 @@ $$;
 ALTER FUNCTION private.roles_at_least(p_role text) OWNER TO postgres;
 
 --
--- Name: router_last_accounting(inet); Type: FUNCTION; Schema: private; Owner: postgres
+-- Name: router_address_claim(); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
-CREATE FUNCTION private.router_last_accounting(p_nas_ip inet) RETURNS timestamp with time zone
+CREATE FUNCTION private.router_address_claim() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' then
+    perform private.lock_router_address(old.nas_ip);
+    return old;
+  end if;
+  if tg_op = 'UPDATE' then
+    if new.nas_ip is not distinct from old.nas_ip then
+      return new;
+    end if;
+    perform private.lock_router_address(least(old.nas_ip, new.nas_ip));
+    perform private.lock_router_address(greatest(old.nas_ip, new.nas_ip));
+  else
+    perform private.lock_router_address(new.nas_ip);
+  end if;
+  if exists (
+    select 1 from private.address_quarantine q
+    where q.address = new.nas_ip and q.until > now()
+      and q.organization_id is distinct from new.organization_id
+  ) then
+    raise exception 'address % was released by another organization recently and is quarantined',
+      host(new.nas_ip)
+      using errcode = '23505', hint = 'nas_ip_quarantined';
+  end if;
+  delete from private.address_quarantine q where q.address = new.nas_ip;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.router_address_claim() OWNER TO postgres;
+
+--
+-- Name: router_address_release(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.router_address_release() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' and new.nas_ip is not distinct from old.nas_ip then
+    return null;
+  end if;
+  insert into private.address_quarantine as q (address, organization_id, released_at, until)
+  select old.nas_ip, old.organization_id, now(),
+         now() + make_interval(days => s.address_quarantine_days)
+  from private.platform_settings s
+  on conflict (address) do update
+    set organization_id = excluded.organization_id, released_at = excluded.released_at,
+        until = excluded.until;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.router_address_release() OWNER TO postgres;
+
+--
+-- Name: router_last_accounting(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.router_last_accounting(p_router_id uuid) RETURNS timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select greatest(
     (select max(coalesce(a.acctupdatetime, a.acctstarttime))
      from radius.radacct a
-     where a.nasipaddress = p_nas_ip and a.acctstoptime is null),
+     where a.router_id = p_router_id and a.acctstoptime is null),
     (select max(case when l.acctterminatecause = 'Stale-Session'
                      then coalesce(l.acctupdatetime, l.acctstarttime)
                      else l.acctstoptime end)
      from (select a.acctstoptime, a.acctupdatetime, a.acctstarttime, a.acctterminatecause
            from radius.radacct a
-           where a.nasipaddress = p_nas_ip and a.acctstoptime is not null
+           where a.router_id = p_router_id and a.acctstoptime is not null
            order by a.acctstoptime desc
            limit 20) l));
 $$;
 
 
-ALTER FUNCTION private.router_last_accounting(p_nas_ip inet) OWNER TO postgres;
+ALTER FUNCTION private.router_last_accounting(p_router_id uuid) OWNER TO postgres;
+
+--
+-- Name: router_message_authenticator(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.router_message_authenticator() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.require_message_authenticator then
+    new.message_authenticator_off_reason := null;
+    return new;
+  end if;
+  new.message_authenticator_off_reason := nullif(btrim(new.message_authenticator_off_reason), '');
+  if tg_op = 'UPDATE' and not old.require_message_authenticator
+     and new.message_authenticator_off_reason is not distinct from old.message_authenticator_off_reason then
+    return new;
+  end if;
+  if auth.role() = 'authenticated' and not private.has_role(new.organization_id, 'owner') then
+    raise exception 'only an owner can switch Message-Authenticator off for a router'
+      using errcode = '42501', hint = 'message_authenticator_owner_only';
+  end if;
+  if new.message_authenticator_off_reason is null
+     or char_length(new.message_authenticator_off_reason) > 500 then
+    raise exception 'say why Message-Authenticator is off for this router (1 to 500 characters)'
+      using errcode = '23514', hint = 'message_authenticator_reason_required';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.router_message_authenticator() OWNER TO postgres;
 
 --
 -- Name: radacct; Type: TABLE; Schema: radius; Owner: postgres
@@ -1682,7 +1846,9 @@ CREATE TABLE radius.radacct (
     delegatedipv6prefix inet,
     class text,
     voucher_id uuid,
-    mac text
+    mac text,
+    router_id uuid,
+    organization_id uuid
 )
 WITH (fillfactor='70');
 
@@ -1693,7 +1859,7 @@ ALTER TABLE radius.radacct OWNER TO postgres;
 -- Name: TABLE radacct; Type: COMMENT; Schema: radius; Owner: postgres
 --
 
-COMMENT ON TABLE radius.radacct IS 'One row per accounting session (stock FreeRADIUS columns plus voucher_id, mac), written by radius.accounting, post_auth and sweep. No role has a table privilege; owners/admins read it through sessions_online, session_history, voucher_sessions.';
+COMMENT ON TABLE radius.radacct IS 'One row per accounting session (stock FreeRADIUS columns plus voucher_id, mac, and router_id, organization_id: the router it arrived from, at arrival), written by radius.accounting, post_auth and sweep. No role has a table privilege; owners/admins read it through sessions_online, session_history, voucher_sessions.';
 
 
 --
@@ -2405,7 +2571,11 @@ COMMENT ON FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip i
 Callers: authenticated owner/admin of the site''s organization.
 Returns: {router_id, secret}: 32 hex characters, shown here once (router_setup shows it again).
 Errors: 42501 unknown site, not owner/admin; 22023 null nas_ip; 23505 nas_ip already used
-(unique across the deployment); 23514 name not 1 to 100 characters or unknown vendor.';
+(unique across the deployment), or with hint nas_ip_quarantined released by another organization
+recently (private.address_quarantine, trigger routers_address_claim; the same on an update of
+nas_ip); 23514 name not 1 to 100 characters or unknown vendor; 54000 router_changes_rate_limited
+(20 router changes of the organization in the last 10 minutes, trigger routers_limit_changes; the
+error''s detail is {"retry_after_seconds": n}).';
 
 
 --
@@ -2451,7 +2621,7 @@ begin
     select case
              when (select true
                    from radius.radacct a
-                   where a.nasipaddress = r.nas_ip
+                   where a.router_id = r.id
                      and a.acctstoptime is null
                      and coalesce(a.acctupdatetime, a.acctstarttime) >= v_quiet_since
                    order by a.acctstarttime desc
@@ -2460,19 +2630,19 @@ begin
              when (select a.acctstoptime >= v_quiet_since
                           and a.acctterminatecause is distinct from 'Stale-Session'
                    from radius.radacct a
-                   where a.nasipaddress = r.nas_ip and a.acctstoptime is not null
+                   where a.router_id = r.id and a.acctstoptime is not null
                    order by a.acctstoptime desc
                    limit 1)
              then null
              -- Not a router that had customers online: none open, no sweeper close in the hour.
              when not (exists (select 1 from radius.radacct a
-                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null)
+                               where a.router_id = r.id and a.acctstoptime is null)
                        or exists (select 1 from radius.radacct a
-                                  where a.nasipaddress = r.nas_ip
+                                  where a.router_id = r.id
                                     and a.acctstoptime > now() - interval '1 hour'
                                     and a.acctterminatecause = 'Stale-Session'))
              then null
-             else private.router_last_accounting(r.nas_ip)
+             else private.router_last_accounting(r.id)
            end as last_at
     offset 0) h
   where r.organization_id = p_organization_id
@@ -2550,12 +2720,15 @@ begin
         'success_rate', round(sum(p.n) filter (where p.status = 'success')::numeric
                               / nullif(sum(p.n) filter (where p.status <> 'pending'), 0), 3))
       from paid p),
+    -- Sessions that arrived from the organization's routers (radacct.organization_id), never
+    -- whatever router holds their address now.
     'sessions_online', (
       select count(*)
-      from public.routers r
-      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
-      where r.organization_id = p_organization_id
-        and (p_site_id is null or r.site_id = p_site_id)),
+      from radius.radacct a
+      where a.organization_id = p_organization_id and a.acctstoptime is null
+        and (p_site_id is null
+             or exists (select 1 from public.routers r
+                        where r.id = a.router_id and r.site_id = p_site_id))),
     'sold_by_plan', (
       select coalesce(jsonb_agg(jsonb_build_object('plan', t.name, 'count', t.n)
                                 order by t.n desc, t.name), '[]'::jsonb)
@@ -2824,6 +2997,39 @@ Returns: {status, amount_kes, plan_id, plan_name, result_code (as Daraja sent it
 
 
 --
+-- Name: platform_address_quarantine(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.platform_address_quarantine() RETURNS TABLE(address text, organization_id uuid, organization_name text, released_at timestamp with time zone, quarantined_until timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  return query
+  select abbrev(q.address), q.organization_id, o.name, q.released_at, q.until
+  from private.address_quarantine q
+  left join public.organizations o on o.id = q.organization_id
+  where q.until > now()
+  order by q.until, q.address;
+end;
+$$;
+
+
+ALTER FUNCTION public.platform_address_quarantine() OWNER TO postgres;
+
+--
+-- Name: FUNCTION platform_address_quarantine(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.platform_address_quarantine() IS 'The router addresses held back from other organizations now (private.address_quarantine): the
+address, the organization that released it (name null once it is deleted), when, and until when.
+Callers: authenticated platform staff.
+Returns: setof rows, the soonest free first.
+Errors: 42501 not_platform_staff.';
+
+
+--
 -- Name: platform_jobs(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2906,13 +3112,14 @@ Errors: 42501 not_platform_staff.';
 -- Name: platform_settings(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.platform_settings() RETURNS TABLE(signup_mode text, updated_at timestamp with time zone)
+CREATE FUNCTION public.platform_settings() RETURNS TABLE(signup_mode text, address_quarantine_days integer, updated_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
   perform private.require_platform_staff();
-  return query select s.signup_mode, s.updated_at from private.platform_settings s;
+  return query
+  select s.signup_mode, s.address_quarantine_days, s.updated_at from private.platform_settings s;
 end;
 $$;
 
@@ -2923,8 +3130,9 @@ ALTER FUNCTION public.platform_settings() OWNER TO postgres;
 -- Name: FUNCTION platform_settings(); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.platform_settings() IS 'The platform-wide settings: signup_mode (invite_only, the default, or open) and when they last
-changed.
+COMMENT ON FUNCTION public.platform_settings() IS 'The platform-wide settings: signup_mode (invite_only, the default, or open),
+address_quarantine_days (30 by default: how long a router address one organization released is
+held back from the others) and when they last changed.
 Callers: authenticated platform staff.
 Returns: one row.
 Errors: 42501 not_platform_staff.';
@@ -3343,8 +3551,8 @@ begin
     select coalesce(jsonb_agg(jsonb_build_object(
              'router_id', r.id, 'name', r.name, 'site', s.name, 'nas_ip', host(r.nas_ip),
              'open_sessions', (select count(*) from radius.radacct a
-                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null),
-             'last_accounting_at', private.router_last_accounting(r.nas_ip))
+                               where a.router_id = r.id and a.acctstoptime is null),
+             'last_accounting_at', private.router_last_accounting(r.id))
            order by s.name, r.name), '[]'::jsonb)
     from public.routers r
     join public.sites s on s.id = r.site_id
@@ -3636,6 +3844,7 @@ negative price.';
 CREATE FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid DEFAULT NULL::uuid, p_before timestamp with time zone DEFAULT NULL::timestamp with time zone, p_limit integer DEFAULT 50) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 begin
   perform private.require_manager(p_organization_id);
@@ -3647,20 +3856,18 @@ begin
     select coalesce(jsonb_agg(t.row order by t.started desc), '[]'::jsonb)
     from (
       select private.session_json(a, v.code, r.name, s.name) as row, a.acctstarttime as started
-      from public.routers r
-      join public.sites s on s.id = r.site_id
-      cross join lateral (
+      from (
         select * from radius.radacct a
-        where a.nasipaddress = r.nas_ip
+        where a.organization_id = p_organization_id
           and a.acctstoptime is not null
           and (p_before is null or a.acctstarttime < p_before)
           and (p_voucher_id is null or a.voucher_id = p_voucher_id)
         order by a.acctstarttime desc
         limit p_limit) a
-      left join public.vouchers v on v.id = a.voucher_id
-      where r.organization_id = p_organization_id
-      order by a.acctstarttime desc
-      limit p_limit) t);
+      left join public.routers r on r.id = a.router_id and r.organization_id = a.organization_id
+      left join public.sites s on s.id = r.site_id
+      left join public.vouchers v on v.id = a.voucher_id and v.organization_id = a.organization_id
+      order by a.acctstarttime desc) t);
 end;
 $$;
 
@@ -3671,10 +3878,12 @@ ALTER FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid,
 -- Name: FUNCTION session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) IS 'Finished sessions at the organization''s routers, or of one voucher, newest first, p_limit at a
-time; for the next page pass the last row''s started_at as p_before.
+COMMENT ON FUNCTION public.session_history(p_organization_id uuid, p_voucher_id uuid, p_before timestamp with time zone, p_limit integer) IS 'Finished sessions that arrived from the organization''s routers (also those of routers deleted
+since), or of one voucher, newest first, p_limit at a time; for the next page pass the last
+row''s started_at as p_before.
 Callers: authenticated owner/admin.
-Returns: [session rows as sessions_online returns them].
+Returns: [session rows as sessions_online returns them; router and site null once the router is
+gone].
 Errors: 42501 agent or outsider; 22023 p_limit not 1 to 200.';
 
 
@@ -3694,11 +3903,11 @@ begin
                               order by (t.a).acctstarttime desc), '[]'::jsonb)
     from (
       select a, v.code, r.name as router, s.name as site
-      from public.routers r
-      join public.sites s on s.id = r.site_id
-      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
-      left join public.vouchers v on v.id = a.voucher_id
-      where r.organization_id = p_organization_id
+      from radius.radacct a
+      left join public.routers r on r.id = a.router_id and r.organization_id = a.organization_id
+      left join public.sites s on s.id = r.site_id
+      left join public.vouchers v on v.id = a.voucher_id and v.organization_id = a.organization_id
+      where a.organization_id = p_organization_id and a.acctstoptime is null
         and (p_site_id is null or r.site_id = p_site_id)
       order by a.acctstarttime desc
       limit 200) t);
@@ -3712,12 +3921,49 @@ ALTER FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) OW
 -- Name: FUNCTION sessions_online(p_organization_id uuid, p_site_id uuid); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) IS 'Sessions open now at the organization''s routers (optionally one site): the newest 200 (the
-dashboard has the total).
+COMMENT ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id uuid) IS 'Sessions open now that arrived from the organization''s routers (optionally one site''s): the
+newest 200 (the dashboard has the total). A session belongs to the router it arrived from, not
+to whoever holds that address later.
 Callers: authenticated owner/admin.
 Returns: [{id, voucher_id, code, mac, router, site, started_at, updated_at, stopped_at, seconds,
-bytes_in, bytes_out, stop_cause}], newest first.
+bytes_in, bytes_out, stop_cause}], newest first; router and site null once the router is gone.
 Errors: 42501 agent or outsider.';
+
+
+--
+-- Name: set_address_quarantine_days(integer); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_address_quarantine_days(p_days integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  if p_days is null or p_days not between 0 and 365 then
+    raise exception 'the address quarantine is 0 to 365 days'
+      using errcode = '22023', hint = 'address_quarantine_days_invalid';
+  end if;
+  update private.platform_settings
+  set address_quarantine_days = p_days, updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail)
+  values (auth.uid(), 'set_address_quarantine_days', jsonb_build_object('days', p_days));
+end;
+$$;
+
+
+ALTER FUNCTION public.set_address_quarantine_days(p_days integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_address_quarantine_days(p_days integer); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_address_quarantine_days(p_days integer) IS 'Sets how many days (0 to 365; 30 by default) a router address one organization released is held
+back from the others (private.address_quarantine). Applies to addresses released from now on.
+Audited in private.platform_audit.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; 22023 address_quarantine_days_invalid.';
 
 
 --
@@ -4146,10 +4392,10 @@ begin
   if not found then
     return;
   end if;
+  -- The open sessions that arrived from its routers (each disconnect goes to that router).
   for v_session in
     select a.radacctid, a.voucher_id from radius.radacct a
-    join public.vouchers v on v.id = a.voucher_id
-    where v.organization_id = p_organization_id and a.acctstoptime is null
+    where a.organization_id = p_organization_id and a.acctstoptime is null
   loop
     perform radius.queue_disconnect(v_session.radacctid, v_session.voucher_id, 'admin', auth.uid());
   end loop;
@@ -4285,14 +4531,14 @@ begin
                                 order by (t.a).acctstoptime is not null,
                                          (t.a).acctstarttime desc), '[]'::jsonb)
       from (
-        -- A router belongs to one organization; a NAS address can be reused after a router
-        -- is deleted, so match it within the voucher's organization only.
+        -- The voucher's sessions recorded for its own organization's routers, each named by
+        -- the router it arrived from (never by whoever holds that address now).
         select a, r.name as router, s.name as site
         from radius.radacct a
-        left join public.routers r
-          on r.nas_ip = a.nasipaddress and r.organization_id = v_voucher.organization_id
+        left join public.routers r on r.id = a.router_id and r.organization_id = a.organization_id
         left join public.sites s on s.id = r.site_id
         where a.voucher_id = v_voucher.id
+          and a.organization_id = v_voucher.organization_id
         order by a.acctstoptime is not null, a.acctstarttime desc
         limit 50) t));
 end;
@@ -4339,12 +4585,23 @@ declare
   v_bytes bigint;
   v_cause text;
   v_updated timestamptz;
+  v_router_id uuid;
+  v_organization_id uuid;
+  v_row_router_id uuid;
 begin
+  -- The router registered at the source address now (nas_ip is unique): the session's router.
+  select r.id, r.organization_id into v_router_id, v_organization_id
+  from public.routers r
+  where r.nas_ip = p_nas_ip;
+  if v_router_id is null then
+    return 'ignored';
+  end if;
   if p_status in ('Accounting-On', 'Accounting-Off') then
     -- The router (re)booted: whatever it had open is gone, with usage since the last Interim.
+    -- Only its own sessions, whichever address they arrived from.
     update radius.radacct a
     set acctstoptime = v_now, acctupdatetime = v_now, acctterminatecause = 'NAS-Reboot'
-    where a.nasipaddress = p_nas_ip and a.acctstoptime is null;
+    where a.router_id = v_router_id and a.acctstoptime is null;
     return 'closed';
   end if;
   if p_status is null or p_status not in ('Start', 'Interim-Update', 'Stop') or p_unique_id is null then
@@ -4353,11 +4610,12 @@ begin
 
   -- Lock the voucher before the session row (post_auth() takes them in the same order), so
   -- concurrent packets for one voucher queue up instead of both reading the old totals.
-  -- Only the columns used below (the router's organization as a one-row subquery: nas_ip is
-  -- unique).
-  -- Found by code alone, then checked against the router's organization: with both in one
-  -- WHERE the generic plan may walk the organization's index and filter every voucher it has
-  -- on the code (what an unanalysed table gets), which costs a scan per packet.
+  -- Only the columns used below.
+  -- Found by its code (the unique index) and the router's organization; IS NOT DISTINCT FROM
+  -- keeps the organization a filter no index serves: with a plain = the generic plan may walk
+  -- the organization's index and filter every voucher it has on the code (what an unanalysed
+  -- table gets), which costs a scan per packet. Another organization's voucher of that code is
+  -- filtered out before the row lock, so it is neither counted nor locked.
   select v.id, v.organization_id, v.status, v.first_used_at, v.expires_at, v.used_seconds,
          v.used_bytes, v.time_quota_seconds, v.data_quota_bytes
   into v_voucher.id, v_voucher.organization_id, v_voucher.status, v_voucher.first_used_at,
@@ -4365,49 +4623,57 @@ begin
        v_voucher.time_quota_seconds, v_voucher.data_quota_bytes
   from public.vouchers v
   where v.code = upper(p_username)
+    and v.organization_id is not distinct from v_organization_id
   for update;
-  if v_voucher.organization_id is distinct from
-     (select r.organization_id from public.routers r where r.nas_ip = p_nas_ip) then
-    v_voucher := null;
-  end if;
-  -- A MAC login: the session's voucher, or the one the device last logged in with here.
+  -- A MAC login: the session's voucher, or the one the device last logged in with at the
+  -- router's organization.
   if v_voucher.id is null and radius.is_mac(p_username) then
-    select a.voucher_id into v_voucher_id from radius.radacct a where a.acctuniqueid = p_unique_id;
+    select a.voucher_id into v_voucher_id
+    from radius.radacct a
+    where a.acctuniqueid = p_unique_id and a.router_id = v_router_id;
     if v_voucher_id is null then
       select d.voucher_id into v_voucher_id
       from radius.voucher_devices d
       join public.vouchers v on v.id = d.voucher_id
-      join public.routers r on r.organization_id = v.organization_id and r.nas_ip = p_nas_ip
       where d.mac = radius.normalise_mac(p_username)
+        and v.organization_id = v_organization_id
       order by d.last_seen_at desc
       limit 1;
     end if;
-    select v.* into v_voucher from public.vouchers v where v.id = v_voucher_id for update;
+    select v.* into v_voucher
+    from public.vouchers v
+    where v.id = v_voucher_id and v.organization_id = v_organization_id
+    for update;
   end if;
   v_voucher_id := v_voucher.id;
 
   -- A Start for a row that is already closed is a new session that reuses an old session id
-  -- (e.g. after a router reboot): the old row keeps its history under a retired key.
+  -- (e.g. after a router reboot), and a row of another router is not this router's session:
+  -- either old row keeps its history under a retired key.
   if p_status = 'Start' then
     update radius.radacct a
     set acctuniqueid = a.acctuniqueid || ':' || a.radacctid
-    where a.acctuniqueid = p_unique_id and a.acctstoptime is not null;
+    where a.acctuniqueid = p_unique_id
+      and (a.acctstoptime is not null or a.router_id is distinct from v_router_id);
   end if;
 
-  -- Interim-Update and Stop usually find their row: the update comes first and reads the old
-  -- totals in the same statement. A Start (or a packet whose Start was lost) inserts; a
-  -- repeated Start finds the row on the second pass.
   -- Interim-Update and Stop usually find their row; the old totals are read first, so the
   -- UPDATE is by primary key with values worked out here. A Start (or a packet whose Start was
-  -- lost) inserts; a repeated Start finds the row on the second pass.
+  -- lost) inserts; a repeated Start finds the row on the second pass. A row of another router
+  -- under this key is retired (as for a Start above) and a new row inserted.
   for v_pass in 1..2 loop
     if v_pass = 2 or p_status <> 'Start' then
       select a.radacctid, a.acctsessiontime, a.acctinputoctets, a.acctoutputoctets, a.acctstoptime,
-             a.acctterminatecause, a.acctupdatetime
-      into v_radacctid, v_old_time, v_old_in, v_old_out, v_stoptime, v_cause, v_updated
+             a.acctterminatecause, a.acctupdatetime, a.router_id
+      into v_radacctid, v_old_time, v_old_in, v_old_out, v_stoptime, v_cause, v_updated,
+           v_row_router_id
       from radius.radacct a
       where a.acctuniqueid = p_unique_id;
-      if found then
+      if found and v_row_router_id is distinct from v_router_id then
+        update radius.radacct a
+        set acctuniqueid = a.acctuniqueid || ':' || a.radacctid
+        where a.radacctid = v_radacctid;
+      elsif found then
         -- A Stop replaces a close we guessed (sweeper, re-login); an Interim proves a swept
         -- session alive; a Stop we already have stays as it was.
         if p_status = 'Stop' and (v_stoptime is null or v_cause in ('Stale-Session', 'Session-Replaced')) then
@@ -4431,13 +4697,15 @@ begin
             acctterminatecause = v_cause
         where a.radacctid = v_radacctid;
         exit;
+      elsif v_pass = 2 then
+        exit;
       end if;
-      exit when v_pass = 2;
     end if;
     insert into radius.radacct as a (
       acctsessionid, acctuniqueid, username, nasipaddress, nasportid, nasporttype,
       acctstarttime, acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets,
-      calledstationid, callingstationid, acctterminatecause, framedipaddress, voucher_id, mac
+      calledstationid, callingstationid, acctterminatecause, framedipaddress, voucher_id, mac,
+      router_id, organization_id
     )
     values (
       coalesce(p_session_id, ''), p_unique_id, p_username, p_nas_ip, p_nas_port_id, p_nas_port_type,
@@ -4446,7 +4714,8 @@ begin
       v_time, v_in, v_out,
       p_called_station_id, p_calling_station_id,
       case when p_status = 'Stop' then p_terminate_cause end,
-      p_framed_ip, v_voucher_id, radius.normalise_mac(p_calling_station_id)
+      p_framed_ip, v_voucher_id, radius.normalise_mac(p_calling_station_id),
+      v_router_id, v_organization_id
     )
     on conflict (acctuniqueid) do nothing
     returning a.radacctid, a.acctstoptime into v_radacctid, v_stoptime;
@@ -4517,9 +4786,12 @@ stored (never negative: lost, repeated or reordered packets neither double nor d
 first packet starts the validity; reaching a quota makes the voucher exhausted, passing
 expires_at expired; an open session of a voucher no longer active gets a Disconnect-Request.
 Accounting-On/Off closes the router''s open sessions (NAS-Reboot). A MAC user name counts
-against the voucher its MAC login used.
+against the voucher its MAC login used. The router is the one registered at p_nas_ip (the
+source address) now: a new session records it and its organization (router_id,
+organization_id), and only a voucher of that organization is counted.
 Callers: freeradius only (grant below).
-Returns: ok | closed (Accounting-On/Off) | ignored (another status type, or no unique id).';
+Returns: ok | closed (Accounting-On/Off) | ignored (another status type, no unique id, or no
+router at p_nas_ip: nothing is recorded).';
 
 
 --
@@ -4553,11 +4825,16 @@ declare
   v_gigawords bigint;
   v_mac text := radius.normalise_mac(p_calling_station_id);
 begin
-  -- radius.locked_out(), inline: this runs on every login.
+  -- Locked out at this router's organization? radius.locked_out()'s first probe, inline: this
+  -- runs on every login, and the usual device (locked out nowhere) costs one probe of lockouts
+  -- by MAC, as before lockouts were per organization; only a device locked out somewhere calls
+  -- radius.locked_out() to ask whether it is at this router's organization.
   if v_mac <> '' and exists (select 1 from radius.lockouts l where l.mac = v_mac and l.locked_until > now()) then
-    return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
-      null::bigint, null::bigint, null::bigint, null::bigint;
-    return;
+    if radius.locked_out(p_nas_ip, v_mac) then
+      return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
+        null::bigint, null::bigint, null::bigint, null::bigint;
+      return;
+    end if;
   end if;
   select v.* into v_voucher from public.vouchers v where v.code = upper(p_username);
   v_reason := radius.refusal(v_voucher, p_nas_ip, v_mac);
@@ -4618,7 +4895,10 @@ Returns: one row (reject_reason, password, session_timeout, acct_interim_interva
 bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
 (WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
 WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
-the code matches in any case) and the reply attributes.';
+the code matches in any case) and the reply attributes. The reason is what the router may be
+told: WB_LOCKED only for a lockout at the router''s organization, WB_UNKNOWN also for a voucher
+of another organization, WB_WRONG_SITE only for the router''s organization''s own voucher whose
+plan is not sold at the router''s site.';
 
 
 --
@@ -4637,7 +4917,7 @@ begin
     return query select a.*, 'voucher'::text from radius.authorize(p_nas_ip, p_username, p_calling_station_id) a;
     return;
   end if;
-  if v_mac <> '' and radius.locked_out(v_mac) then
+  if v_mac <> '' and radius.locked_out(p_nas_ip, v_mac) then
     return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
       null::bigint, null::bigint, null::bigint, null::bigint, 'mac'::text;
     return;
@@ -4673,8 +4953,10 @@ macauth). A voucher code that looks like one is a voucher login: authorize()''s 
 a MAC login: the name must be the device''s own Calling-Station-Id and the device bound to a
 voucher that may open a session at this router; no password is checked (password null).
 Callers: freeradius only (grant below).
-Returns: authorize()''s columns plus login (voucher | mac); a MAC login is refused with WB_LOCKED,
-WB_UNKNOWN (not the device''s MAC, or no voucher bound) or the bound voucher''s reason.';
+Returns: authorize()''s columns plus login (voucher | mac); a MAC login is refused with WB_LOCKED
+(a lockout at the router''s organization), WB_UNKNOWN (not the device''s MAC, or no voucher of the
+router''s organization bound: a binding at another organization is not told) or the bound
+voucher''s reason.';
 
 
 --
@@ -4687,13 +4969,22 @@ CREATE FUNCTION radius.claim_disconnects(p_limit integer) RETURNS TABLE(id bigin
     AS $$
 begin
   update radius.disconnects d
-  set state = case when r.id is null then 'failed' else 'cancelled' end,
-      detail = case when r.id is null then 'router not found' else 'session ended' end,
+  set state = case when c.router_address is distinct from c.session_address then 'failed'
+                   else 'cancelled' end,
+      detail = case when c.router_address is null then 'router not found'
+                    when c.router_address <> c.session_address then 'router address changed'
+                    else 'session ended' end,
       done_at = now()
-  from radius.radacct a
-  left join public.routers r on r.nas_ip = a.nasipaddress
-  where d.radacctid = a.radacctid and d.state = 'pending' and d.next_attempt_at <= now()
-    and (a.acctstoptime is not null or r.id is null);
+  from (
+    select d2.id, a.acctstoptime, a.nasipaddress as session_address,
+           (select r.nas_ip from public.routers r
+            where r.id = d2.router_id and r.organization_id = a.organization_id) as router_address
+    from radius.disconnects d2
+    join radius.radacct a on a.radacctid = d2.radacctid
+    where d2.state = 'pending' and d2.next_attempt_at <= now()
+  ) c
+  where d.id = c.id
+    and (c.acctstoptime is not null or c.router_address is distinct from c.session_address);
 
   return query
   with due as (
@@ -4709,13 +5000,14 @@ begin
     set attempts = d.attempts + 1, next_attempt_at = now() + interval '30 seconds'
     from due
     where d.id = due.id
-    returning d.id, d.attempts, d.radacctid
+    returning d.id, d.attempts, d.radacctid, d.router_id
   )
   select t.id, t.attempts, host(r.nas_ip), r.coa_port, s.secret, a.username, a.acctsessionid,
          a.callingstationid, host(a.framedipaddress)
   from taken t
   join radius.radacct a on a.radacctid = t.radacctid
-  join public.routers r on r.nas_ip = a.nasipaddress
+  join public.routers r
+    on r.id = t.router_id and r.organization_id = a.organization_id and r.nas_ip = a.nasipaddress
   join private.router_secrets s on s.router_id = r.id;
 end;
 $$;
@@ -4729,7 +5021,9 @@ ALTER FUNCTION radius.claim_disconnects(p_limit integer) OWNER TO postgres;
 
 COMMENT ON FUNCTION radius.claim_disconnects(p_limit integer) IS 'The RADIUS agent (radius/disconnect.ts) takes up to p_limit (1 to 100) due Disconnect-Requests:
 each attempt counted, the next one 30 s later (a claim whose agent died is taken again). Due rows
-whose session ended are cancelled, those whose router is gone failed, instead of being sent.
+whose session ended are cancelled, those whose router is gone failed, instead of being sent. The
+router is the one the session arrived from, at the address it came from: one deleted or
+renumbered since fails the request (detail router not found | router address changed).
 Callers: worker only (grant below).
 Returns: rows (id, attempt, nas_ip, coa_port, secret, user_name, acct_session_id,
 calling_station_id, framed_ip).';
@@ -4752,20 +5046,28 @@ $_$;
 ALTER FUNCTION radius.is_mac(p_value text) OWNER TO postgres;
 
 --
--- Name: locked_out(text); Type: FUNCTION; Schema: radius; Owner: postgres
+-- Name: locked_out(inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
 --
 
-CREATE FUNCTION radius.locked_out(p_mac text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION radius.locked_out(p_nas_ip inet, p_mac text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select exists (
-    select 1 from radius.lockouts l where l.mac = p_mac and l.locked_until > now()
-  )
+begin
+  if not exists (select 1 from radius.lockouts l where l.mac = p_mac and l.locked_until > now()) then
+    return false;
+  end if;
+  return exists (
+    select 1
+    from radius.lockouts l
+    join public.routers r on r.organization_id = l.organization_id
+    where r.nas_ip = p_nas_ip and l.mac = p_mac and l.locked_until > now()
+  );
+end;
 $$;
 
 
-ALTER FUNCTION radius.locked_out(p_mac text) OWNER TO postgres;
+ALTER FUNCTION radius.locked_out(p_nas_ip inet, p_mac text) OWNER TO postgres;
 
 --
 -- Name: mac_voucher(inet, text); Type: FUNCTION; Schema: radius; Owner: postgres
@@ -4777,11 +5079,14 @@ CREATE FUNCTION radius.mac_voucher(p_nas_ip inet, p_mac text) RETURNS public.vou
     AS $$
 declare
   v_voucher public.vouchers;
+  v_organization_id uuid;
 begin
+  select r.organization_id into v_organization_id from public.routers r where r.nas_ip = p_nas_ip;
   select v.* into v_voucher
   from radius.voucher_devices d
   join public.vouchers v on v.id = d.voucher_id
   where d.mac = p_mac
+    and v.organization_id = v_organization_id
     and radius.refusal(v, p_nas_ip, p_mac) is null
   order by v.expires_at nulls last, d.first_seen_at
   limit 1;
@@ -4790,6 +5095,7 @@ begin
     from radius.voucher_devices d
     join public.vouchers v on v.id = d.voucher_id
     where d.mac = p_mac
+      and v.organization_id = v_organization_id
     order by d.last_seen_at desc
     limit 1;
   end if;
@@ -4869,6 +5175,9 @@ declare
   v_mac_login boolean := v_user_mac = v_mac and v_mac ~ '^([0-9a-f]{2}:){5}[0-9a-f]{2}$';
   v_reason text := case when p_accepted then null else coalesce(nullif(p_reason, ''), 'WB_BAD_PASSWORD') end;
   v_bound boolean := false;
+  -- The reason logged (radpostauth.reason) when it is not the one the router was told.
+  v_true_reason text;
+  v_organization_id uuid;
 begin
   if p_accepted then
     select v.* into v_voucher from public.vouchers v where v.code = upper(p_username);
@@ -4895,19 +5204,42 @@ begin
       set acctstoptime = now(), acctterminatecause = 'Session-Replaced'
       where a.voucher_id = v_voucher.id and a.acctstoptime is null and a.mac = v_mac;
     end if;
-  elsif v_reason in ('WB_UNKNOWN', 'WB_BAD_PASSWORD', 'WB_WRONG_SITE') and v_mac <> '' and not v_mac_login then
-    -- A fixed window: the count restarts 5 minutes after its first reject.
-    insert into radius.lockouts as l (mac, window_started_at, rejects)
-    values (v_mac, now(), 1)
-    on conflict (mac) do update set
-      window_started_at = case when l.window_started_at <= now() - interval '5 minutes'
-                               then now() else l.window_started_at end,
-      rejects = case when l.window_started_at <= now() - interval '5 minutes'
-                     then 1 else l.rejects + 1 end,
-      locked_until = case
-        when l.window_started_at > now() - interval '5 minutes' and l.rejects + 1 >= 10
-          then now() + interval '15 minutes'
-        else l.locked_until end;
+  else
+    -- The router's organization (nas_ip is unique); none if the router was deleted meanwhile.
+    select r.organization_id into v_organization_id from public.routers r where r.nas_ip = p_nas_ip;
+    if v_reason = 'WB_UNKNOWN' then
+      if v_mac_login then
+        if exists (
+          select 1
+          from radius.voucher_devices d
+          join public.vouchers v on v.id = d.voucher_id
+          where d.mac = v_mac and v.organization_id is distinct from v_organization_id
+        ) then
+          v_true_reason := 'WB_OTHER_OPERATOR';
+        end if;
+      elsif exists (
+        select 1 from public.vouchers v
+        where v.code = upper(p_username) and v.organization_id is distinct from v_organization_id
+      ) then
+        v_true_reason := 'WB_OTHER_OPERATOR';
+      end if;
+    end if;
+    if v_reason in ('WB_UNKNOWN', 'WB_BAD_PASSWORD') and v_mac <> '' and not v_mac_login
+       and v_organization_id is not null then
+      -- Per device and organization, in a fixed window: the count restarts 5 minutes after its
+      -- first reject.
+      insert into radius.lockouts as l (mac, organization_id, window_started_at, rejects)
+      values (v_mac, v_organization_id, now(), 1)
+      on conflict (mac, organization_id) do update set
+        window_started_at = case when l.window_started_at <= now() - interval '5 minutes'
+                                 then now() else l.window_started_at end,
+        rejects = case when l.window_started_at <= now() - interval '5 minutes'
+                       then 1 else l.rejects + 1 end,
+        locked_until = case
+          when l.window_started_at > now() - interval '5 minutes' and l.rejects + 1 >= 10
+            then now() + interval '15 minutes'
+          else l.locked_until end;
+    end if;
   end if;
 
   insert into radius.radpostauth (username, pass, reply, calledstationid, callingstationid, nasipaddress, reason)
@@ -4918,7 +5250,7 @@ begin
     nullif(left(p_called_station_id, 253), ''),
     nullif(left(p_calling_station_id, 253), ''),
     p_nas_ip,
-    v_reason
+    coalesce(v_true_reason, v_reason)
   );
   return query select v_reason;
 end;
@@ -4934,9 +5266,11 @@ ALTER FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_statio
 COMMENT ON FUNCTION radius.post_auth(p_nas_ip inet, p_username text, p_calling_station_id text, p_called_station_id text, p_accepted boolean, p_reason text) IS 'FreeRADIUS post-auth: logs the Access-Accept or -Reject in radius.radpostauth (never a password).
 An accept binds the device to the voucher (a new device is checked again under the voucher''s row
 lock: the loser of a race for the last slot gets its reason) and closes that device''s own open
-sessions (Session-Replaced). A guessing reject (WB_UNKNOWN, WB_BAD_PASSWORD, WB_WRONG_SITE; never
-a MAC login) counts towards the lockout: 10 within 5 minutes lock the device for 15 minutes. A
-reject with an empty p_reason is logged as WB_BAD_PASSWORD.
+sessions (Session-Replaced). A guessing reject (WB_UNKNOWN, WB_BAD_PASSWORD; never a MAC login)
+counts towards the lockout of the device at the router''s organization: 10 within 5 minutes lock
+it there for 15 minutes. A reject with an empty p_reason is logged as WB_BAD_PASSWORD; a
+WB_UNKNOWN for a voucher of another organization (a MAC login: a device bound only at another
+organization) is logged as WB_OTHER_OPERATOR, the router having been told WB_UNKNOWN.
 Callers: freeradius only (grant below).
 Returns: one row (reject_reason): null when the accept stands, else the reason to reject with.';
 
@@ -4950,8 +5284,10 @@ CREATE FUNCTION radius.queue_disconnect(p_radacctid bigint, p_voucher_id uuid, p
     SET search_path TO ''
     AS $$
 begin
-  insert into radius.disconnects (radacctid, voucher_id, reason, requested_by)
-  values (p_radacctid, p_voucher_id, p_reason, p_requested_by)
+  insert into radius.disconnects (radacctid, router_id, voucher_id, reason, requested_by)
+  select a.radacctid, a.router_id, p_voucher_id, p_reason, p_requested_by
+  from radius.radacct a
+  where a.radacctid = p_radacctid
   on conflict (radacctid) where state = 'pending' do nothing;
   if found then
     perform pg_notify('radius_disconnects', '');
@@ -5023,7 +5359,9 @@ begin
   if p_voucher.id is null then
     return 'WB_UNKNOWN';
   end if;
-  -- The voucher's organization must own the router, and the plan must be sold at its site.
+  -- The voucher's organization must own the router, and the plan must be sold at its site
+  -- (one query for a login that may go on). Which of the two failed is asked only then: a
+  -- voucher of another organization must not be told apart from a code that does not exist.
   if not exists (
     select 1
     from public.routers r
@@ -5032,7 +5370,13 @@ begin
       and r.organization_id = p_voucher.organization_id
       and ps.plan_id = p_voucher.plan_id
   ) then
-    return 'WB_WRONG_SITE';
+    if exists (
+      select 1 from public.routers r
+      where r.nas_ip = p_nas_ip and r.organization_id = p_voucher.organization_id
+    ) then
+      return 'WB_WRONG_SITE';
+    end if;
+    return 'WB_UNKNOWN';
   end if;
   if exists (
     select 1 from public.organizations o
@@ -5119,6 +5463,27 @@ intervals (Stale-Session), so they stop counting against device limits, and mark
 vouchers past expires_at expired (which queues their disconnects).
 Callers: worker only (grant below).
 Returns: {closed_sessions, expired_vouchers}.';
+
+
+--
+-- Name: address_quarantine; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.address_quarantine (
+    address inet NOT NULL,
+    organization_id uuid NOT NULL,
+    released_at timestamp with time zone DEFAULT now() NOT NULL,
+    until timestamp with time zone NOT NULL
+);
+
+
+ALTER TABLE private.address_quarantine OWNER TO postgres;
+
+--
+-- Name: TABLE address_quarantine; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.address_quarantine IS 'Router addresses an organization released, held back from other organizations until `until` (platform setting address_quarantine_days; issue 15''s tunnel pool uses it too). No API role: written by the routers triggers, read by them and by platform_address_quarantine().';
 
 
 --
@@ -5348,8 +5713,10 @@ ALTER TABLE private.platform_audit ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
 CREATE TABLE private.platform_settings (
     id boolean DEFAULT true NOT NULL,
     signup_mode text DEFAULT 'invite_only'::text NOT NULL,
+    address_quarantine_days integer DEFAULT 30 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by uuid,
+    CONSTRAINT platform_settings_address_quarantine_days_check CHECK (((address_quarantine_days >= 0) AND (address_quarantine_days <= 365))),
     CONSTRAINT platform_settings_id_check CHECK (id),
     CONSTRAINT platform_settings_signup_mode_check CHECK ((signup_mode = ANY (ARRAY['invite_only'::text, 'open'::text])))
 );
@@ -5361,7 +5728,7 @@ ALTER TABLE private.platform_settings OWNER TO postgres;
 -- Name: TABLE platform_settings; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.platform_settings IS 'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings() and set_signup_mode().';
+COMMENT ON TABLE private.platform_settings IS 'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings(), set_signup_mode() and set_address_quarantine_days().';
 
 
 --
@@ -5401,6 +5768,26 @@ ALTER TABLE private.rate_limits OWNER TO postgres;
 --
 
 COMMENT ON TABLE private.rate_limits IS 'Fixed-window counters by bucket (start:phone|mac|router, recover:phone|site, voucher-status:site|miss, resend:) and window start. No API role; only the security definer functions write it.';
+
+
+--
+-- Name: router_changes; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.router_changes (
+    organization_id uuid NOT NULL,
+    xact xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE private.router_changes OWNER TO postgres;
+
+--
+-- Name: TABLE router_changes; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.router_changes IS 'Router changes by signed-in members per organization (one row per transaction) in the last 10 minutes, counted by the trigger private.limit_router_changes(). No API role.';
 
 
 --
@@ -5651,8 +6038,11 @@ CREATE TABLE public.routers (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     require_message_authenticator boolean DEFAULT true NOT NULL,
+    message_authenticator_off_reason text,
     coa_port integer DEFAULT 3799 NOT NULL,
+    CONSTRAINT routers_check CHECK ((require_message_authenticator = (message_authenticator_off_reason IS NULL))),
     CONSTRAINT routers_coa_port_check CHECK (((coa_port >= 1) AND (coa_port <= 65535))),
+    CONSTRAINT routers_message_authenticator_off_reason_check CHECK (((char_length(message_authenticator_off_reason) >= 1) AND (char_length(message_authenticator_off_reason) <= 500))),
     CONSTRAINT routers_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
     CONSTRAINT routers_vendor_check CHECK ((vendor = ANY (ARRAY['mikrotik'::text, 'coovachilli'::text, 'opennds'::text, 'unifi'::text, 'generic'::text])))
 );
@@ -5664,7 +6054,7 @@ ALTER TABLE public.routers OWNER TO postgres;
 -- Name: TABLE routers; Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON TABLE public.routers IS 'A site''s NAS (hotspot controller); nas_ip is unique across the deployment; its secret lives in private.router_secrets. authenticated: owners/admins read, update, delete; created only by create_router(); anon: nothing.';
+COMMENT ON TABLE public.routers IS 'A site''s NAS (hotspot controller); nas_ip is unique across the deployment; its secret lives in private.router_secrets. authenticated: owners/admins read, update, delete; created only by create_router(); only owners switch require_message_authenticator off, with message_authenticator_off_reason; at most 20 changes per organization in 10 minutes (router_changes_rate_limited); anon: nothing.';
 
 
 --
@@ -5765,6 +6155,7 @@ COMMENT ON TABLE public.voucher_batches IS 'Vouchers printed together: inserting
 CREATE TABLE radius.disconnects (
     id bigint NOT NULL,
     radacctid bigint NOT NULL,
+    router_id uuid,
     voucher_id uuid,
     reason text NOT NULL,
     requested_by uuid,
@@ -5816,6 +6207,7 @@ ALTER SEQUENCE radius.disconnects_id_seq OWNED BY radius.disconnects.id;
 
 CREATE TABLE radius.lockouts (
     mac text NOT NULL,
+    organization_id uuid NOT NULL,
     window_started_at timestamp with time zone DEFAULT now() NOT NULL,
     rejects integer DEFAULT 0 NOT NULL,
     locked_until timestamp with time zone
@@ -5828,7 +6220,7 @@ ALTER TABLE radius.lockouts OWNER TO postgres;
 -- Name: TABLE lockouts; Type: COMMENT; Schema: radius; Owner: postgres
 --
 
-COMMENT ON TABLE radius.lockouts IS 'Guessing rejects per device (normalised MAC) in its current 5-minute window, and until when it is locked out, written by radius.post_auth(). No role has a table privilege.';
+COMMENT ON TABLE radius.lockouts IS 'Guessing rejects per device (normalised MAC) and organization in the current 5-minute window, and until when the device is locked out at that organization''s routers, written by radius.post_auth(). No role has a table privilege.';
 
 
 --
@@ -5999,6 +6391,14 @@ ALTER TABLE ONLY radius.radpostauth ALTER COLUMN id SET DEFAULT nextval('radius.
 
 
 --
+-- Name: address_quarantine address_quarantine_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.address_quarantine
+    ADD CONSTRAINT address_quarantine_pkey PRIMARY KEY (address);
+
+
+--
 -- Name: daily_payments daily_payments_organization_id_day_site_id_status_key; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -6076,6 +6476,14 @@ ALTER TABLE ONLY private.platform_staff
 
 ALTER TABLE ONLY private.rate_limits
     ADD CONSTRAINT rate_limits_pkey PRIMARY KEY (bucket, window_start);
+
+
+--
+-- Name: router_changes router_changes_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.router_changes
+    ADD CONSTRAINT router_changes_pkey PRIMARY KEY (organization_id, xact);
 
 
 --
@@ -6339,7 +6747,7 @@ ALTER TABLE ONLY radius.disconnects
 --
 
 ALTER TABLE ONLY radius.lockouts
-    ADD CONSTRAINT lockouts_pkey PRIMARY KEY (mac);
+    ADD CONSTRAINT lockouts_pkey PRIMARY KEY (mac, organization_id);
 
 
 --
@@ -6740,38 +7148,38 @@ CREATE INDEX radacct_active_session_idx ON radius.radacct USING btree (acctuniqu
 
 
 --
--- Name: radacct_bulk_close; Type: INDEX; Schema: radius; Owner: postgres
---
-
-CREATE INDEX radacct_bulk_close ON radius.radacct USING btree (nasipaddress, acctstarttime) WHERE (acctstoptime IS NULL);
-
-
---
--- Name: radacct_nas_start_idx; Type: INDEX; Schema: radius; Owner: postgres
---
-
-CREATE INDEX radacct_nas_start_idx ON radius.radacct USING btree (nasipaddress, acctstarttime DESC);
-
-
---
--- Name: radacct_nas_stop_idx; Type: INDEX; Schema: radius; Owner: postgres
---
-
-CREATE INDEX radacct_nas_stop_idx ON radius.radacct USING btree (nasipaddress, acctstoptime DESC) WHERE (acctstoptime IS NOT NULL);
-
-
---
--- Name: radacct_open_start_idx; Type: INDEX; Schema: radius; Owner: postgres
---
-
-CREATE INDEX radacct_open_start_idx ON radius.radacct USING btree (acctstarttime DESC) WHERE (acctstoptime IS NULL);
-
-
---
 -- Name: radacct_open_voucher_idx; Type: INDEX; Schema: radius; Owner: postgres
 --
 
 CREATE INDEX radacct_open_voucher_idx ON radius.radacct USING btree (voucher_id, mac) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_organization_history_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_organization_history_idx ON radius.radacct USING btree (organization_id, acctstarttime DESC) WHERE (acctstoptime IS NOT NULL);
+
+
+--
+-- Name: radacct_organization_open_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_organization_open_idx ON radius.radacct USING btree (organization_id, acctstarttime DESC) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_router_open_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_router_open_idx ON radius.radacct USING btree (router_id, acctstarttime) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_router_stop_idx; Type: INDEX; Schema: radius; Owner: postgres
+--
+
+CREATE INDEX radacct_router_stop_idx ON radius.radacct USING btree (router_id, acctstoptime DESC) WHERE (acctstoptime IS NOT NULL);
 
 
 --
@@ -6957,6 +7365,20 @@ CREATE TRIGGER plans_set_updated_at BEFORE UPDATE ON public.plans FOR EACH ROW E
 
 
 --
+-- Name: routers routers_address_claim; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_address_claim BEFORE INSERT OR DELETE OR UPDATE OF nas_ip ON public.routers FOR EACH ROW EXECUTE FUNCTION private.router_address_claim();
+
+
+--
+-- Name: routers routers_address_release; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_address_release AFTER DELETE OR UPDATE OF nas_ip ON public.routers FOR EACH ROW EXECUTE FUNCTION private.router_address_release();
+
+
+--
 -- Name: routers routers_audit; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6974,7 +7396,7 @@ CREATE TRIGGER routers_audit_coa_port AFTER UPDATE OF coa_port ON public.routers
 -- Name: routers routers_audit_message_authenticator; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
-CREATE TRIGGER routers_audit_message_authenticator AFTER UPDATE OF require_message_authenticator ON public.routers FOR EACH ROW WHEN ((old.require_message_authenticator IS DISTINCT FROM new.require_message_authenticator)) EXECUTE FUNCTION private.audit_row();
+CREATE TRIGGER routers_audit_message_authenticator AFTER UPDATE OF require_message_authenticator, message_authenticator_off_reason ON public.routers FOR EACH ROW WHEN (((old.require_message_authenticator IS DISTINCT FROM new.require_message_authenticator) OR (old.message_authenticator_off_reason IS DISTINCT FROM new.message_authenticator_off_reason))) EXECUTE FUNCTION private.audit_row();
 
 
 --
@@ -6982,6 +7404,20 @@ CREATE TRIGGER routers_audit_message_authenticator AFTER UPDATE OF require_messa
 --
 
 CREATE TRIGGER routers_audit_update AFTER UPDATE OF organization_id, site_id, name, nas_ip, vendor ON public.routers FOR EACH ROW WHEN ((((((old.organization_id IS DISTINCT FROM new.organization_id) OR (old.site_id IS DISTINCT FROM new.site_id)) OR (old.name IS DISTINCT FROM new.name)) OR (old.nas_ip IS DISTINCT FROM new.nas_ip)) OR (old.vendor IS DISTINCT FROM new.vendor))) EXECUTE FUNCTION private.audit_row();
+
+
+--
+-- Name: routers routers_limit_changes; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_limit_changes BEFORE INSERT OR DELETE OR UPDATE OF site_id, name, nas_ip, vendor, require_message_authenticator, message_authenticator_off_reason, coa_port ON public.routers FOR EACH ROW EXECUTE FUNCTION private.limit_router_changes();
+
+
+--
+-- Name: routers routers_message_authenticator; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_message_authenticator BEFORE INSERT OR UPDATE OF require_message_authenticator, message_authenticator_off_reason ON public.routers FOR EACH ROW EXECUTE FUNCTION private.router_message_authenticator();
 
 
 --
@@ -7177,6 +7613,14 @@ ALTER TABLE ONLY private.platform_settings
 
 ALTER TABLE ONLY private.platform_staff
     ADD CONSTRAINT platform_staff_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: router_changes router_changes_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.router_changes
+    ADD CONSTRAINT router_changes_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 
 --
@@ -7468,6 +7912,22 @@ ALTER TABLE ONLY radius.disconnects
 
 
 --
+-- Name: lockouts lockouts_organization_id_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.lockouts
+    ADD CONSTRAINT lockouts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: radacct radacct_organization_id_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
+--
+
+ALTER TABLE ONLY radius.radacct
+    ADD CONSTRAINT radacct_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
 -- Name: radacct radacct_voucher_id_fkey; Type: FK CONSTRAINT; Schema: radius; Owner: postgres
 --
 
@@ -7482,6 +7942,12 @@ ALTER TABLE ONLY radius.radacct
 ALTER TABLE ONLY radius.voucher_devices
     ADD CONSTRAINT voucher_devices_voucher_id_fkey FOREIGN KEY (voucher_id) REFERENCES public.vouchers(id) ON DELETE CASCADE;
 
+
+--
+-- Name: address_quarantine; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.address_quarantine ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: daily_payments; Type: ROW SECURITY; Schema: private; Owner: postgres
@@ -7542,6 +8008,12 @@ ALTER TABLE private.platform_staff ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE private.rate_limits ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: router_changes; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.router_changes ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: router_secrets; Type: ROW SECURITY; Schema: private; Owner: postgres
@@ -8097,6 +8569,20 @@ REVOKE ALL ON FUNCTION private.language_or_default(p_language text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION limit_router_changes(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.limit_router_changes() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION lock_router_address(p_address inet); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.lock_router_address(p_address inet) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION mac_or_null(p_mac text); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -8321,10 +8807,31 @@ REVOKE ALL ON FUNCTION private.roles_at_least(p_role text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION router_last_accounting(p_nas_ip inet); Type: ACL; Schema: private; Owner: postgres
+-- Name: FUNCTION router_address_claim(); Type: ACL; Schema: private; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION private.router_last_accounting(p_nas_ip inet) FROM PUBLIC;
+REVOKE ALL ON FUNCTION private.router_address_claim() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION router_address_release(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.router_address_release() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION router_last_accounting(p_router_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.router_last_accounting(p_router_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION router_message_authenticator(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.router_message_authenticator() FROM PUBLIC;
 
 
 --
@@ -8533,6 +9040,15 @@ GRANT ALL ON FUNCTION public.payment_status(p_token text) TO authenticated;
 
 
 --
+-- Name: FUNCTION platform_address_quarantine(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.platform_address_quarantine() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.platform_address_quarantine() TO service_role;
+GRANT ALL ON FUNCTION public.platform_address_quarantine() TO authenticated;
+
+
+--
 -- Name: FUNCTION platform_jobs(); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -8726,6 +9242,15 @@ GRANT ALL ON FUNCTION public.sessions_online(p_organization_id uuid, p_site_id u
 
 
 --
+-- Name: FUNCTION set_address_quarantine_days(p_days integer); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_address_quarantine_days(p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_address_quarantine_days(p_days integer) TO service_role;
+GRANT ALL ON FUNCTION public.set_address_quarantine_days(p_days integer) TO authenticated;
+
+
+--
 -- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -8871,10 +9396,10 @@ REVOKE ALL ON FUNCTION radius.is_mac(p_value text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION locked_out(p_mac text); Type: ACL; Schema: radius; Owner: postgres
+-- Name: FUNCTION locked_out(p_nas_ip inet, p_mac text); Type: ACL; Schema: radius; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION radius.locked_out(p_mac text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION radius.locked_out(p_nas_ip inet, p_mac text) FROM PUBLIC;
 
 
 --
@@ -9122,6 +9647,13 @@ GRANT UPDATE(vendor) ON TABLE public.routers TO authenticated;
 --
 
 GRANT UPDATE(require_message_authenticator) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.message_authenticator_off_reason; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(message_authenticator_off_reason) ON TABLE public.routers TO authenticated;
 
 
 --

@@ -382,6 +382,7 @@ export type Database = {
           created_at: string;
           id: string;
           last_seen_at: string | null;
+          message_authenticator_off_reason: string | null;
           name: string;
           nas_ip: unknown;
           organization_id: string;
@@ -395,6 +396,7 @@ export type Database = {
           created_at?: string;
           id?: string;
           last_seen_at?: string | null;
+          message_authenticator_off_reason?: string | null;
           name: string;
           nas_ip: unknown;
           organization_id: string;
@@ -408,6 +410,7 @@ export type Database = {
           created_at?: string;
           id?: string;
           last_seen_at?: string | null;
+          message_authenticator_off_reason?: string | null;
           name?: string;
           nas_ip?: unknown;
           organization_id?: string;
@@ -722,6 +725,16 @@ export type Database = {
       is_platform_staff: { Args: Record<PropertyKey, never>; Returns: boolean };
       payment_settings: { Args: { p_organization_id: string }; Returns: Json };
       payment_status: { Args: { p_token: string }; Returns: Json };
+      platform_address_quarantine: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          address: string;
+          organization_id: string;
+          organization_name: string;
+          quarantined_until: string;
+          released_at: string;
+        }[];
+      };
       platform_jobs: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -761,6 +774,7 @@ export type Database = {
       platform_settings: {
         Args: Record<PropertyKey, never>;
         Returns: {
+          address_quarantine_days: number;
           signup_mode: string;
           updated_at: string;
         }[];
@@ -837,6 +851,7 @@ export type Database = {
         Returns: Json;
       };
       sessions_online: { Args: { p_organization_id: string; p_site_id?: string }; Returns: Json };
+      set_address_quarantine_days: { Args: { p_days: number }; Returns: undefined };
       set_mpesa_settings: {
         Args: {
           p_account_type: string;

@@ -13,8 +13,9 @@
 //  4. The units' own commands (ExecStartPre=/ExecStart= with their EnvironmentFile=s; Debian's
 //     freeradius.service with our drop-in) start FreeRADIUS, the worker and the portal; then
 //     Status-Server answers, the portal answers, the worker calls the functions with the secret
-//     key and adds a router registered after it started, and a voucher logs in through the
-//     hotspot simulator with accounting recorded.
+//     key and adds a router registered after it started, a voucher logs in through the hotspot
+//     simulator with accounting recorded, and a new secret for that router reaches FreeRADIUS
+//     without restarting it (the old secret refused, the same process answering).
 //  5. /etc/freeradius is byte for byte what it was.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -272,6 +273,18 @@ export async function deployDrill(log: (line: string) => void): Promise<void> {
         assert.ok(text.includes(line), `${unit} has ${line}`);
       assert.match(text, /^User=wb-/m, `${unit} runs as its own user`);
     }
+    // Router changes never restart FreeRADIUS: no restart units, and the worker may write only
+    // the routers' client files.
+    assert.deepEqual(
+      readdirSync(units).filter((name) => name.includes('restart')),
+      [],
+      'no FreeRADIUS restart units',
+    );
+    assert.match(
+      readFileSync(join(units, 'wifi-billing-worker.service'), 'utf8'),
+      /^ReadWritePaths=\S*\/etc\/wifi-billing\/raddb\/clients\.d$/m,
+      'the worker writes only clients.d',
+    );
     log(`deploy drill: refusals checked, installed in ${installTime}, second run a no-op`);
 
     // 3. What systemd and Caddy would say of the files.
@@ -282,7 +295,6 @@ export async function deployDrill(log: (line: string) => void): Promise<void> {
         'freeradius.service',
         'wifi-billing-worker.service',
         'wifi-billing-portal.service',
-        'wifi-billing-radius-restart.path',
       ],
       { encoding: 'utf8', env: { ...process.env, SYSTEMD_UNIT_PATH: `${units}:` } },
     );
@@ -315,7 +327,7 @@ export async function deployDrill(log: (line: string) => void): Promise<void> {
       services.push(started.service);
       return started;
     };
-    start('freeradius', [
+    const freeradius = start('freeradius', [
       '/lib/systemd/system/freeradius.service',
       join(units, 'freeradius.service.d/wifi-billing.conf'),
     ]);
@@ -386,6 +398,25 @@ export async function deployDrill(log: (line: string) => void): Promise<void> {
       return rows.length === 1;
     });
     log(`deploy drill: router added live, voucher logged in with accounting in ${since(t)}`);
+
+    // A new secret for the router: applied through the control socket, FreeRADIUS not restarted.
+    t = performance.now();
+    const routerAnswers = (secret: string) =>
+      statusAnswered({
+        host: '127.0.0.1',
+        port: ports.auth,
+        secret,
+        from: ROUTER_IP,
+        timeoutMs: 200,
+      });
+    const newSecret = `${drill.router.secret}-renewed`;
+    await sql`update private.router_secrets set secret = ${newSecret}
+              where router_id = (select id from public.routers where nas_ip = ${ROUTER_IP})`;
+    await until('the new secret', () => routerAnswers(newSecret), 5000);
+    assert.equal(await routerAnswers(drill.router.secret), false, 'the old secret is refused');
+    assert.equal(freeradius.child.exitCode, null, 'FreeRADIUS kept running');
+    assert.equal(freeradius.child.signalCode, null, 'FreeRADIUS kept running');
+    log(`deploy drill: new router secret live in ${since(t)}, FreeRADIUS not restarted`);
 
     for (const service of services.reverse()) await service.stop();
     services.length = 0;

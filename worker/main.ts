@@ -1,23 +1,19 @@
 // The worker in production (systemd: deploy/systemd/wifi-billing-worker.service, one per RADIUS
 // host, installed by deploy/install.ts): every periodic job of worker/jobs.ts and
 // radius/housekeeping.ts, claimed in the database so that several hosts share them, plus this
-// host's own: keeping FreeRADIUS's clients.conf equal to the routers in the database.
+// host's own: keeping FreeRADIUS's clients (one file per router in clients.d) equal to the
+// routers in the database, live through its control socket, never restarting it
+// (radius/clients.ts).
 //
 // Environment (worker/README.md; deploy/install.ts writes it): PGHOST, PGPORT, PGDATABASE,
 // PGUSER (worker), PGPASSWORD, PGSSLMODE; WB_FUNCTIONS_URL
 // (https://<project>.supabase.co/functions/v1) and WB_SECRET_KEY (the project's secret or
-// service role key); WB_RADDB (FreeRADIUS's configuration), WB_RADIUS_CONTROL_SOCKET,
-// WB_RADIUS_RESTART_FILE (written to ask for a restart: the worker has no privilege to restart
-// FreeRADIUS, wifi-billing-radius-restart.path does it); optional WB_NODE (this host's name),
-// WB_SMTP_URL and WB_MAIL_FROM (job alerts to platform staff, worker/mail.ts).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// service role key); WB_RADDB (FreeRADIUS's configuration: the worker writes its clients.d) and
+// WB_RADIUS_CONTROL_SOCKET (group freerad); optional WB_NODE (this host's name), WB_SMTP_URL and
+// WB_MAIL_FROM (job alerts to platform staff, worker/mail.ts).
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
-import { fetchClients } from '../radius/clients.ts';
-import { renderClients } from '../radius/clients-conf.ts';
 import { radiusNodeJobs, radiusPlatformJobs } from '../radius/housekeeping.ts';
-import { handToFreerad } from '../radius/render.ts';
 import { alertJobs } from './alerts.ts';
 import { functionCaller, paymentJobs } from './jobs.ts';
 import { createMailer, readMailSettings, smtpServer, type MailSettings } from './mail.ts';
@@ -47,35 +43,14 @@ const secretKey = required('WB_SECRET_KEY');
 const node = process.env.WB_NODE || hostname();
 const raddb = required('WB_RADDB');
 const controlSocket = required('WB_RADIUS_CONTROL_SOCKET');
-const restartFile = required('WB_RADIUS_RESTART_FILE');
-const restart = async () => {
-  writeFileSync(restartFile, `${new Date().toISOString()}\n`);
-};
-
 // postgres.js reads the same PG* variables as libpq.
 const sql = postgres({ max: 4, onnotice: () => {} });
-
-// Whatever FreeRADIUS loaded came from clients.conf: if that is already what the database
-// says, it is current; otherwise write it and restart once.
-const clients = await fetchClients(sql);
-const file = join(raddb, 'clients.conf');
-const text = renderClients(clients, (client, reason) =>
-  log(`router left out: ${client.routerId}: ${reason}`),
-);
-if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-  writeFileSync(file, text, { mode: 0o640 });
-  handToFreerad(file);
-  await restart();
-  log(`wrote ${file} (${clients.length} routers) and restarted FreeRADIUS`);
-}
-mkdirSync(join(raddb, 'clients.d'), { recursive: true });
-handToFreerad(join(raddb, 'clients.d'));
 
 const radiusJobs = radiusPlatformJobs({ sql, log });
 const groups = [
   paymentJobs(functionCaller(functionsUrl, secretKey)),
   radiusJobs,
-  radiusNodeJobs({ sql, raddb, controlSocket, loaded: clients, restart, log }),
+  radiusNodeJobs({ sql, raddb, controlSocket, log }),
   ...(mail ? [alertJobs({ sql, mailer: createMailer(mail), log })] : []),
 ];
 log(mail ? `job alerts: mail through ${smtpServer(mail)}` : 'job alerts off: WB_SMTP_URL unset');
@@ -85,6 +60,9 @@ const worker = await startWorker({
   groups,
   log,
 });
+// This worker's first radius-clients run has FreeRADIUS read every router again from the
+// database's state (radius/clients.ts): now, not when the job's period next comes round.
+await worker.wake('radius-clients');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

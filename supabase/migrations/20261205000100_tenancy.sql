@@ -187,7 +187,10 @@ comment on table public.sites is
 create index sites_organization_id_idx on public.sites (organization_id);
 
 -- A site's NAS (hotspot controller). FreeRADIUS recognises it by source IP, so nas_ip is unique
--- across the deployment. Its RADIUS secret lives in private.router_secrets, never here.
+-- across the deployment. Its RADIUS secret lives in private.router_secrets, never here. An
+-- address a router gives up is quarantined for other organizations for a while
+-- (private.address_quarantine, 20261205001100_platform.sql); sessions keep the router they
+-- arrived from (radius.radacct.router_id), whoever holds the address later.
 create table public.routers (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references public.organizations (id) on delete cascade,
@@ -198,13 +201,19 @@ create table public.routers (
   last_seen_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  -- Whether FreeRADIUS insists on Message-Authenticator (BlastRADIUS). On by default; an owner
-  -- or admin switches it off only for firmware that cannot send it (old RouterOS 6), since
-  -- without it a forged Access-Accept cannot be detected.
+  -- Whether FreeRADIUS insists on Message-Authenticator (BlastRADIUS). On by default; only an
+  -- owner switches it off, with the reason (message_authenticator_off_reason), and only for
+  -- firmware that cannot send it (old RouterOS 6), since without it a forged Access-Accept
+  -- cannot be detected (private.router_message_authenticator()).
   require_message_authenticator boolean not null default true,
+  -- Why an owner switched Message-Authenticator off; null while it is on.
+  message_authenticator_off_reason text
+    check (char_length(message_authenticator_off_reason) between 1 and 500),
   -- Where the router listens for Disconnect-Requests: RFC 5176's port by default; RouterOS
   -- listens on 1700 (/radius incoming set accept=yes port=1700).
   coa_port integer not null default 3799 check (coa_port between 1 and 65535),
+  -- A reason exactly while Message-Authenticator is off.
+  check (require_message_authenticator = (message_authenticator_off_reason is null)),
   unique (id, organization_id),
   foreign key (site_id, organization_id) references public.sites (id, organization_id)
     on delete cascade
@@ -213,7 +222,7 @@ create table public.routers (
 alter table public.routers enable row level security;
 
 comment on table public.routers is
-'A site''s NAS (hotspot controller); nas_ip is unique across the deployment; its secret lives in private.router_secrets. authenticated: owners/admins read, update, delete; created only by create_router(); anon: nothing.';
+'A site''s NAS (hotspot controller); nas_ip is unique across the deployment; its secret lives in private.router_secrets. authenticated: owners/admins read, update, delete; created only by create_router(); only owners switch require_message_authenticator off, with message_authenticator_off_reason; at most 20 changes per organization in 10 minutes (router_changes_rate_limited); anon: nothing.';
 
 create index routers_organization_id_idx on public.routers (organization_id);
 
@@ -232,6 +241,23 @@ revoke all on table private.router_secrets from public, anon, authenticated, ser
 
 comment on table private.router_secrets is
 'The RADIUS shared secret of each router. No API role, not even service_role: create_router and router_setup show it to owners/admins, radius.nas_clients and radius.claim_disconnects to the worker.';
+
+-- Router changes made by signed-in members (a router created, changed or deleted through the
+-- API), one row per organization and transaction, kept for the rate limit's window
+-- (private.limit_router_changes()). In the database, so every API node counts the same rows.
+create table private.router_changes (
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  xact xid8 not null default pg_current_xact_id(),
+  changed_at timestamptz not null default now(),
+  primary key (organization_id, xact)
+);
+
+alter table private.router_changes enable row level security;
+
+revoke all on table private.router_changes from public, anon, authenticated, service_role;
+
+comment on table private.router_changes is
+'Router changes by signed-in members per organization (one row per transaction) in the last 10 minutes, counted by the trigger private.limit_router_changes(). No API role.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Helper functions (private)
@@ -398,6 +424,97 @@ $$;
 
 revoke all on function private.keep_last_owner() from public, anon, authenticated;
 
+-- Trigger: Message-Authenticator (BlastRADIUS) stays required unless an owner switches it off
+-- for a router with a reason (1 to 500 characters; e.g. RouterOS 6 firmware that cannot send
+-- it). A signed-in admin may switch it back on, but neither off nor change the reason while it
+-- is off (42501 message_authenticator_owner_only); off without a reason is refused whoever does
+-- it (23514 message_authenticator_reason_required); on again clears the reason. The audit log
+-- records each change (trigger routers_audit_message_authenticator).
+create function private.router_message_authenticator()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.require_message_authenticator then
+    new.message_authenticator_off_reason := null;
+    return new;
+  end if;
+  new.message_authenticator_off_reason := nullif(btrim(new.message_authenticator_off_reason), '');
+  if tg_op = 'UPDATE' and not old.require_message_authenticator
+     and new.message_authenticator_off_reason is not distinct from old.message_authenticator_off_reason then
+    return new;
+  end if;
+  if auth.role() = 'authenticated' and not private.has_role(new.organization_id, 'owner') then
+    raise exception 'only an owner can switch Message-Authenticator off for a router'
+      using errcode = '42501', hint = 'message_authenticator_owner_only';
+  end if;
+  if new.message_authenticator_off_reason is null
+     or char_length(new.message_authenticator_off_reason) > 500 then
+    raise exception 'say why Message-Authenticator is off for this router (1 to 500 characters)'
+      using errcode = '23514', hint = 'message_authenticator_reason_required';
+  end if;
+  return new;
+end;
+$$;
+
+revoke all on function private.router_message_authenticator() from public, anon, authenticated;
+
+-- Trigger: at most 20 router changes (a router created, changed or deleted) per organization in
+-- any 10 minutes by signed-in members, whatever the path (create_router(), the API's update and
+-- delete, a site deleted with its routers). Every change makes each RADIUS node reload its
+-- clients, so an owner toggling a setting in a loop must not keep RADIUS busy for every
+-- operator. One transaction (one API request) is one change however many rows it writes. The
+-- count lives in private.router_changes, so every API node agrees; concurrent changes of one
+-- organization queue on an advisory lock, so none slips past the limit. The platform's own
+-- connections (migrations, the worker, service_role, SQL) are not limited. Over the limit:
+-- 54000 router_changes_rate_limited, the error's detail {"retry_after_seconds": n}; nothing is
+-- changed.
+create function private.limit_router_changes()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  -- The limit and its window (one place to change; not a platform setting yet).
+  c_limit constant integer := 20;
+  c_window constant interval := interval '10 minutes';
+  v_row public.routers := case when tg_op = 'DELETE' then old else new end;
+  v_count integer;
+  v_oldest timestamptz;
+  v_retry integer;
+begin
+  if auth.role() is distinct from 'authenticated'
+     or exists (select 1 from private.router_changes c
+                where c.organization_id = v_row.organization_id and c.xact = pg_current_xact_id()) then
+    return v_row;
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('router_changes:' || v_row.organization_id::text, 0));
+  delete from private.router_changes c
+  where c.organization_id = v_row.organization_id and c.changed_at <= now() - c_window;
+  select count(*), min(c.changed_at) into v_count, v_oldest
+  from private.router_changes c
+  where c.organization_id = v_row.organization_id;
+  if v_count >= c_limit then
+    -- Until the oldest counted change leaves the window.
+    v_retry := greatest(ceil(extract(epoch from v_oldest + c_window - now())), 1)::integer;
+    raise exception 'too many router changes: at most % per organization in % minutes; try again in % s',
+      c_limit, extract(epoch from c_window)::integer / 60, v_retry
+      using errcode = '54000', hint = 'router_changes_rate_limited',
+            detail = jsonb_build_object('retry_after_seconds', v_retry)::text;
+  end if;
+  -- A router deleted with its organization: nothing left to limit.
+  if exists (select 1 from public.organizations o where o.id = v_row.organization_id) then
+    insert into private.router_changes (organization_id) values (v_row.organization_id);
+  end if;
+  return v_row;
+end;
+$$;
+
+revoke all on function private.limit_router_changes() from public, anon, authenticated;
+
 -- ---------------------------------------------------------------------------------------------
 -- Triggers
 -- ---------------------------------------------------------------------------------------------
@@ -415,6 +532,19 @@ create trigger routers_set_updated_at before update on public.routers
 
 create trigger memberships_keep_last_owner before update or delete on public.memberships
   for each row execute function private.keep_last_owner();
+
+create trigger routers_message_authenticator
+  before insert or update of require_message_authenticator, message_authenticator_off_reason
+  on public.routers
+  for each row execute function private.router_message_authenticator();
+
+-- Every column a member may write (last_seen_at heartbeats are not changes).
+create trigger routers_limit_changes
+  before insert or delete
+    or update of site_id, name, nas_ip, vendor, require_message_authenticator,
+                 message_authenticator_off_reason, coa_port
+  on public.routers
+  for each row execute function private.limit_router_changes();
 
 -- ---------------------------------------------------------------------------------------------
 -- Privileges: anon nothing; authenticated only the commands and columns policies allow
@@ -439,7 +569,8 @@ grant select,
   on table public.sites to authenticated;
 
 grant select,
-  update (site_id, name, nas_ip, vendor, require_message_authenticator, coa_port),
+  update (site_id, name, nas_ip, vendor, require_message_authenticator,
+          message_authenticator_off_reason, coa_port),
   delete
   on table public.routers to authenticated;
 
@@ -604,7 +735,11 @@ comment on function public.create_router(uuid, text, inet, text) is
 Callers: authenticated owner/admin of the site''s organization.
 Returns: {router_id, secret}: 32 hex characters, shown here once (router_setup shows it again).
 Errors: 42501 unknown site, not owner/admin; 22023 null nas_ip; 23505 nas_ip already used
-(unique across the deployment); 23514 name not 1 to 100 characters or unknown vendor.';
+(unique across the deployment), or with hint nas_ip_quarantined released by another organization
+recently (private.address_quarantine, trigger routers_address_claim; the same on an update of
+nas_ip); 23514 name not 1 to 100 characters or unknown vendor; 54000 router_changes_rate_limited
+(20 router changes of the organization in the last 10 minutes, trigger routers_limit_changes; the
+error''s detail is {"retry_after_seconds": n}).';
 
 -- What the router set-up files (supabase/functions/_shared/domain/router-files.ts: the RouterOS
 -- script and the hotspot login.html) need for one router, including its RADIUS secret, for

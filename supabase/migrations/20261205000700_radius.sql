@@ -4,6 +4,12 @@
 -- schema so that the stock queries work unchanged. RLS is on and no API role has any grant:
 -- FreeRADIUS gets its own database role (below).
 --
+-- Sessions belong to routers: a packet's source address says which router sent it only at that
+-- moment (an address an organization releases may later be another organization's), so each
+-- session records the router it arrived from and that router's organization when it is first
+-- written (radacct.router_id, organization_id). Every read, roll-up and disconnect goes by those
+-- columns, never by joining an address to routers.nas_ip.
+--
 -- Disconnects: whenever a voucher stops being usable (accounting shows it exhausted or past its
 -- validity, the sweeper expires it, an owner or admin revokes it) or an owner or admin asks for
 -- it, each affected open session gets a row in radius.disconnects. The RADIUS agent
@@ -16,8 +22,14 @@
 -- voucher, under the same organization, site and device rules.
 --
 -- Lockout: 10 guessing rejects (unknown code, wrong password, another operator's code) from one
--- Calling-Station-Id within 5 minutes lock that device out for 15 minutes: WB_LOCKED, without
--- looking at the code or the password.
+-- Calling-Station-Id at one organization's routers within 5 minutes lock that device out at
+-- that organization's routers for 15 minutes: WB_LOCKED, without looking at the code or the
+-- password. Other organizations' routers are not affected.
+--
+-- Operators are kept apart: what a router is told never depends on another organization's
+-- data. A voucher of another organization (or a device bound only there, for a MAC login) is
+-- refused as WB_UNKNOWN, exactly like a code that does not exist; radius.radpostauth keeps the
+-- true reason (WB_OTHER_OPERATOR) for the platform, which no operator reads.
 create schema if not exists radius;
 
 revoke all on schema radius from public, anon, authenticated, service_role;
@@ -49,6 +61,11 @@ create index nas_nasname_idx on radius.nas (nasname);
 -- session row: with room left in each page and no index on a column those updates change,
 -- PostgreSQL updates it in place (HOT) instead of adding an entry to every index; the sweeper
 -- finds open sessions through the partial indexes on acctstoptime, not by acctupdatetime.
+-- router_id and organization_id are the router the session arrived from and its organization,
+-- set by its first packet and never changed, so indexes on them cost Interim-Updates nothing.
+-- router_id is deliberately no foreign key: a deleted router's sessions stay its
+-- organization's history (and deleting a router does not rewrite them); a row without a router
+-- is never written (radius.accounting() ignores packets from an address no router holds).
 create table radius.radacct (
   radacctid bigserial primary key,
   acctsessionid text not null,
@@ -80,20 +97,22 @@ create table radius.radacct (
   delegatedipv6prefix inet,
   class text,
   voucher_id uuid references public.vouchers (id) on delete set null,
-  mac text
+  mac text,
+  router_id uuid,
+  organization_id uuid references public.organizations (id) on delete cascade
 ) with (fillfactor = 70);
 
 alter table radius.radacct enable row level security;
 
 comment on table radius.radacct is
-'One row per accounting session (stock FreeRADIUS columns plus voucher_id, mac), written by radius.accounting, post_auth and sweep. No role has a table privilege; owners/admins read it through sessions_online, session_history, voucher_sessions.';
+'One row per accounting session (stock FreeRADIUS columns plus voucher_id, mac, and router_id, organization_id: the router it arrived from, at arrival), written by radius.accounting, post_auth and sweep. No role has a table privilege; owners/admins read it through sessions_online, session_history, voucher_sessions.';
 
--- Of the stock indexes, open sessions and bulk close on NAS reboot; the stock per-user history,
--- Class and username indexes are left out: nothing here queries by them, and each would be
--- one more index for every accounting write.
+-- Of the stock indexes, open sessions and bulk close on NAS reboot (here by the router the
+-- sessions arrived from); the stock per-user history, Class and username indexes are left out:
+-- nothing here queries by them, and each would be one more index for every accounting write.
 create index radacct_active_session_idx on radius.radacct (acctuniqueid) where acctstoptime is null;
 
-create index radacct_bulk_close on radius.radacct (nasipaddress, acctstarttime) where acctstoptime is null;
+create index radacct_router_open_idx on radius.radacct (router_id, acctstarttime) where acctstoptime is null;
 
 -- One row per Access-Accept / Access-Reject (post-auth log): which router asked and why a login
 -- was refused (the reason code sent as Reply-Message), never a password.
@@ -235,7 +254,8 @@ revoke all on function radius.normalise_mac(text) from public, anon, authenticat
 -- translates), or null when it may. Shared by authorize(), authorize_mac() and post_auth() so the
 -- second, locked check cannot drift from the first. A bound device is found by its key, not by
 -- aggregating the voucher's devices (which the planner does with a sequential scan while the
--- table is small).
+-- table is small). The answer is what the router is told: a voucher of another organization is
+-- WB_UNKNOWN, as if it did not exist (post_auth() logs the true reason).
 create function radius.refusal(p_voucher public.vouchers, p_nas_ip inet, p_mac text)
 returns text
 language plpgsql
@@ -250,7 +270,9 @@ begin
   if p_voucher.id is null then
     return 'WB_UNKNOWN';
   end if;
-  -- The voucher's organization must own the router, and the plan must be sold at its site.
+  -- The voucher's organization must own the router, and the plan must be sold at its site
+  -- (one query for a login that may go on). Which of the two failed is asked only then: a
+  -- voucher of another organization must not be told apart from a code that does not exist.
   if not exists (
     select 1
     from public.routers r
@@ -259,7 +281,13 @@ begin
       and r.organization_id = p_voucher.organization_id
       and ps.plan_id = p_voucher.plan_id
   ) then
-    return 'WB_WRONG_SITE';
+    if exists (
+      select 1 from public.routers r
+      where r.nas_ip = p_nas_ip and r.organization_id = p_voucher.organization_id
+    ) then
+      return 'WB_WRONG_SITE';
+    end if;
+    return 'WB_UNKNOWN';
   end if;
   if exists (
     select 1 from public.organizations o
@@ -337,11 +365,16 @@ declare
   v_gigawords bigint;
   v_mac text := radius.normalise_mac(p_calling_station_id);
 begin
-  -- radius.locked_out(), inline: this runs on every login.
+  -- Locked out at this router's organization? radius.locked_out()'s first probe, inline: this
+  -- runs on every login, and the usual device (locked out nowhere) costs one probe of lockouts
+  -- by MAC, as before lockouts were per organization; only a device locked out somewhere calls
+  -- radius.locked_out() to ask whether it is at this router's organization.
   if v_mac <> '' and exists (select 1 from radius.lockouts l where l.mac = v_mac and l.locked_until > now()) then
-    return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
-      null::bigint, null::bigint, null::bigint, null::bigint;
-    return;
+    if radius.locked_out(p_nas_ip, v_mac) then
+      return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
+        null::bigint, null::bigint, null::bigint, null::bigint;
+      return;
+    end if;
   end if;
   select v.* into v_voucher from public.vouchers v where v.code = upper(p_username);
   v_reason := radius.refusal(v_voucher, p_nas_ip, v_mac);
@@ -398,7 +431,10 @@ Returns: one row (reject_reason, password, session_timeout, acct_interim_interva
 bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
 (WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
 WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
-the code matches in any case) and the reply attributes.';
+the code matches in any case) and the reply attributes. The reason is what the router may be
+told: WB_LOCKED only for a lockout at the router''s organization, WB_UNKNOWN also for a voucher
+of another organization, WB_WRONG_SITE only for the router''s organization''s own voucher whose
+plan is not sold at the router''s site.';
 
 -- Logs an Access-Accept or Access-Reject (without any password). An accept binds the device to
 -- the voucher and closes that device's own stale sessions; a MAC login binds nothing new, it
@@ -407,8 +443,12 @@ the code matches in any case) and the reply attributes.';
 -- devices racing for the last slot would be: the loser's accept is turned into a reject with the
 -- returned reason. A bound device coming back was checked by authorize() moments ago, takes no
 -- lock and is found and refreshed by one UPDATE (if the voucher stopped being usable meanwhile,
--- its Accounting-Start queues a disconnect). A guessing reject (unknown code, wrong password,
--- another operator's code; never a MAC login's) counts towards the device's lockout.
+-- its Accounting-Start queues a disconnect). A reject costs what an accept does not: the
+-- router's organization, for the two things a reject records at it. A guessing reject (unknown
+-- code, which includes another operator's code, or wrong password; never a MAC login's) counts
+-- towards the device's lockout at that organization. The log line keeps the true reason where
+-- the router was told less: a WB_UNKNOWN for a voucher of another organization (or a MAC login
+-- of a device bound only at another organization) is logged as WB_OTHER_OPERATOR.
 create function radius.post_auth(
   p_nas_ip inet,
   p_username text,
@@ -431,6 +471,9 @@ declare
   v_mac_login boolean := v_user_mac = v_mac and v_mac ~ '^([0-9a-f]{2}:){5}[0-9a-f]{2}$';
   v_reason text := case when p_accepted then null else coalesce(nullif(p_reason, ''), 'WB_BAD_PASSWORD') end;
   v_bound boolean := false;
+  -- The reason logged (radpostauth.reason) when it is not the one the router was told.
+  v_true_reason text;
+  v_organization_id uuid;
 begin
   if p_accepted then
     select v.* into v_voucher from public.vouchers v where v.code = upper(p_username);
@@ -457,19 +500,42 @@ begin
       set acctstoptime = now(), acctterminatecause = 'Session-Replaced'
       where a.voucher_id = v_voucher.id and a.acctstoptime is null and a.mac = v_mac;
     end if;
-  elsif v_reason in ('WB_UNKNOWN', 'WB_BAD_PASSWORD', 'WB_WRONG_SITE') and v_mac <> '' and not v_mac_login then
-    -- A fixed window: the count restarts 5 minutes after its first reject.
-    insert into radius.lockouts as l (mac, window_started_at, rejects)
-    values (v_mac, now(), 1)
-    on conflict (mac) do update set
-      window_started_at = case when l.window_started_at <= now() - interval '5 minutes'
-                               then now() else l.window_started_at end,
-      rejects = case when l.window_started_at <= now() - interval '5 minutes'
-                     then 1 else l.rejects + 1 end,
-      locked_until = case
-        when l.window_started_at > now() - interval '5 minutes' and l.rejects + 1 >= 10
-          then now() + interval '15 minutes'
-        else l.locked_until end;
+  else
+    -- The router's organization (nas_ip is unique); none if the router was deleted meanwhile.
+    select r.organization_id into v_organization_id from public.routers r where r.nas_ip = p_nas_ip;
+    if v_reason = 'WB_UNKNOWN' then
+      if v_mac_login then
+        if exists (
+          select 1
+          from radius.voucher_devices d
+          join public.vouchers v on v.id = d.voucher_id
+          where d.mac = v_mac and v.organization_id is distinct from v_organization_id
+        ) then
+          v_true_reason := 'WB_OTHER_OPERATOR';
+        end if;
+      elsif exists (
+        select 1 from public.vouchers v
+        where v.code = upper(p_username) and v.organization_id is distinct from v_organization_id
+      ) then
+        v_true_reason := 'WB_OTHER_OPERATOR';
+      end if;
+    end if;
+    if v_reason in ('WB_UNKNOWN', 'WB_BAD_PASSWORD') and v_mac <> '' and not v_mac_login
+       and v_organization_id is not null then
+      -- Per device and organization, in a fixed window: the count restarts 5 minutes after its
+      -- first reject.
+      insert into radius.lockouts as l (mac, organization_id, window_started_at, rejects)
+      values (v_mac, v_organization_id, now(), 1)
+      on conflict (mac, organization_id) do update set
+        window_started_at = case when l.window_started_at <= now() - interval '5 minutes'
+                                 then now() else l.window_started_at end,
+        rejects = case when l.window_started_at <= now() - interval '5 minutes'
+                       then 1 else l.rejects + 1 end,
+        locked_until = case
+          when l.window_started_at > now() - interval '5 minutes' and l.rejects + 1 >= 10
+            then now() + interval '15 minutes'
+          else l.locked_until end;
+    end if;
   end if;
 
   insert into radius.radpostauth (username, pass, reply, calledstationid, callingstationid, nasipaddress, reason)
@@ -480,7 +546,7 @@ begin
     nullif(left(p_called_station_id, 253), ''),
     nullif(left(p_calling_station_id, 253), ''),
     p_nas_ip,
-    v_reason
+    coalesce(v_true_reason, v_reason)
   );
   return query select v_reason;
 end;
@@ -493,9 +559,11 @@ comment on function radius.post_auth(inet, text, text, text, boolean, text) is
 'FreeRADIUS post-auth: logs the Access-Accept or -Reject in radius.radpostauth (never a password).
 An accept binds the device to the voucher (a new device is checked again under the voucher''s row
 lock: the loser of a race for the last slot gets its reason) and closes that device''s own open
-sessions (Session-Replaced). A guessing reject (WB_UNKNOWN, WB_BAD_PASSWORD, WB_WRONG_SITE; never
-a MAC login) counts towards the lockout: 10 within 5 minutes lock the device for 15 minutes. A
-reject with an empty p_reason is logged as WB_BAD_PASSWORD.
+sessions (Session-Replaced). A guessing reject (WB_UNKNOWN, WB_BAD_PASSWORD; never a MAC login)
+counts towards the lockout of the device at the router''s organization: 10 within 5 minutes lock
+it there for 15 minutes. A reject with an empty p_reason is logged as WB_BAD_PASSWORD; a
+WB_UNKNOWN for a voucher of another organization (a MAC login: a device bound only at another
+organization) is logged as WB_OTHER_OPERATOR, the router having been told WB_UNKNOWN.
 Callers: freeradius only (grant below).
 Returns: one row (reject_reason): null when the accept stands, else the reason to reject with.';
 
@@ -505,6 +573,14 @@ Returns: one row (reject_reason): null when the accept stands, else the reason t
 -- Start, repeated or reordered Interims and packets after the sweeper closed the row neither
 -- count twice nor drop usage. Accounting-On/Off closes the router's open sessions. Sessions are
 -- keyed by FreeRADIUS's Acct-Unique-Session-Id, which includes the source address.
+-- The router is the one registered at the source address now; a new session row records it
+-- and its organization for good (router_id, organization_id), and only a voucher of that
+-- organization is counted, so a voucher code reported by another operator's router is neither
+-- used nor locked (that session is the other operator's, without a voucher). A key found on a
+-- row of another router (the address changed hands) is not that router's session: the row keeps
+-- its history under a retired key and the packet starts a new one. A packet from an address no
+-- router holds (a router deleted moments ago, before FreeRADIUS dropped it) is acknowledged and
+-- not recorded.
 -- A session whose user name is a MAC (a MAC login) counts against the voucher that login used;
 -- accounting that shows the voucher past its validity expires it; an open session of a voucher
 -- that is no longer active gets a Disconnect-Request (the transition itself queues them for
@@ -557,12 +633,23 @@ declare
   v_bytes bigint;
   v_cause text;
   v_updated timestamptz;
+  v_router_id uuid;
+  v_organization_id uuid;
+  v_row_router_id uuid;
 begin
+  -- The router registered at the source address now (nas_ip is unique): the session's router.
+  select r.id, r.organization_id into v_router_id, v_organization_id
+  from public.routers r
+  where r.nas_ip = p_nas_ip;
+  if v_router_id is null then
+    return 'ignored';
+  end if;
   if p_status in ('Accounting-On', 'Accounting-Off') then
     -- The router (re)booted: whatever it had open is gone, with usage since the last Interim.
+    -- Only its own sessions, whichever address they arrived from.
     update radius.radacct a
     set acctstoptime = v_now, acctupdatetime = v_now, acctterminatecause = 'NAS-Reboot'
-    where a.nasipaddress = p_nas_ip and a.acctstoptime is null;
+    where a.router_id = v_router_id and a.acctstoptime is null;
     return 'closed';
   end if;
   if p_status is null or p_status not in ('Start', 'Interim-Update', 'Stop') or p_unique_id is null then
@@ -571,11 +658,12 @@ begin
 
   -- Lock the voucher before the session row (post_auth() takes them in the same order), so
   -- concurrent packets for one voucher queue up instead of both reading the old totals.
-  -- Only the columns used below (the router's organization as a one-row subquery: nas_ip is
-  -- unique).
-  -- Found by code alone, then checked against the router's organization: with both in one
-  -- WHERE the generic plan may walk the organization's index and filter every voucher it has
-  -- on the code (what an unanalysed table gets), which costs a scan per packet.
+  -- Only the columns used below.
+  -- Found by its code (the unique index) and the router's organization; IS NOT DISTINCT FROM
+  -- keeps the organization a filter no index serves: with a plain = the generic plan may walk
+  -- the organization's index and filter every voucher it has on the code (what an unanalysed
+  -- table gets), which costs a scan per packet. Another organization's voucher of that code is
+  -- filtered out before the row lock, so it is neither counted nor locked.
   select v.id, v.organization_id, v.status, v.first_used_at, v.expires_at, v.used_seconds,
          v.used_bytes, v.time_quota_seconds, v.data_quota_bytes
   into v_voucher.id, v_voucher.organization_id, v_voucher.status, v_voucher.first_used_at,
@@ -583,49 +671,57 @@ begin
        v_voucher.time_quota_seconds, v_voucher.data_quota_bytes
   from public.vouchers v
   where v.code = upper(p_username)
+    and v.organization_id is not distinct from v_organization_id
   for update;
-  if v_voucher.organization_id is distinct from
-     (select r.organization_id from public.routers r where r.nas_ip = p_nas_ip) then
-    v_voucher := null;
-  end if;
-  -- A MAC login: the session's voucher, or the one the device last logged in with here.
+  -- A MAC login: the session's voucher, or the one the device last logged in with at the
+  -- router's organization.
   if v_voucher.id is null and radius.is_mac(p_username) then
-    select a.voucher_id into v_voucher_id from radius.radacct a where a.acctuniqueid = p_unique_id;
+    select a.voucher_id into v_voucher_id
+    from radius.radacct a
+    where a.acctuniqueid = p_unique_id and a.router_id = v_router_id;
     if v_voucher_id is null then
       select d.voucher_id into v_voucher_id
       from radius.voucher_devices d
       join public.vouchers v on v.id = d.voucher_id
-      join public.routers r on r.organization_id = v.organization_id and r.nas_ip = p_nas_ip
       where d.mac = radius.normalise_mac(p_username)
+        and v.organization_id = v_organization_id
       order by d.last_seen_at desc
       limit 1;
     end if;
-    select v.* into v_voucher from public.vouchers v where v.id = v_voucher_id for update;
+    select v.* into v_voucher
+    from public.vouchers v
+    where v.id = v_voucher_id and v.organization_id = v_organization_id
+    for update;
   end if;
   v_voucher_id := v_voucher.id;
 
   -- A Start for a row that is already closed is a new session that reuses an old session id
-  -- (e.g. after a router reboot): the old row keeps its history under a retired key.
+  -- (e.g. after a router reboot), and a row of another router is not this router's session:
+  -- either old row keeps its history under a retired key.
   if p_status = 'Start' then
     update radius.radacct a
     set acctuniqueid = a.acctuniqueid || ':' || a.radacctid
-    where a.acctuniqueid = p_unique_id and a.acctstoptime is not null;
+    where a.acctuniqueid = p_unique_id
+      and (a.acctstoptime is not null or a.router_id is distinct from v_router_id);
   end if;
 
-  -- Interim-Update and Stop usually find their row: the update comes first and reads the old
-  -- totals in the same statement. A Start (or a packet whose Start was lost) inserts; a
-  -- repeated Start finds the row on the second pass.
   -- Interim-Update and Stop usually find their row; the old totals are read first, so the
   -- UPDATE is by primary key with values worked out here. A Start (or a packet whose Start was
-  -- lost) inserts; a repeated Start finds the row on the second pass.
+  -- lost) inserts; a repeated Start finds the row on the second pass. A row of another router
+  -- under this key is retired (as for a Start above) and a new row inserted.
   for v_pass in 1..2 loop
     if v_pass = 2 or p_status <> 'Start' then
       select a.radacctid, a.acctsessiontime, a.acctinputoctets, a.acctoutputoctets, a.acctstoptime,
-             a.acctterminatecause, a.acctupdatetime
-      into v_radacctid, v_old_time, v_old_in, v_old_out, v_stoptime, v_cause, v_updated
+             a.acctterminatecause, a.acctupdatetime, a.router_id
+      into v_radacctid, v_old_time, v_old_in, v_old_out, v_stoptime, v_cause, v_updated,
+           v_row_router_id
       from radius.radacct a
       where a.acctuniqueid = p_unique_id;
-      if found then
+      if found and v_row_router_id is distinct from v_router_id then
+        update radius.radacct a
+        set acctuniqueid = a.acctuniqueid || ':' || a.radacctid
+        where a.radacctid = v_radacctid;
+      elsif found then
         -- A Stop replaces a close we guessed (sweeper, re-login); an Interim proves a swept
         -- session alive; a Stop we already have stays as it was.
         if p_status = 'Stop' and (v_stoptime is null or v_cause in ('Stale-Session', 'Session-Replaced')) then
@@ -649,13 +745,15 @@ begin
             acctterminatecause = v_cause
         where a.radacctid = v_radacctid;
         exit;
+      elsif v_pass = 2 then
+        exit;
       end if;
-      exit when v_pass = 2;
     end if;
     insert into radius.radacct as a (
       acctsessionid, acctuniqueid, username, nasipaddress, nasportid, nasporttype,
       acctstarttime, acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets,
-      calledstationid, callingstationid, acctterminatecause, framedipaddress, voucher_id, mac
+      calledstationid, callingstationid, acctterminatecause, framedipaddress, voucher_id, mac,
+      router_id, organization_id
     )
     values (
       coalesce(p_session_id, ''), p_unique_id, p_username, p_nas_ip, p_nas_port_id, p_nas_port_type,
@@ -664,7 +762,8 @@ begin
       v_time, v_in, v_out,
       p_called_station_id, p_calling_station_id,
       case when p_status = 'Stop' then p_terminate_cause end,
-      p_framed_ip, v_voucher_id, radius.normalise_mac(p_calling_station_id)
+      p_framed_ip, v_voucher_id, radius.normalise_mac(p_calling_station_id),
+      v_router_id, v_organization_id
     )
     on conflict (acctuniqueid) do nothing
     returning a.radacctid, a.acctstoptime into v_radacctid, v_stoptime;
@@ -733,9 +832,12 @@ stored (never negative: lost, repeated or reordered packets neither double nor d
 first packet starts the validity; reaching a quota makes the voucher exhausted, passing
 expires_at expired; an open session of a voucher no longer active gets a Disconnect-Request.
 Accounting-On/Off closes the router''s open sessions (NAS-Reboot). A MAC user name counts
-against the voucher its MAC login used.
+against the voucher its MAC login used. The router is the one registered at p_nas_ip (the
+source address) now: a new session records it and its organization (router_id,
+organization_id), and only a voucher of that organization is counted.
 Callers: freeradius only (grant below).
-Returns: ok | closed (Accounting-On/Off) | ignored (another status type, or no unique id).';
+Returns: ok | closed (Accounting-On/Off) | ignored (another status type, no unique id, or no
+router at p_nas_ip: nothing is recorded).';
 
 -- Closes sessions that sent nothing for two interim intervals (their Stop was lost or the
 -- router vanished), so they stop counting against concurrent-session limits, and marks active
@@ -849,9 +951,13 @@ create trigger router_secrets_notify_radius_clients
 -- Disconnect-Requests to deliver and what the router answered. One pending row per session at
 -- most; state is pending until the router answers (ack, nak) or the agent gives up (timeout),
 -- or cancelled when the session ended (or the voucher was reactivated) before delivery.
+-- router_id is the router the session arrived from (radacct.router_id, copied when queued; no
+-- foreign key, like radacct's): the request goes to that router only, at the address the
+-- session came from, signed with its secret, or fails.
 create table radius.disconnects (
   id bigserial primary key,
   radacctid bigint not null references radius.radacct (radacctid) on delete cascade,
+  router_id uuid,
   voucher_id uuid references public.vouchers (id) on delete set null,
   reason text not null check (reason in ('exhausted', 'expired', 'revoked', 'admin')),
   requested_by uuid,
@@ -879,13 +985,17 @@ create index disconnects_due_idx on radius.disconnects (next_attempt_at) where s
 
 create index disconnects_voucher_id_idx on radius.disconnects (voucher_id);
 
--- Guessing rejects per device (normalised Calling-Station-Id) in the current 5-minute window,
--- and until when the device is locked out.
+-- Guessing rejects per device (normalised Calling-Station-Id) and organization (of the routers
+-- that refused them) in the current 5-minute window, and until when the device is locked out at
+-- that organization's routers. The key leads with the MAC: authorize() asks first whether the
+-- device is locked out anywhere (one probe, which finds nothing for almost every login).
 create table radius.lockouts (
-  mac text primary key,
+  mac text not null,
+  organization_id uuid not null references public.organizations (id) on delete cascade,
   window_started_at timestamptz not null default now(),
   rejects integer not null default 0,
-  locked_until timestamptz
+  locked_until timestamptz,
+  primary key (mac, organization_id)
 );
 
 alter table radius.lockouts enable row level security;
@@ -893,7 +1003,7 @@ alter table radius.lockouts enable row level security;
 revoke all on table radius.lockouts from public, anon, authenticated, service_role;
 
 comment on table radius.lockouts is
-'Guessing rejects per device (normalised MAC) in its current 5-minute window, and until when it is locked out, written by radius.post_auth(). No role has a table privilege.';
+'Guessing rejects per device (normalised MAC) and organization in the current 5-minute window, and until when the device is locked out at that organization''s routers, written by radius.post_auth(). No role has a table privilege.';
 
 -- MAC login looks devices up by MAC across vouchers (a device has few; they are sorted after
 -- the lookup). last_seen_at, which every login rewrites, stays out of the index.
@@ -915,7 +1025,8 @@ $$;
 revoke all on function radius.is_mac(text) from public, anon, authenticated, service_role;
 
 -- Queues a Disconnect-Request for one open session (nothing if one is already pending) and
--- wakes the agent (LISTEN radius_disconnects).
+-- wakes the agent (LISTEN radius_disconnects). The row carries the router the session arrived
+-- from, which is the only router claim_disconnects() will send it to.
 create function radius.queue_disconnect(
   p_radacctid bigint,
   p_voucher_id uuid,
@@ -929,8 +1040,10 @@ security definer
 set search_path = ''
 as $$
 begin
-  insert into radius.disconnects (radacctid, voucher_id, reason, requested_by)
-  values (p_radacctid, p_voucher_id, p_reason, p_requested_by)
+  insert into radius.disconnects (radacctid, router_id, voucher_id, reason, requested_by)
+  select a.radacctid, a.router_id, p_voucher_id, p_reason, p_requested_by
+  from radius.radacct a
+  where a.radacctid = p_radacctid
   on conflict (radacctid) where state = 'pending' do nothing;
   if found then
     perform pg_notify('radius_disconnects', '');
@@ -944,7 +1057,9 @@ revoke all on function radius.queue_disconnect(bigint, uuid, text, uuid)
 
 -- The voucher a MAC login uses at a router: of the vouchers the device is bound to, the first
 -- that may open a session there (soonest to expire first); if none may, the one the device used
--- last, so the refusal names its reason; null when the device is bound to no voucher.
+-- last, so the refusal names its reason; null when the device is bound to no voucher. Only
+-- vouchers of the router's organization are considered: a device bound at another organization
+-- is, to this router, a device bound to nothing (its reasons there are not this router's to tell).
 create function radius.mac_voucher(p_nas_ip inet, p_mac text)
 returns public.vouchers
 language plpgsql
@@ -954,11 +1069,14 @@ set search_path = ''
 as $$
 declare
   v_voucher public.vouchers;
+  v_organization_id uuid;
 begin
+  select r.organization_id into v_organization_id from public.routers r where r.nas_ip = p_nas_ip;
   select v.* into v_voucher
   from radius.voucher_devices d
   join public.vouchers v on v.id = d.voucher_id
   where d.mac = p_mac
+    and v.organization_id = v_organization_id
     and radius.refusal(v, p_nas_ip, p_mac) is null
   order by v.expires_at nulls last, d.first_seen_at
   limit 1;
@@ -967,6 +1085,7 @@ begin
     from radius.voucher_devices d
     join public.vouchers v on v.id = d.voucher_id
     where d.mac = p_mac
+      and v.organization_id = v_organization_id
     order by d.last_seen_at desc
     limit 1;
   end if;
@@ -976,20 +1095,31 @@ $$;
 
 revoke all on function radius.mac_voucher(inet, text) from public, anon, authenticated, service_role;
 
--- Whether a device is locked out right now.
-create function radius.locked_out(p_mac text)
+-- Whether a device is locked out right now at the organization of the router at p_nas_ip (a
+-- lockout counted at another organization's routers does not count here). A device locked out
+-- nowhere, almost every one, costs one probe by MAC; only one locked out somewhere is looked up
+-- with the router's organization.
+create function radius.locked_out(p_nas_ip inet, p_mac text)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select exists (
-    select 1 from radius.lockouts l where l.mac = p_mac and l.locked_until > now()
-  )
+begin
+  if not exists (select 1 from radius.lockouts l where l.mac = p_mac and l.locked_until > now()) then
+    return false;
+  end if;
+  return exists (
+    select 1
+    from radius.lockouts l
+    join public.routers r on r.organization_id = l.organization_id
+    where r.nas_ip = p_nas_ip and l.mac = p_mac and l.locked_until > now()
+  );
+end;
 $$;
 
-revoke all on function radius.locked_out(text) from public, anon, authenticated, service_role;
+revoke all on function radius.locked_out(inet, text) from public, anon, authenticated, service_role;
 
 -- Authorises a user name shaped like a MAC address, in one round trip like authorize(). A
 -- voucher code that happens to look like one (12 hex digits) is a voucher login. Otherwise it
@@ -1023,7 +1153,7 @@ begin
     return query select a.*, 'voucher'::text from radius.authorize(p_nas_ip, p_username, p_calling_station_id) a;
     return;
   end if;
-  if v_mac <> '' and radius.locked_out(v_mac) then
+  if v_mac <> '' and radius.locked_out(p_nas_ip, v_mac) then
     return query select 'WB_LOCKED'::text, null::text, null::bigint, null::integer, null::text,
       null::bigint, null::bigint, null::bigint, null::bigint, 'mac'::text;
     return;
@@ -1055,8 +1185,10 @@ macauth). A voucher code that looks like one is a voucher login: authorize()''s 
 a MAC login: the name must be the device''s own Calling-Station-Id and the device bound to a
 voucher that may open a session at this router; no password is checked (password null).
 Callers: freeradius only (grant below).
-Returns: authorize()''s columns plus login (voucher | mac); a MAC login is refused with WB_LOCKED,
-WB_UNKNOWN (not the device''s MAC, or no voucher bound) or the bound voucher''s reason.';
+Returns: authorize()''s columns plus login (voucher | mac); a MAC login is refused with WB_LOCKED
+(a lockout at the router''s organization), WB_UNKNOWN (not the device''s MAC, or no voucher of the
+router''s organization bound: a binding at another organization is not told) or the bound
+voucher''s reason.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Disconnects: queueing, delivery, admin requests
@@ -1094,7 +1226,10 @@ create trigger vouchers_radius_disconnects
 -- The agent takes up to p_limit due disconnects with everything the packet needs (the router's
 -- address, CoA port and secret; the session's identifying attributes). A taken row stays
 -- pending with its next attempt 30 s away, so one whose agent died is taken again. Rows whose
--- session already ended, or whose router is gone, are closed instead of being sent.
+-- session already ended, or whose router is gone, are closed instead of being sent. The router
+-- is the one the session arrived from (disconnects.router_id), and only while it still holds
+-- the address the session came from: a router deleted or renumbered since fails the request,
+-- so it is never signed with, or sent to, whoever holds that address now.
 create function radius.claim_disconnects(p_limit integer)
 returns table (
   id bigint,
@@ -1114,13 +1249,22 @@ set search_path = ''
 as $$
 begin
   update radius.disconnects d
-  set state = case when r.id is null then 'failed' else 'cancelled' end,
-      detail = case when r.id is null then 'router not found' else 'session ended' end,
+  set state = case when c.router_address is distinct from c.session_address then 'failed'
+                   else 'cancelled' end,
+      detail = case when c.router_address is null then 'router not found'
+                    when c.router_address <> c.session_address then 'router address changed'
+                    else 'session ended' end,
       done_at = now()
-  from radius.radacct a
-  left join public.routers r on r.nas_ip = a.nasipaddress
-  where d.radacctid = a.radacctid and d.state = 'pending' and d.next_attempt_at <= now()
-    and (a.acctstoptime is not null or r.id is null);
+  from (
+    select d2.id, a.acctstoptime, a.nasipaddress as session_address,
+           (select r.nas_ip from public.routers r
+            where r.id = d2.router_id and r.organization_id = a.organization_id) as router_address
+    from radius.disconnects d2
+    join radius.radacct a on a.radacctid = d2.radacctid
+    where d2.state = 'pending' and d2.next_attempt_at <= now()
+  ) c
+  where d.id = c.id
+    and (c.acctstoptime is not null or c.router_address is distinct from c.session_address);
 
   return query
   with due as (
@@ -1136,13 +1280,14 @@ begin
     set attempts = d.attempts + 1, next_attempt_at = now() + interval '30 seconds'
     from due
     where d.id = due.id
-    returning d.id, d.attempts, d.radacctid
+    returning d.id, d.attempts, d.radacctid, d.router_id
   )
   select t.id, t.attempts, host(r.nas_ip), r.coa_port, s.secret, a.username, a.acctsessionid,
          a.callingstationid, host(a.framedipaddress)
   from taken t
   join radius.radacct a on a.radacctid = t.radacctid
-  join public.routers r on r.nas_ip = a.nasipaddress
+  join public.routers r
+    on r.id = t.router_id and r.organization_id = a.organization_id and r.nas_ip = a.nasipaddress
   join private.router_secrets s on s.router_id = r.id;
 end;
 $$;
@@ -1152,7 +1297,9 @@ revoke all on function radius.claim_disconnects(integer) from public, anon, auth
 comment on function radius.claim_disconnects(integer) is
 'The RADIUS agent (radius/disconnect.ts) takes up to p_limit (1 to 100) due Disconnect-Requests:
 each attempt counted, the next one 30 s later (a claim whose agent died is taken again). Due rows
-whose session ended are cancelled, those whose router is gone failed, instead of being sent.
+whose session ended are cancelled, those whose router is gone failed, instead of being sent. The
+router is the one the session arrived from, at the address it came from: one deleted or
+renumbered since fails the request (detail router not found | router address changed).
 Callers: worker only (grant below).
 Returns: rows (id, attempt, nas_ip, coa_port, secret, user_name, acct_session_id,
 calling_station_id, framed_ip).';
@@ -1259,12 +1406,13 @@ Errors: 42501 agent, outsider, unknown voucher or no user.';
 -- The admin's sessions, router health and alerts: narrow reads of schema radius (not exposed)
 -- for owners and admins of the organization. Disconnecting uses disconnect_session().
 
--- Session history per router, newest first, and each router's last Stop. Neither column
--- changes after a session's first write except acctstoptime at its Stop, so Interim-Updates
--- stay HOT updates.
-create index radacct_nas_start_idx on radius.radacct (nasipaddress, acctstarttime desc);
+-- An organization's session history, newest first, and each router's last Stop, by the router
+-- and organization the sessions arrived from. None of these columns changes after a session's
+-- first write except acctstoptime at its Stop, so Interim-Updates stay HOT updates.
+create index radacct_organization_history_idx on radius.radacct (organization_id, acctstarttime desc)
+  where acctstoptime is not null;
 
-create index radacct_nas_stop_idx on radius.radacct (nasipaddress, acctstoptime desc)
+create index radacct_router_stop_idx on radius.radacct (router_id, acctstoptime desc)
   where acctstoptime is not null;
 
 -- A MAC in any spelling radius.is_mac() takes as macaddr, or null when it is not one (never an
@@ -1287,6 +1435,7 @@ $$;
 
 revoke all on function private.mac_or_null(text) from public, anon, authenticated;
 
--- The open sessions newest first: sessions_online() reads the first 200 of its organization
--- instead of fetching and sorting every open session's row.
-create index radacct_open_start_idx on radius.radacct (acctstarttime desc) where acctstoptime is null;
+-- An organization's open sessions newest first: sessions_online() reads its first 200 instead
+-- of fetching and sorting every open session's row; the dashboard counts them.
+create index radacct_organization_open_idx on radius.radacct (organization_id, acctstarttime desc)
+  where acctstoptime is null;

@@ -307,12 +307,15 @@ begin
         'success_rate', round(sum(p.n) filter (where p.status = 'success')::numeric
                               / nullif(sum(p.n) filter (where p.status <> 'pending'), 0), 3))
       from paid p),
+    -- Sessions that arrived from the organization's routers (radacct.organization_id), never
+    -- whatever router holds their address now.
     'sessions_online', (
       select count(*)
-      from public.routers r
-      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
-      where r.organization_id = p_organization_id
-        and (p_site_id is null or r.site_id = p_site_id)),
+      from radius.radacct a
+      where a.organization_id = p_organization_id and a.acctstoptime is null
+        and (p_site_id is null
+             or exists (select 1 from public.routers r
+                        where r.id = a.router_id and r.site_id = p_site_id))),
     'sold_by_plan', (
       select coalesce(jsonb_agg(jsonb_build_object('plan', t.name, 'count', t.n)
                                 order by t.n desc, t.name), '[]'::jsonb)
@@ -350,8 +353,10 @@ Errors: 42501 agent or outsider.';
 
 -- When the router last sent accounting: the newest update of its open sessions, or of its latest
 -- finished ones the Stop time (for sessions the sweeper closed, their last update: the sweeper
--- closing a session is not the router speaking). Null when it never sent any.
-create function private.router_last_accounting(p_nas_ip inet)
+-- closing a session is not the router speaking). Null when it never sent any. By the router the
+-- sessions arrived from (radacct.router_id), never by its address, which may have been
+-- another organization's router before.
+create function private.router_last_accounting(p_router_id uuid)
 returns timestamptz
 language sql
 stable
@@ -361,18 +366,18 @@ as $$
   select greatest(
     (select max(coalesce(a.acctupdatetime, a.acctstarttime))
      from radius.radacct a
-     where a.nasipaddress = p_nas_ip and a.acctstoptime is null),
+     where a.router_id = p_router_id and a.acctstoptime is null),
     (select max(case when l.acctterminatecause = 'Stale-Session'
                      then coalesce(l.acctupdatetime, l.acctstarttime)
                      else l.acctstoptime end)
      from (select a.acctstoptime, a.acctupdatetime, a.acctstarttime, a.acctterminatecause
            from radius.radacct a
-           where a.nasipaddress = p_nas_ip and a.acctstoptime is not null
+           where a.router_id = p_router_id and a.acctstoptime is not null
            order by a.acctstoptime desc
            limit 20) l));
 $$;
 
-revoke all on function private.router_last_accounting(inet) from public, anon, authenticated;
+revoke all on function private.router_last_accounting(uuid) from public, anon, authenticated;
 
 -- One session as the admin shows it.
 create function private.session_json(a radius.radacct, p_code text, p_router text, p_site text)
@@ -393,11 +398,12 @@ $$;
 
 revoke all on function private.session_json(radius.radacct, text, text, text) from public, anon, authenticated;
 
--- Sessions online now at the organization's routers (optionally one site): the newest 200, as
--- a phone screen shows them; the dashboard has the total. Planned for each call's arguments:
--- the generic plan, made for any organization and site, fetched and sorted all open sessions
--- (165 ms at ten thousand), where a custom plan reads the open-session index newest first
--- (about 10 ms).
+-- Sessions online now that arrived from the organization's routers (radacct.organization_id;
+-- optionally one site's routers): the newest 200, as a phone screen shows them; the dashboard
+-- has the total. Router and site are null for a router deleted since. The voucher must be the
+-- organization's own. Planned for each call's arguments: the generic plan, made for any
+-- organization and site, fetched and sorted all open sessions (165 ms at ten thousand), where a
+-- custom plan reads the organization's open-session index newest first (about 10 ms).
 create function public.sessions_online(p_organization_id uuid, p_site_id uuid default null)
 returns jsonb
 language plpgsql
@@ -413,11 +419,11 @@ begin
                               order by (t.a).acctstarttime desc), '[]'::jsonb)
     from (
       select a, v.code, r.name as router, s.name as site
-      from public.routers r
-      join public.sites s on s.id = r.site_id
-      join radius.radacct a on a.nasipaddress = r.nas_ip and a.acctstoptime is null
-      left join public.vouchers v on v.id = a.voucher_id
-      where r.organization_id = p_organization_id
+      from radius.radacct a
+      left join public.routers r on r.id = a.router_id and r.organization_id = a.organization_id
+      left join public.sites s on s.id = r.site_id
+      left join public.vouchers v on v.id = a.voucher_id and v.organization_id = a.organization_id
+      where a.organization_id = p_organization_id and a.acctstoptime is null
         and (p_site_id is null or r.site_id = p_site_id)
       order by a.acctstarttime desc
       limit 200) t);
@@ -429,15 +435,19 @@ revoke execute on function public.sessions_online(uuid, uuid) from public, anon,
 grant execute on function public.sessions_online(uuid, uuid) to authenticated;
 
 comment on function public.sessions_online(uuid, uuid) is
-'Sessions open now at the organization''s routers (optionally one site): the newest 200 (the
-dashboard has the total).
+'Sessions open now that arrived from the organization''s routers (optionally one site''s): the
+newest 200 (the dashboard has the total). A session belongs to the router it arrived from, not
+to whoever holds that address later.
 Callers: authenticated owner/admin.
 Returns: [{id, voucher_id, code, mac, router, site, started_at, updated_at, stopped_at, seconds,
-bytes_in, bytes_out, stop_cause}], newest first.
+bytes_in, bytes_out, stop_cause}], newest first; router and site null once the router is gone.
 Errors: 42501 agent or outsider.';
 
--- Finished sessions at the organization's routers, or of one of its vouchers, newest first,
--- p_limit (1..200) at a time; pass the last row's started_at as p_before for the next page.
+-- Finished sessions that arrived from the organization's routers (radacct.organization_id,
+-- whether or not the router still exists), or of one of its vouchers, newest first, p_limit
+-- (1..200) at a time; pass the last row's started_at as p_before for the next page. Planned for
+-- each call's arguments, so a voucher's or an older page's sessions are found by index rather
+-- than filtered out of the organization's newest.
 create function public.session_history(
   p_organization_id uuid,
   p_voucher_id uuid default null,
@@ -449,6 +459,7 @@ language plpgsql
 stable
 security definer
 set search_path = ''
+set plan_cache_mode = force_custom_plan
 as $$
 begin
   perform private.require_manager(p_organization_id);
@@ -460,20 +471,18 @@ begin
     select coalesce(jsonb_agg(t.row order by t.started desc), '[]'::jsonb)
     from (
       select private.session_json(a, v.code, r.name, s.name) as row, a.acctstarttime as started
-      from public.routers r
-      join public.sites s on s.id = r.site_id
-      cross join lateral (
+      from (
         select * from radius.radacct a
-        where a.nasipaddress = r.nas_ip
+        where a.organization_id = p_organization_id
           and a.acctstoptime is not null
           and (p_before is null or a.acctstarttime < p_before)
           and (p_voucher_id is null or a.voucher_id = p_voucher_id)
         order by a.acctstarttime desc
         limit p_limit) a
-      left join public.vouchers v on v.id = a.voucher_id
-      where r.organization_id = p_organization_id
-      order by a.acctstarttime desc
-      limit p_limit) t);
+      left join public.routers r on r.id = a.router_id and r.organization_id = a.organization_id
+      left join public.sites s on s.id = r.site_id
+      left join public.vouchers v on v.id = a.voucher_id and v.organization_id = a.organization_id
+      order by a.acctstarttime desc) t);
 end;
 $$;
 
@@ -482,13 +491,16 @@ revoke execute on function public.session_history(uuid, uuid, timestamptz, integ
 grant execute on function public.session_history(uuid, uuid, timestamptz, integer) to authenticated;
 
 comment on function public.session_history(uuid, uuid, timestamptz, integer) is
-'Finished sessions at the organization''s routers, or of one voucher, newest first, p_limit at a
-time; for the next page pass the last row''s started_at as p_before.
+'Finished sessions that arrived from the organization''s routers (also those of routers deleted
+since), or of one voucher, newest first, p_limit at a time; for the next page pass the last
+row''s started_at as p_before.
 Callers: authenticated owner/admin.
-Returns: [session rows as sessions_online returns them].
+Returns: [session rows as sessions_online returns them; router and site null once the router is
+gone].
 Errors: 42501 agent or outsider; 22023 p_limit not 1 to 200.';
 
--- Each router of the organization: sessions open now and when it last sent accounting.
+-- Each router of the organization: sessions open now and when it last sent accounting, from
+-- the sessions that arrived from that router (radacct.router_id), not from its address.
 create function public.router_health(p_organization_id uuid)
 returns jsonb
 language plpgsql
@@ -502,8 +514,8 @@ begin
     select coalesce(jsonb_agg(jsonb_build_object(
              'router_id', r.id, 'name', r.name, 'site', s.name, 'nas_ip', host(r.nas_ip),
              'open_sessions', (select count(*) from radius.radacct a
-                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null),
-             'last_accounting_at', private.router_last_accounting(r.nas_ip))
+                               where a.router_id = r.id and a.acctstoptime is null),
+             'last_accounting_at', private.router_last_accounting(r.id))
            order by s.name, r.name), '[]'::jsonb)
     from public.routers r
     join public.sites s on s.id = r.site_id
@@ -529,10 +541,11 @@ Errors: 42501 agent or outsider.';
 -- In a few index probes per router instead of reading every open session of every router: a
 -- router is not silent when an open session was heard from (updated, or started before its
 -- first update) in the last 10 minutes (found from the newest start down, in
--- radacct_bulk_close), or when its newest Stop is within the last 10 minutes and not the
+-- radacct_router_open_idx), or when its newest Stop is within the last 10 minutes and not the
 -- sweeper's (it is among the 20 Stops private.router_last_accounting reads); it is no candidate
 -- without open sessions or a sweeper close in the last hour. Only the rest get
--- private.router_last_accounting, which decides.
+-- private.router_last_accounting, which decides. Sessions count for the router they arrived
+-- from (radacct.router_id), never for whoever holds that address now.
 create function public.dashboard_alerts(p_organization_id uuid)
 returns jsonb
 language plpgsql
@@ -575,7 +588,7 @@ begin
     select case
              when (select true
                    from radius.radacct a
-                   where a.nasipaddress = r.nas_ip
+                   where a.router_id = r.id
                      and a.acctstoptime is null
                      and coalesce(a.acctupdatetime, a.acctstarttime) >= v_quiet_since
                    order by a.acctstarttime desc
@@ -584,19 +597,19 @@ begin
              when (select a.acctstoptime >= v_quiet_since
                           and a.acctterminatecause is distinct from 'Stale-Session'
                    from radius.radacct a
-                   where a.nasipaddress = r.nas_ip and a.acctstoptime is not null
+                   where a.router_id = r.id and a.acctstoptime is not null
                    order by a.acctstoptime desc
                    limit 1)
              then null
              -- Not a router that had customers online: none open, no sweeper close in the hour.
              when not (exists (select 1 from radius.radacct a
-                               where a.nasipaddress = r.nas_ip and a.acctstoptime is null)
+                               where a.router_id = r.id and a.acctstoptime is null)
                        or exists (select 1 from radius.radacct a
-                                  where a.nasipaddress = r.nas_ip
+                                  where a.router_id = r.id
                                     and a.acctstoptime > now() - interval '1 hour'
                                     and a.acctterminatecause = 'Stale-Session'))
              then null
-             else private.router_last_accounting(r.nas_ip)
+             else private.router_last_accounting(r.id)
            end as last_at
     offset 0) h
   where r.organization_id = p_organization_id
@@ -657,14 +670,14 @@ begin
                                 order by (t.a).acctstoptime is not null,
                                          (t.a).acctstarttime desc), '[]'::jsonb)
       from (
-        -- A router belongs to one organization; a NAS address can be reused after a router
-        -- is deleted, so match it within the voucher's organization only.
+        -- The voucher's sessions recorded for its own organization's routers, each named by
+        -- the router it arrived from (never by whoever holds that address now).
         select a, r.name as router, s.name as site
         from radius.radacct a
-        left join public.routers r
-          on r.nas_ip = a.nasipaddress and r.organization_id = v_voucher.organization_id
+        left join public.routers r on r.id = a.router_id and r.organization_id = a.organization_id
         left join public.sites s on s.id = r.site_id
         where a.voucher_id = v_voucher.id
+          and a.organization_id = v_voucher.organization_id
         order by a.acctstoptime is not null, a.acctstarttime desc
         limit 50) t));
 end;

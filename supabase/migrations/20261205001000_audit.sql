@@ -119,11 +119,15 @@ create trigger vouchers_audit_insert after insert on public.vouchers
 create trigger vouchers_audit_delete after delete on public.vouchers
   for each row execute function private.audit_row();
 
--- The existing update audit trigger lists its columns; this setting is security relevant too.
+-- The existing update audit trigger lists its columns; this setting is security relevant too:
+-- who switched Message-Authenticator off or on, and the reason an owner gave (the row's old and
+-- new values hold message_authenticator_off_reason).
 create trigger routers_audit_message_authenticator
-  after update of require_message_authenticator on public.routers
-  for each row when (old.require_message_authenticator is distinct from new.require_message_authenticator)
-  execute function private.audit_row();
+  after update of require_message_authenticator, message_authenticator_off_reason on public.routers
+  for each row when (
+    (old.require_message_authenticator, old.message_authenticator_off_reason)
+    is distinct from (new.require_message_authenticator, new.message_authenticator_off_reason)
+  ) execute function private.audit_row();
 
 -- Changing it redirects disconnects: audited like the other router settings.
 create trigger routers_audit_coa_port

@@ -323,6 +323,12 @@ create table private.platform_settings (
   -- invite_only: every new organization's routers are served at once (the operator knows who
   -- signs up); open: platform staff approve a new organization before RADIUS serves its routers.
   signup_mode text not null default 'invite_only' check (signup_mode in ('invite_only', 'open')),
+  -- Days a router address an organization releases (router deleted, or its nas_ip changed) is
+  -- held back from every other organization (private.address_quarantine); 30 by default, 0
+  -- lets another organization register it at once. Applies to addresses released after a
+  -- change.
+  address_quarantine_days integer not null default 30
+    check (address_quarantine_days between 0 and 365),
   updated_at timestamptz not null default now(),
   updated_by uuid references auth.users (id) on delete set null
 );
@@ -332,7 +338,7 @@ alter table private.platform_settings enable row level security;
 revoke all on table private.platform_settings from public, anon, authenticated, service_role;
 
 comment on table private.platform_settings is
-'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings() and set_signup_mode().';
+'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings(), set_signup_mode() and set_address_quarantine_days().';
 
 insert into private.platform_settings default values;
 
@@ -351,7 +357,7 @@ revoke all on function private.signup_mode() from public, anon, authenticated;
 
 -- The settings, for the platform section of the admin app.
 create function public.platform_settings()
-returns table (signup_mode text, updated_at timestamptz)
+returns table (signup_mode text, address_quarantine_days integer, updated_at timestamptz)
 language plpgsql
 stable
 security definer
@@ -359,7 +365,8 @@ set search_path = ''
 as $$
 begin
   perform private.require_platform_staff();
-  return query select s.signup_mode, s.updated_at from private.platform_settings s;
+  return query
+  select s.signup_mode, s.address_quarantine_days, s.updated_at from private.platform_settings s;
 end;
 $$;
 
@@ -368,8 +375,9 @@ revoke all on function public.platform_settings() from public, anon;
 grant execute on function public.platform_settings() to authenticated;
 
 comment on function public.platform_settings() is
-'The platform-wide settings: signup_mode (invite_only, the default, or open) and when they last
-changed.
+'The platform-wide settings: signup_mode (invite_only, the default, or open),
+address_quarantine_days (30 by default: how long a router address one organization released is
+held back from the others) and when they last changed.
 Callers: authenticated platform staff.
 Returns: one row.
 Errors: 42501 not_platform_staff.';
@@ -404,6 +412,194 @@ staff approve each new organization first). Audited in private.platform_audit.
 Callers: authenticated platform staff.
 Returns: nothing.
 Errors: 42501 not_platform_staff; 22023 signup_mode_invalid.';
+
+-- Sets how many days a released router address is held back from other organizations
+-- (audited). Addresses released before keep the end they were given.
+create function public.set_address_quarantine_days(p_days integer)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_platform_staff();
+  if p_days is null or p_days not between 0 and 365 then
+    raise exception 'the address quarantine is 0 to 365 days'
+      using errcode = '22023', hint = 'address_quarantine_days_invalid';
+  end if;
+  update private.platform_settings
+  set address_quarantine_days = p_days, updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail)
+  values (auth.uid(), 'set_address_quarantine_days', jsonb_build_object('days', p_days));
+end;
+$$;
+
+revoke all on function public.set_address_quarantine_days(integer) from public, anon;
+
+grant execute on function public.set_address_quarantine_days(integer) to authenticated;
+
+comment on function public.set_address_quarantine_days(integer) is
+'Sets how many days (0 to 365; 30 by default) a router address one organization released is held
+back from the others (private.address_quarantine). Applies to addresses released from now on.
+Audited in private.platform_audit.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; 22023 address_quarantine_days_invalid.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Addresses are not recycled into another tenant
+-- ---------------------------------------------------------------------------------------------
+
+-- Router addresses an organization released (a router deleted, or its nas_ip changed), held back
+-- from every other organization until `until` (released_at + address_quarantine_days): whatever
+-- still arrives from or for that address (a router not yet reconfigured, late accounting,
+-- retransmissions) must not land at another operator. Sessions already recorded follow the
+-- router they arrived from (radius.radacct.router_id) whoever holds the address later; the
+-- quarantine covers what is still on its way. The releasing organization may register the
+-- address again at once (its row is then deleted). Keyed by address alone, not by router, so
+-- that issue 15's tunnel pool (addresses the platform hands out to routers) uses the same table:
+-- the pool skips an address quarantined for another organization and records the addresses it
+-- takes back here. organization_id is no foreign key: a deleted organization's addresses stay
+-- quarantined for everyone else. Rows past `until` mean nothing; one is deleted when the
+-- address is registered again.
+create table private.address_quarantine (
+  address inet primary key,
+  organization_id uuid not null,
+  released_at timestamptz not null default now(),
+  until timestamptz not null
+);
+
+alter table private.address_quarantine enable row level security;
+
+revoke all on table private.address_quarantine from public, anon, authenticated, service_role;
+
+comment on table private.address_quarantine is
+'Router addresses an organization released, held back from other organizations until `until` (platform setting address_quarantine_days; issue 15''s tunnel pool uses it too). No API role: written by the routers triggers, read by them and by platform_address_quarantine().';
+
+-- Serialises everything that takes or gives up one router address (a transaction-level
+-- advisory lock on it), so a registration waits for a release in flight and then sees the
+-- quarantine the release recorded.
+create function private.lock_router_address(p_address inet)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+begin
+  if p_address is not null then
+    perform pg_advisory_xact_lock(hashtextextended('wifi-billing router address ' || p_address::text, 0));
+  end if;
+end;
+$$;
+
+revoke all on function private.lock_router_address(inet) from public, anon, authenticated;
+
+-- Trigger, before a router takes or gives up an address (insert, nas_ip changed, delete): locks
+-- the addresses involved (in address order, so two changes cannot deadlock), then refuses an
+-- address quarantined for another organization (23505 nas_ip_quarantined, whichever way the
+-- router is written: create_router, an update through the API, SQL). The organization's own
+-- quarantine of the address ends when it takes it again.
+create function private.router_address_claim()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'DELETE' then
+    perform private.lock_router_address(old.nas_ip);
+    return old;
+  end if;
+  if tg_op = 'UPDATE' then
+    if new.nas_ip is not distinct from old.nas_ip then
+      return new;
+    end if;
+    perform private.lock_router_address(least(old.nas_ip, new.nas_ip));
+    perform private.lock_router_address(greatest(old.nas_ip, new.nas_ip));
+  else
+    perform private.lock_router_address(new.nas_ip);
+  end if;
+  if exists (
+    select 1 from private.address_quarantine q
+    where q.address = new.nas_ip and q.until > now()
+      and q.organization_id is distinct from new.organization_id
+  ) then
+    raise exception 'address % was released by another organization recently and is quarantined',
+      host(new.nas_ip)
+      using errcode = '23505', hint = 'nas_ip_quarantined';
+  end if;
+  delete from private.address_quarantine q where q.address = new.nas_ip;
+  return new;
+end;
+$$;
+
+revoke all on function private.router_address_claim() from public, anon, authenticated;
+
+-- Trigger, after a router gave up an address (deleted, or nas_ip changed): the address is
+-- quarantined for other organizations for address_quarantine_days from now.
+create function private.router_address_release()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.nas_ip is not distinct from old.nas_ip then
+    return null;
+  end if;
+  insert into private.address_quarantine as q (address, organization_id, released_at, until)
+  select old.nas_ip, old.organization_id, now(),
+         now() + make_interval(days => s.address_quarantine_days)
+  from private.platform_settings s
+  on conflict (address) do update
+    set organization_id = excluded.organization_id, released_at = excluded.released_at,
+        until = excluded.until;
+  return null;
+end;
+$$;
+
+revoke all on function private.router_address_release() from public, anon, authenticated;
+
+create trigger routers_address_claim
+  before insert or delete or update of nas_ip on public.routers
+  for each row execute function private.router_address_claim();
+
+create trigger routers_address_release
+  after delete or update of nas_ip on public.routers
+  for each row execute function private.router_address_release();
+
+-- The addresses held back now, for platform staff: which organization released each and until
+-- when.
+create function public.platform_address_quarantine()
+returns table (address text, organization_id uuid, organization_name text,
+               released_at timestamptz, quarantined_until timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_platform_staff();
+  return query
+  select abbrev(q.address), q.organization_id, o.name, q.released_at, q.until
+  from private.address_quarantine q
+  left join public.organizations o on o.id = q.organization_id
+  where q.until > now()
+  order by q.until, q.address;
+end;
+$$;
+
+revoke all on function public.platform_address_quarantine() from public, anon;
+
+grant execute on function public.platform_address_quarantine() to authenticated;
+
+comment on function public.platform_address_quarantine() is
+'The router addresses held back from other organizations now (private.address_quarantine): the
+address, the organization that released it (name null once it is deleted), when, and until when.
+Callers: authenticated platform staff.
+Returns: setof rows, the soonest free first.
+Errors: 42501 not_platform_staff.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Organizations as platform staff see them
@@ -533,10 +729,10 @@ begin
   if not found then
     return;
   end if;
+  -- The open sessions that arrived from its routers (each disconnect goes to that router).
   for v_session in
     select a.radacctid, a.voucher_id from radius.radacct a
-    join public.vouchers v on v.id = a.voucher_id
-    where v.organization_id = p_organization_id and a.acctstoptime is null
+    where a.organization_id = p_organization_id and a.acctstoptime is null
   loop
     perform radius.queue_disconnect(v_session.radacctid, v_session.voucher_id, 'admin', auth.uid());
   end loop;

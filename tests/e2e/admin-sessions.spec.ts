@@ -29,15 +29,20 @@ test('sessions: who is online, disconnect one, router health, and an alert for a
     await sql`
       insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
                                   acctupdatetime, acctsessiontime, acctinputoctets, acctoutputoctets,
-                                  voucher_id, mac)
-      values ('e2e', ${`e2e-${hex()}${hex()}`}, ${voucher!.code}, ${ip}, now() - interval '40 minutes',
-              now() - interval '1 minute', 1200, 5000000, 25000000, ${voucher!.id}, 'aa:bb:cc:dd:ee:01')`;
+                                  voucher_id, mac, router_id, organization_id)
+      select 'e2e', ${`e2e-${hex()}${hex()}`}, ${voucher!.code}, r.nas_ip, now() - interval '40 minutes',
+             now() - interval '1 minute', 1200, 5000000, 25000000, ${voucher!.id}, 'aa:bb:cc:dd:ee:01',
+             r.id, r.organization_id
+      from public.routers r where r.nas_ip = ${ip}`;
     // The back-room router went quiet 30 minutes ago and the sweeper closed its session.
     await sql`
       insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
-                                  acctupdatetime, acctstoptime, acctterminatecause, voucher_id)
-      values ('e2e-2', ${`e2e-${hex()}${hex()}`}, ${voucher!.code}, ${quietIp}, now() - interval '1 hour',
-              now() - interval '30 minutes', now() - interval '5 minutes', 'Stale-Session', ${voucher!.id})`;
+                                  acctupdatetime, acctstoptime, acctterminatecause, voucher_id,
+                                  router_id, organization_id)
+      select 'e2e-2', ${`e2e-${hex()}${hex()}`}, ${voucher!.code}, r.nas_ip, now() - interval '1 hour',
+             now() - interval '30 minutes', now() - interval '5 minutes', 'Stale-Session', ${voucher!.id},
+             r.id, r.organization_id
+      from public.routers r where r.nas_ip = ${quietIp}`;
 
     await signInAs(page, owner);
     await expect(page.getByRole('region', { name: 'Alerts' })).toContainText(

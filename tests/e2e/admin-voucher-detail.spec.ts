@@ -36,13 +36,18 @@ test('voucher detail: sale, usage, bound devices and sessions; agents see only t
     await sql`
       insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
                                   acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets,
-                                  acctoutputoctets, acctterminatecause, voucher_id, mac)
-      values ('e2e-1', ${`e2e-${hex()}${hex()}`}, ${voucher!.code}, ${ip}, now() - interval '10 minutes',
-              now() - interval '1 minute', null, 600, 2000000, 8000000, null, ${voucher!.id},
-              'aa:bb:cc:dd:ee:01'),
-             ('e2e-2', ${`e2e-${hex()}${hex()}`}, ${voucher!.code}, ${ip}, now() - interval '1 hour',
-              now() - interval '45 minutes', now() - interval '45 minutes', 900, 4000000, 16000000,
-              'User-Request', ${voucher!.id}, 'aa:bb:cc:dd:ee:02')`;
+                                  acctoutputoctets, acctterminatecause, voucher_id, mac, router_id,
+                                  organization_id)
+      select s.id, s.key, ${voucher!.code}, r.nas_ip, s.started, s.updated, s.stopped, s.seconds,
+             s.bytes_in, s.bytes_out, s.cause, ${voucher!.id}, s.mac, r.id, r.organization_id
+      from public.routers r
+      cross join (values
+        ('e2e-1', ${`e2e-${hex()}${hex()}`}, now() - interval '10 minutes', now() - interval '1 minute',
+         null::timestamptz, 600, 2000000, 8000000, null, 'aa:bb:cc:dd:ee:01'),
+        ('e2e-2', ${`e2e-${hex()}${hex()}`}, now() - interval '1 hour', now() - interval '45 minutes',
+         now() - interval '45 minutes', 900, 4000000, 16000000, 'User-Request', 'aa:bb:cc:dd:ee:02')
+      ) s (id, key, started, updated, stopped, seconds, bytes_in, bytes_out, cause, mac)
+      where r.nas_ip = ${ip}`;
 
     await signInAs(page, owner);
     await page

@@ -74,8 +74,10 @@ beforeAll(async () => {
   await sql`insert into public.routers (organization_id, site_id, name, nas_ip, vendor)
             values (${organizationId}, ${market}, 'Market router', ${nasIp}, 'mikrotik')`;
   await sql`
-    insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, voucher_id)
-    values ('s1', ${`dash-${tag}`}, 'X', ${nasIp}, now(), ${online})`;
+    insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
+                                voucher_id, router_id, organization_id)
+    select 's1', ${`dash-${tag}`}, 'X', r.nas_ip, now(), ${online}, r.id, r.organization_id
+    from public.routers r where r.nas_ip = ${nasIp}`;
 });
 
 async function summary(user: TestUser, siteId: string | null = null) {

@@ -1035,6 +1035,19 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
       expect(row!.signup_mode).toBe('invite_only');
     },
   }),
+  'set_address_quarantine_days(integer)': async () => ({
+    args: { p_days: 0 },
+    allowed: async () => {},
+    denied: async () => {
+      const [row] = await sql()`select address_quarantine_days from private.platform_settings`;
+      expect(row!.address_quarantine_days).toBe(30);
+    },
+  }),
+  'platform_address_quarantine()': async () => ({
+    args: {},
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
   'platform_organizations()': async () => ({
     args: {},
     allowed: async (data) => expect(Array.isArray(data)).toBe(true),
@@ -1163,7 +1176,7 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
   'router_setup(uuid)': async (w) => {
     const audits = () =>
       sql()`select actor from public.audit_log
-            where table_name = 'router_setup' and row_id = ${w.a.routerId}`;
+            where table_name = 'router_setup' and row_id = ${w.a.routerId} order by id`;
     const before = (await audits()).length;
     return {
       args: { p_router_id: w.a.routerId },
@@ -1410,12 +1423,9 @@ describe('finer rules', () => {
     expect(await readRow('vouchers', 'id', id)).toEqual(before);
   });
 
-  // Router settings an owner or admin may change besides the basics: require_message_authenticator
-  // and coa_port.
-  for (const [column, value] of [
-    ['require_message_authenticator', false],
-    ['coa_port', 1700],
-  ] as const) {
+  // Router settings an owner or admin may change besides the basics: coa_port (and
+  // require_message_authenticator, which only an owner may switch off: below).
+  for (const [column, value] of [['coa_port', 1700]] as const) {
     it(`only owners and admins change routers.${column}, and it is audited`, async () => {
       const id = await DRIVERS.routers.target(w);
       const before = await readRow('routers', 'id', id);
@@ -1440,6 +1450,34 @@ describe('finer rules', () => {
       expect(audited).toEqual([{ actor: w.users.adminA.id, value: String(value) }]);
     });
   }
+
+  it('only owners switch routers.require_message_authenticator off, with a reason, audited', async () => {
+    const id = await DRIVERS.routers.target(w);
+    const before = await readRow('routers', 'id', id);
+    expect(before!.require_message_authenticator).toBe(true);
+    const off = {
+      require_message_authenticator: false,
+      message_authenticator_off_reason: 'RouterOS 6',
+    };
+    for (const persona of ['anon', 'agentA', 'adminB'] as const) {
+      const response = await w.clients[persona].from('routers').update(off).eq('id', id);
+      expectRefusedOrNoop(persona, response);
+      expect(await readRow('routers', 'id', id), persona).toEqual(before);
+    }
+    // router-rules.test.ts has the rest of the rule (reasons, switching back on).
+    const admin = await w.clients.adminA.from('routers').update(off).eq('id', id);
+    expect(admin.error).toMatchObject({ code: '42501', hint: 'message_authenticator_owner_only' });
+    expect(await readRow('routers', 'id', id)).toEqual(before);
+    const changed = await w.clients.ownerA.from('routers').update(off).eq('id', id);
+    expect(changed.error).toBeNull();
+    expect(await readRow('routers', 'id', id)).toMatchObject(off);
+    const audited = await sql()`
+      select actor, new ->> 'require_message_authenticator' as value,
+             new ->> 'message_authenticator_off_reason' as reason
+      from public.audit_log
+      where table_name = 'routers' and row_id = ${id} and action = 'update'`;
+    expect(audited).toEqual([{ actor: w.users.ownerA.id, value: 'false', reason: 'RouterOS 6' }]);
+  });
 
   it('RPCs refuse bad input with the codes their comments give', async () => {
     const unknownSite = await w.clients.ownerA.rpc('create_router', {

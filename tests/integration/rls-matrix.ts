@@ -750,6 +750,26 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
+  'set_address_quarantine_days(integer)': {
+    'lifting the address quarantine': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'platform_address_quarantine()': {
+    'the addresses held back from other organizations': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   'platform_organizations()': {
     "every organization's health": {
       anon: 'denied',

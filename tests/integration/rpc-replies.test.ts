@@ -4,7 +4,7 @@
 // variant a function can answer is reached at least once (null, {ok: false, error}, empty and
 // full lists), and the catalogue's list of jsonb RPCs must match the schemas exactly.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { callRpc } from '../../supabase/functions/_shared/contract/call-rpc.ts';
@@ -93,8 +93,9 @@ beforeAll(async () => {
   await sql`insert into radius.voucher_devices (voucher_id, mac) values (${voucher.id}, 'aa:bb:cc:00:00:01')`;
   const [{ nas_ip: nasIp }] =
     await sql`select nas_ip::text from public.routers where id = ${hotspot.routerId}`;
+  // Each session records the router it arrived from (radacct.router_id) and its organization.
   const session = (
-    nas: string,
+    router: { id: string; nas: string },
     id: string,
     startedAgo: number,
     updatedAgo: number,
@@ -102,15 +103,17 @@ beforeAll(async () => {
   ) =>
     sql`insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
           acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, voucher_id,
-          mac, acctterminatecause)
-        values (${id}, ${`${tag}-${id}`}, ${voucher.code}, ${nas}, now() - make_interval(mins => ${startedAgo}),
+          mac, acctterminatecause, router_id, organization_id)
+        values (${id}, ${`${tag}-${id}`}, ${voucher.code}, ${router.nas}, now() - make_interval(mins => ${startedAgo}),
           now() - make_interval(mins => ${updatedAgo}), ${stopped ? sql`now() - make_interval(mins => ${updatedAgo})` : null},
           ${startedAgo * 60}, 1000, 2000, ${voucher.id}, 'aa:bb:cc:00:00:01',
-          ${stopped ? 'User-Request' : null})`;
+          ${stopped ? 'User-Request' : null}, ${router.id}, ${org})`;
+  const router = { id: hotspot.routerId, nas: nasIp };
   // Open and quiet for 30 minutes: the router counts as silent.
-  await session(nasIp, 'open', 60, 30, false);
-  await session(nasIp, 'done', 120, 90, true);
-  await session(randomRouterNetwork(), 'elsewhere', 200, 190, true);
+  await session(router, 'open', 60, 30, false);
+  await session(router, 'done', 120, 90, true);
+  const deleted = { id: randomUUID(), nas: randomRouterNetwork() };
+  await session(deleted, 'elsewhere', 200, 190, true);
 
   // Payments: one paid with its voucher, one pending from a device, one whose push failed.
   const phone = testPhone();
@@ -287,7 +290,9 @@ describe('admin RPCs', () => {
   it('sessions_online, session_history, router_health, voucher_sessions', async () => {
     const organization = { p_organization_id: hotspot.organizationId };
     expect(await reply(asOwner, 'sessions_online', organization)).toHaveLength(1);
-    expect(await reply(asOwner, 'session_history', organization)).toHaveLength(1);
+    // Finished: one at the router, one at a router deleted since (router and site null).
+    const history = await reply(asOwner, 'session_history', organization);
+    expect(history.map((s) => s.router === null)).toEqual([false, true]);
     const health = await reply(asOwner, 'router_health', organization);
     expect(health.map((h) => h.last_accounting_at === null).sort()).toEqual([false, true]);
     const usage = await reply(asOwner, 'voucher_sessions', { p_voucher_id: voucher.id });

@@ -54,11 +54,14 @@ beforeAll(async () => {
   ) => sql`
     insert into radius.radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime,
                                 acctupdatetime, acctstoptime, acctsessiontime, acctinputoctets,
-                                acctoutputoctets, voucher_id, mac, acctterminatecause)
-    values (${id}, ${`${tag}-${id}`}, ${code}, ${ip}, now() - make_interval(mins => ${startedMinutesAgo}),
-            now() - make_interval(mins => ${updatedMinutesAgo}),
-            ${stopped ? sql`now() - make_interval(mins => ${cause ? 5 : updatedMinutesAgo})` : null},
-            ${startedMinutesAgo * 60}, 1000, 2000, ${voucherId}, 'aa:bb:cc:00:00:01', ${cause})`;
+                                acctoutputoctets, voucher_id, mac, acctterminatecause, router_id,
+                                organization_id)
+    select ${id}, ${`${tag}-${id}`}, ${code}, r.nas_ip, now() - make_interval(mins => ${startedMinutesAgo}),
+           now() - make_interval(mins => ${updatedMinutesAgo}),
+           ${stopped ? sql`now() - make_interval(mins => ${cause ? 5 : updatedMinutesAgo})` : null},
+           ${startedMinutesAgo * 60}, 1000, 2000, ${voucherId}, 'aa:bb:cc:00:00:01', ${cause}, r.id,
+           r.organization_id
+    from public.routers r where r.nas_ip = ${ip}`;
   await session(busyIp, 'open-1', 5, false, 1);
   // Went quiet 30 minutes ago; the sweeper closed its session 5 minutes ago.
   await session(quietIp, 'swept', 60, true, 30, 'Stale-Session');

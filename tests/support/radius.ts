@@ -113,9 +113,11 @@ export async function addRouter(
   for (;;) {
     const nasIp = unusedLoopbackAddress();
     const [row] = await sql`
-      insert into public.routers (organization_id, site_id, name, nas_ip, vendor, require_message_authenticator)
+      insert into public.routers (organization_id, site_id, name, nas_ip, vendor,
+                                  require_message_authenticator, message_authenticator_off_reason)
       values (${organizationId}, ${siteId}, 'Test router', ${nasIp}, 'mikrotik',
-              ${options.requireMessageAuthenticator ?? true})
+              ${options.requireMessageAuthenticator ?? true},
+              ${options.requireMessageAuthenticator === false ? 'test router without it' : null})
       on conflict (nas_ip) do nothing
       returning id`;
     if (!row) continue;
@@ -163,7 +165,8 @@ export type Reply = { code: string; attributes: Record<string, string> };
 /**
  * Sends one packet with radclient from `from.nasIp` and returns the reply, or null when none
  * came (dropped). Access-Requests carry a Message-Authenticator unless `unsigned` is set.
- * Retries cover a FreeRADIUS restart caused by another test file's router change.
+ * Retries cover a FreeRADIUS restart (radius-clients-live.test.ts kills it on purpose; router
+ * changes never restart it).
  */
 export async function radius(
   kind: 'auth' | 'acct' | 'status',

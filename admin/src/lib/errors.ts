@@ -32,12 +32,21 @@ export const CODE_WORDS = {
     'This organization is suspended by the platform: you can look, but not change anything. Contact the platform team.',
   organization_not_found: 'That organization no longer exists. Reload the list.',
   signup_mode_invalid: 'Choose invite only or open.',
+  address_quarantine_days_invalid: 'The address quarantine is 0 to 365 days.',
   suspend_reason_invalid: 'Say why the organization is suspended (up to 500 characters).',
 
   // Organizations, routers, team, sites.
   organization_name_invalid: 'An organization name is 1 to 100 characters.',
   nas_ip_required: 'Enter the address the router reaches RADIUS from, e.g. 10.8.0.2.',
+  nas_ip_quarantined:
+    'Another organization used this address until recently, so it is held back for a while (30 days unless the platform says otherwise) to keep their routers’ traffic away from yours. Use your router’s own address, or ask the platform team.',
   last_owner: 'An organization must keep at least one owner. Make another member owner first.',
+  message_authenticator_owner_only:
+    'Only an owner can switch Message-Authenticator off for a router, or change why it is off.',
+  message_authenticator_reason_required:
+    'Say why this router cannot send Message-Authenticator (up to 500 characters), e.g. “RouterOS 6.49, upgrade planned”.',
+  router_changes_rate_limited:
+    'Too many router changes in this organization in the last 10 minutes. Wait a few minutes, then try again.',
   logo_too_large: 'The logo can be at most 8 KB. Choose a smaller image.',
   logo_not_base64: notAnImage,
   logo_not_image: notAnImage,

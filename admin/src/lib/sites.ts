@@ -1,7 +1,7 @@
 import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
 import { roleAtLeast } from '$domain/roles.ts';
-import { errorWords } from './errors.ts';
+import { errorWords, type ApiError, type ErrorContext } from './errors.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 import { rpc, rpcData, type RpcReply } from './rpc.ts';
 
@@ -10,7 +10,10 @@ const routerSchema = z.object({
   name: z.string(),
   nas_ip: z.string(),
   vendor: z.string(),
+  require_message_authenticator: z.boolean(),
+  message_authenticator_off_reason: z.string().nullable(),
 });
+export type SiteRouter = z.infer<typeof routerSchema>;
 const siteSchema = z.object({
   id: z.string(),
   slug: z.string(),
@@ -46,7 +49,9 @@ export async function loadSitesPage(
   const [sites, health] = await Promise.all([
     supabase
       .from('sites')
-      .select('id, slug, name, support_phone, routers(id, name, nas_ip, vendor)')
+      .select(
+        'id, slug, name, support_phone, routers(id, name, nas_ip, vendor, require_message_authenticator, message_authenticator_off_reason)',
+      )
       .eq('organization_id', membership.organization.id)
       .order('name'),
     rpcData(
@@ -116,7 +121,69 @@ export async function createRouter(
     return {
       problem: errorWords(error, 'add the router', {
         '23505': `Another router already uses ${router.nas_ip}.`,
+        ...waitWords(error),
       }),
     };
   return { secret: data.secret };
+}
+
+/**
+ * The rate limit's refusal with the time to wait, which the database gives in the error's detail
+ * ({"retry_after_seconds": n}); without it, the general words of errors.ts.
+ */
+function waitWords(error: ApiError): ErrorContext {
+  if (error.hint !== 'router_changes_rate_limited') return {};
+  let detail: unknown;
+  try {
+    detail = JSON.parse(error.details ?? '');
+  } catch {
+    return {};
+  }
+  const retry = z.object({ retry_after_seconds: z.number().positive() }).safeParse(detail);
+  if (!retry.success) return {};
+  const minutes = Math.ceil(retry.data.retry_after_seconds / 60);
+  return {
+    router_changes_rate_limited: `Too many router changes in this organization in the last 10 minutes. Try again in ${minutes === 1 ? 'a minute' : `${minutes} minutes`}.`,
+  };
+}
+
+/**
+ * The Message-Authenticator form: required (the box ticked), or off with the reason the router
+ * cannot send it. Only owners may switch it off; the database refuses anyone else.
+ */
+export const messageAuthenticatorFormSchema = z
+  .object({
+    required: z.literal('on').optional(),
+    reason: z
+      .string()
+      .trim()
+      .max(500, { error: 'Keep the reason to 500 characters.' })
+      .optional()
+      .default(''),
+  })
+  .transform(({ required, reason }) => ({ required: required === 'on', reason }))
+  .refine((setting) => setting.required || setting.reason !== '', {
+    error: 'Say why this router cannot send Message-Authenticator, e.g. “RouterOS 6.49”.',
+  });
+
+export async function setMessageAuthenticator(
+  supabase: SupabaseClient,
+  routerId: string,
+  setting: z.output<typeof messageAuthenticatorFormSchema>,
+): Promise<string | null> {
+  const { error } = await supabase
+    .from('routers')
+    .update(
+      setting.required
+        ? { require_message_authenticator: true }
+        : {
+            require_message_authenticator: false,
+            message_authenticator_off_reason: setting.reason,
+          },
+    )
+    .eq('id', routerId)
+    .select('id')
+    .single();
+  const action = `${setting.required ? 'require' : 'switch off'} Message-Authenticator`;
+  return error ? errorWords(error, action, waitWords(error)) : null;
 }

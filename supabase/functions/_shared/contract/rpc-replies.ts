@@ -36,14 +36,17 @@ const receiptReason = z.enum([
   'c2b',
 ]);
 
-/** `private.session_json()`: one radacct row with its voucher code, router and site names. */
+/**
+ * `private.session_json()`: one radacct row with its voucher code, and the name of the router it
+ * arrived from and of that router's site (null once that router is deleted).
+ */
 const session = z.object({
   id: int,
   voucher_id: id.nullable(),
   code: z.string().nullable(),
   mac: z.string().nullable(),
-  router: z.string(),
-  site: z.string(),
+  router: z.string().nullable(),
+  site: z.string().nullable(),
   started_at: timestamp.nullable(),
   /** The last interim update, else the start. */
   updated_at: timestamp.nullable(),
@@ -273,10 +276,10 @@ export const rpcReplies = {
 
   sell_voucher: z.object({ id, code: z.string(), sold_at: timestamp, sold_price_kes: count }),
 
-  /** Finished sessions, newest first. */
+  /** Finished sessions, newest first (also those of routers deleted since: router null). */
   session_history: z.array(session.extend({ stopped_at: timestamp })),
 
-  /** Open sessions, newest first (at most 200). */
+  /** Open sessions, newest first (at most 200; router null once the router is deleted). */
   sessions_online: z.array(session.extend({ stopped_at: z.null() })),
 
   set_mpesa_settings: paymentSettings,
@@ -319,13 +322,7 @@ export const rpcReplies = {
       z.object({ mac: z.string(), first_seen_at: timestamp, last_seen_at: timestamp }),
     ),
     /** Open ones first, then newest; router and site are null once the router is gone. */
-    sessions: z.array(
-      session.extend({
-        code: z.string(),
-        router: z.string().nullable(),
-        site: z.string().nullable(),
-      }),
-    ),
+    sessions: z.array(session.extend({ code: z.string() })),
   }),
 };
 
