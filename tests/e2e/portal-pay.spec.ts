@@ -8,6 +8,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { randomInt } from 'node:crypto';
 import postgres from 'postgres';
 import { startHotspotSim, type HotspotSim } from '../hotspot/mikrotik.ts';
+import { claimLocalPhone } from '../support/phones.ts';
 import { stack } from './stack-file.ts';
 
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
@@ -35,7 +36,7 @@ test.afterAll(async () => {
 
 /** A phone number of its own per test; its last four digits pick the simulator's outcome. */
 function phone(outcome = '5555'): string {
-  return `07${String(randomInt(0, 10_000)).padStart(4, '0')}${outcome}`;
+  return claimLocalPhone(outcome);
 }
 
 /** How the Daraja simulator treats this phone (e.g. a slow customer: delayMs). */

@@ -2,9 +2,10 @@
 // SMS settings, a site, a plan sold there, a router), and the calls the portal server, Daraja
 // and the stack's timers make: pay-start, the Daraja simulator's control API, pay-notify with a
 // signed URL, pay-reconcile, sms-dispatch.
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isVoucherCode } from '../../supabase/functions/_shared/domain/voucher-code.ts';
+import { claimLocalPhone } from './phones.ts';
 import { stackInfo } from './stack.ts';
 import { ownerSql } from './users.ts';
 
@@ -63,21 +64,10 @@ export async function createPayHotspot(priceKes = 20): Promise<PayHotspot> {
   };
 }
 
-const usedPhones = new Set<string>();
-
-/**
- * A Kenyan number (E.164) not used before in this test file, whose last four digits pick the
- * simulator's outcome. Only four digits are free, so repeats are ruled out rather than left to
- * chance: a repeat would meet the two-minute one-push-per-phone rule.
- */
+/** A Kenyan number (E.164) no other test of the run uses; its last four digits pick the
+ * simulator's outcome. */
 export function testPhone(suffix = '0000'): string {
-  for (;;) {
-    const phone = `+2547${String(randomInt(0, 10_000)).padStart(4, '0')}${suffix}`;
-    if (!usedPhones.has(phone)) {
-      usedPhones.add(phone);
-      return phone;
-    }
-  }
+  return `+254${claimLocalPhone(suffix).slice(1)}`;
 }
 
 /** A fresh MAC address. */
