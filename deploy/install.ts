@@ -25,6 +25,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLIENT_FOLDERS } from '../radius/clients-conf.ts';
+import { portalProxyEnv } from './portal-proxy.ts';
 import { distributionDir, handToFreerad, renderConfig } from '../radius/render.ts';
 import {
   freeradiusVersion,
@@ -196,6 +197,7 @@ writeEnv('portal.env', {
   HOST: '127.0.0.1',
   PORT: String(settings.PORTAL_PORT),
   ORIGIN: `https://${settings.PORTAL_DOMAIN}`,
+  ...portalProxyEnv,
   SUPABASE_URL: settings.SUPABASE_URL,
   SUPABASE_PUBLISHABLE_KEY: settings.SUPABASE_PUBLISHABLE_KEY,
   SUPABASE_SECRET_KEY: settings.SUPABASE_SECRET_KEY,

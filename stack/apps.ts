@@ -8,11 +8,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sirv from 'sirv';
 import { demo } from './demo.ts';
+import { portalProxyEnv } from '../deploy/portal-proxy.ts';
+import { freePort } from './ports.ts';
 import { packageBin, startProcess, waitForHttp, type Service } from './process.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -102,7 +104,14 @@ function lockHolderAlive(lock: string): boolean {
   }
 }
 
-/** The portal as in production: adapter-node's server. */
+/**
+ * The portal as in production: adapter-node's server behind a reverse proxy that adds the
+ * client's address to X-Forwarded-For (as Caddy does in production, deploy/caddy/Caddyfile).
+ * The portal takes the client's address from that header's last entry (ADDRESS_HEADER,
+ * XFF_DEPTH=1, the same as deploy/install.ts writes), so a header a client sends itself cannot
+ * change it. This proxy appends rather than replaces (the weakest proxy a deployer could put in
+ * front), which the per-address caps' tests rely on.
+ */
 export async function startPortal(options: {
   port: number;
   supabaseUrl: string;
@@ -112,7 +121,8 @@ export async function startPortal(options: {
   secretKey: string;
   logDir: string;
 }): Promise<Service> {
-  const origin = `http://127.0.0.1:${options.port}`;
+  const internalPort = await freePort();
+  const internal = `http://127.0.0.1:${internalPort}`;
   const { child, service, logFile } = startProcess(
     'portal',
     process.execPath,
@@ -122,8 +132,9 @@ export async function startPortal(options: {
       env: {
         PATH: process.env.PATH ?? '',
         HOST: '127.0.0.1',
-        PORT: String(options.port),
-        ORIGIN: origin,
+        PORT: String(internalPort),
+        ORIGIN: `http://127.0.0.1:${options.port}`,
+        ...portalProxyEnv,
         SHUTDOWN_TIMEOUT: '1',
         SUPABASE_URL: options.supabaseUrl,
         SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
@@ -132,8 +143,51 @@ export async function startPortal(options: {
       },
     },
   );
-  await waitForHttp(origin, 15000, child, logFile);
-  return service;
+  await waitForHttp(internal, 15000, child, logFile);
+  const proxy = await startForwardingProxy(options.port, internalPort);
+  return {
+    name: service.name,
+    stop: async () => {
+      await proxy.close();
+      await service.stop();
+    },
+  };
+}
+
+/** A reverse proxy on `port` to `target` that appends the peer's address to X-Forwarded-For. */
+async function startForwardingProxy(
+  port: number,
+  target: number,
+): Promise<{ close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const peer = req.socket.remoteAddress ?? '';
+    const prior = req.headers['x-forwarded-for'];
+    const headers = {
+      ...req.headers,
+      'x-forwarded-for': prior ? `${String(prior)}, ${peer}` : peer,
+    };
+    const upstream = request(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(res);
+      },
+    );
+    upstream.once('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  // Tests act as different clients by connecting from other loopback addresses (127.0.0.x).
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** The admin's static files, plus the /config.json a deployer writes next to them. */

@@ -198,6 +198,49 @@ Returns: {outcome: recorded | duplicate | wrong_shortcode}. A malformed receipt 
 
 
 --
+-- Name: callback_junk(text, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_hour timestamptz := date_trunc('hour', now());
+  v_hits bigint;
+begin
+  insert into private.callback_junk as j (kind, reason, hour, hits)
+  values (p_kind, p_reason, v_hour, 1)
+  on conflict (kind, reason, hour) do update set hits = j.hits + 1
+  returning j.hits into v_hits;
+  if v_hits <= 5 then
+    insert into private.callback_junk_samples (kind, reason, hour, ref, body)
+    values (p_kind, p_reason, v_hour, left(p_ref, 100), left(coalesce(p_body, ''), 1024));
+  end if;
+  if v_hits = 1 then
+    delete from private.callback_junk j where j.hour < now() - interval '30 days';
+    delete from private.callback_junk_samples s where s.hour < now() - interval '30 days';
+  end if;
+  return v_hits;
+end;
+$$;
+
+
+ALTER FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION callback_junk(p_kind text, p_reason text, p_ref text, p_body text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) IS 'Counts a junk callback in private.callback_junk (kind stk | c2b; reason forged | malformed |
+oversized | expired) and keeps the first 5 per kind, reason and hour in
+private.callback_junk_samples (body cut to 1,024 characters); the first of an hour deletes
+counters and samples older than 30 days.
+Callers: postgres only (pay_callback; edge function pay-c2b); no API role.
+Returns: the hour''s count so far.';
+
+
+--
 -- Name: can_support_payment(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -251,6 +294,27 @@ smaller amounts before the customer pays.
 Callers: postgres only (edge function pay-c2b); no API role.
 Returns: integer KES, or null when it sells nothing.';
 
+
+--
+-- Name: client_network(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.client_network(p_address text) RETURNS cidr
+    LANGUAGE plpgsql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v inet;
+begin
+  v := btrim(p_address)::inet;
+  return network(set_masklen(v, case family(v) when 4 then 32 else 64 end));
+exception when invalid_text_representation then
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.client_network(p_address text) OWNER TO postgres;
 
 --
 -- Name: languages(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -770,6 +834,82 @@ $$;
 ALTER FUNCTION private.lock_router_address(p_address inet) OWNER TO postgres;
 
 --
+-- Name: lookup_buckets(text, uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.lookup_buckets(p_kind text, p_site_id uuid, p_client text) RETURNS text[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_address text := 'direct';
+  v_mac macaddr;
+begin
+  if auth.role() = 'service_role' then
+    v_address := coalesce(private.client_network(split_part(coalesce(p_client, ''), '|', 1))::text, 'unknown');
+    v_mac := private.mac_or_null(split_part(coalesce(p_client, ''), '|', 2));
+  end if;
+  return array[
+    case when v_address <> 'direct' then
+      p_kind || ':client:' || p_site_id || ':' || v_address || '/' || coalesce(v_mac::text, '') end,
+    p_kind || ':ip:' || p_site_id || ':' || v_address,
+    p_kind || ':site:' || p_site_id];
+end;
+$$;
+
+
+ALTER FUNCTION private.lookup_buckets(p_kind text, p_site_id uuid, p_client text) OWNER TO postgres;
+
+--
+-- Name: lookup_miss(text, uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.lookup_miss(p_kind text, p_site_id uuid, p_client text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select count(private.rate_limit_hit('miss:' || b, 2147483647, 600))
+  from unnest(private.lookup_buckets(p_kind, p_site_id, p_client)) b
+  where b is not null;
+$$;
+
+
+ALTER FUNCTION private.lookup_miss(p_kind text, p_site_id uuid, p_client text) OWNER TO postgres;
+
+--
+-- Name: lookup_throttle(text, uuid, text, integer, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.lookup_throttle(p_kind text, p_site_id uuid, p_client text, p_limit integer, p_miss_limit integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_buckets text[] := private.lookup_buckets(p_kind, p_site_id, p_client);
+  v_limits integer[] := array[greatest(1, p_limit / 6), greatest(1, p_limit * 3 / 4), p_limit];
+  v_misses integer[] := array[greatest(1, p_miss_limit / 4), greatest(1, p_miss_limit * 3 / 4), p_miss_limit];
+  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 600) * 600);
+begin
+  for i in 1..3 loop
+    if p_miss_limit is not null and v_buckets[i] is not null and coalesce((
+      select r.hits from private.rate_limits r
+      where r.bucket = 'miss:' || v_buckets[i] and r.window_start = v_window), 0) >= v_misses[i] then
+      return private.rate_limit_wait(600);
+    end if;
+  end loop;
+  for i in 1..3 loop
+    if v_buckets[i] is not null and not private.rate_limit_hit(v_buckets[i], v_limits[i], 600) then
+      return private.rate_limit_wait(600);
+    end if;
+  end loop;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.lookup_throttle(p_kind text, p_site_id uuid, p_client text, p_limit integer, p_miss_limit integer) OWNER TO postgres;
+
+--
 -- Name: mac_or_null(text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -836,6 +976,21 @@ $_$;
 
 
 ALTER FUNCTION private.msisdn_matches(p_hint text, p_phone text) OWNER TO postgres;
+
+--
+-- Name: my_confirmed_email(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.my_confirmed_email() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select lower(u.email::text) from auth.users u
+  where u.id = auth.uid() and u.email_confirmed_at is not null and u.deleted_at is null
+$$;
+
+
+ALTER FUNCTION private.my_confirmed_email() OWNER TO postgres;
 
 --
 -- Name: nairobi_day(timestamp with time zone); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1032,16 +1187,24 @@ declare
   v_id bigint;
   v_result jsonb;
   v_org uuid;
+  v_settled_at timestamptz;
 begin
-  select p.organization_id into v_org from public.payments p where p.id = p_payment_id;
+  if p_verdict <> 'received' or p_parsed is null then
+    perform private.callback_junk('stk', p_verdict, p_payment_id::text, p_body);
+    return jsonb_build_object('outcome', p_verdict);
+  end if;
+  select p.organization_id, p.settled_at into v_org, v_settled_at
+  from public.payments p where p.id = p_payment_id;
+  if v_settled_at < now() - (select make_interval(hours => s.callback_url_hours)
+                             from private.platform_settings s) then
+    perform private.callback_junk('stk', 'expired', p_payment_id::text, p_body);
+    return jsonb_build_object('outcome', 'expired');
+  end if;
   insert into private.payment_callbacks (kind, payment_id, organization_id, checkout_request_id,
                                          receipt, verdict, body)
   values ('stk', p_payment_id, v_org, left(p_parsed ->> 'checkout_request_id', 100),
           left(p_parsed ->> 'receipt', 40), p_verdict, left(coalesce(p_body, ''), 65536))
   returning id into v_id;
-  if p_verdict <> 'received' or p_parsed is null then
-    return jsonb_build_object('outcome', p_verdict, 'callback_id', v_id);
-  end if;
   begin
     v_result := private.settle_payment(
       p_payment_id,
@@ -1070,13 +1233,16 @@ ALTER FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict te
 -- Name: FUNCTION pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) IS 'An STK callback as pay-notify received it: stores the raw body (first 64 KiB) in
-private.payment_callbacks with p_verdict (received, or forged | malformed | oversized); a received
-one with p_parsed {checkout_request_id, merchant_request_id, result_code, result_desc, amount,
-receipt, phone} is settled by settle_payment in a subtransaction, and its outcome becomes the
-verdict (a failure: verdict error, the callback stays stored).
+COMMENT ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) IS 'An STK callback as pay-notify received it. p_verdict forged | malformed | oversized, or a
+signed URL whose payment settled more than platform_settings.callback_url_hours (48) ago
+(outcome expired): counted by private.callback_junk, not stored. Otherwise (p_verdict received,
+p_parsed {checkout_request_id, merchant_request_id, result_code, result_desc, amount, receipt,
+phone}) the raw body (first 64 KiB) is stored in private.payment_callbacks and settled by
+settle_payment in a subtransaction, and its outcome becomes the verdict (a failure: verdict
+error, the callback stays stored).
 Callers: postgres only (edge function pay-notify); no API role.
-Returns: settle_payment''s answer plus callback_id, or {outcome: <verdict> | error, callback_id}.';
+Returns: settle_payment''s answer plus callback_id, {outcome: error, callback_id}, or
+{outcome: forged | malformed | oversized | expired} (nothing stored).';
 
 
 --
@@ -1188,10 +1354,10 @@ Returns: rows (payment_id, organization_id, checkout_request_id, age_seconds).';
 
 
 --
--- Name: pay_start(uuid, uuid, text, uuid, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+-- Name: pay_start(uuid, uuid, text, uuid, text, text, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
-CREATE FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) RETURNS jsonb
+CREATE FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text DEFAULT NULL::text, p_login_host text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -1200,6 +1366,8 @@ declare
   v_org uuid;
   v_plan public.plans;
   v_mac macaddr;
+  v_ip cidr;
+  v_router uuid := p_router_id;
   v_existing public.payments;
   v_payment public.payments;
   v_key text := nullif(btrim(coalesce(p_idempotency_key, '')), '');
@@ -1226,9 +1394,23 @@ begin
   ) then
     return jsonb_build_object('ok', false, 'error', 'router_not_at_site');
   end if;
+  -- The router the customer came from, by the login address its hotspot variables name (its
+  -- login_host or nas_ip), when the caller did not name it: the per-router cap.
+  if v_router is null and btrim(coalesce(p_login_host, '')) <> '' then
+    select min(r.id::text)::uuid into v_router from public.routers r
+    where r.site_id = p_site_id
+      and (r.login_host = lower(btrim(p_login_host)) or host(r.nas_ip) = lower(btrim(p_login_host)))
+    having count(*) = 1;
+  end if;
   if btrim(coalesce(p_client_mac, '')) <> '' then
     v_mac := private.mac_or_null(p_client_mac);
     if v_mac is null then
+      return jsonb_build_object('ok', false, 'error', 'invalid_request');
+    end if;
+  end if;
+  if btrim(coalesce(p_client_ip, '')) <> '' then
+    v_ip := private.client_network(p_client_ip);
+    if v_ip is null then
       return jsonb_build_object('ok', false, 'error', 'invalid_request');
     end if;
   end if;
@@ -1264,15 +1446,29 @@ begin
     );
   end if;
 
-  if not private.rate_limit_hit('start:phone:' || v_phone, 5, 600)
-     or (v_mac is not null and not private.rate_limit_hit('start:mac:' || v_mac::text, 5, 600))
-     or (p_router_id is not null and not private.rate_limit_hit('start:router:' || p_router_id, 30, 60)) then
-    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 60);
+  -- Caps where abuse happens, per 10-minute window, narrowest first: a refused request stops
+  -- before the wider buckets, so it never spends another device's, site's or operator's share.
+  -- The device (its MAC, per organization) is soft: "wait" (too_soon), as a customer retrying.
+  if v_mac is not null and not private.rate_limit_hit('start:device:' || v_org || ':' || v_mac::text, 4, 600) then
+    return jsonb_build_object('ok', false, 'error', 'too_soon',
+                              'retry_after_seconds', private.rate_limit_wait(600));
+  end if;
+  -- The client's public address is a whole hotspot behind one NAT: sized for a busy site.
+  if (v_ip is not null and not private.rate_limit_hit('start:ip:' || v_ip::text, 60, 600))
+     or (v_router is not null and not private.rate_limit_hit('start:router:' || v_router, 60, 600))
+     or not private.rate_limit_hit('start:site:' || p_site_id, 120, 600)
+     -- Per phone within this organization: another operator's traffic never fills it.
+     or not private.rate_limit_hit('start:org-phone:' || v_org || ':' || v_phone, 5, 600)
+     -- Platform-wide per phone, 3x one organization's cap: only pushes an organization's own cap
+     -- admitted get here, so no single operator can exhaust it.
+     or not private.rate_limit_hit('start:phone:' || v_phone, 15, 600) then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited',
+                              'retry_after_seconds', private.rate_limit_wait(600));
   end if;
 
   insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, router_id,
                                client_mac, idempotency_key, status_token, language)
-  values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, p_router_id, v_mac, v_key,
+  values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, v_router, v_mac, v_key,
           encode(extensions.gen_random_bytes(16), 'hex'),
           private.language_or_default(p_language))
   returning * into v_payment;
@@ -1281,21 +1477,25 @@ end;
 $$;
 
 
-ALTER FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) OWNER TO postgres;
+ALTER FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text) OWNER TO postgres;
 
 --
--- Name: FUNCTION pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text); Type: COMMENT; Schema: private; Owner: postgres
+-- Name: FUNCTION pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) IS 'Records a pending payment before the STK push, or returns the one this request already made.
+COMMENT ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text) IS 'Records a pending payment before the STK push, or returns the one this request already made.
 Callers: postgres only (edge function pay-start); no API role.
 Returns: {ok: true, payment_id, status_token, organization_id, amount_kes, phone, plan_name, status,
 push_error, existing, push (false: an existing payment, do not push again)} or {ok: false, error:
-invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC) | plan_not_sold |
+invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC or address) | plan_not_sold |
 router_not_at_site | not_configured | too_soon | rate_limited, retry_after_seconds?}.
 Under an advisory lock per phone and site: same idempotency key = same payment; a push to that
 phone and site in the last 2 minutes = that payment if pending for the same plan, else too_soon;
-limits 5 per phone and 5 per MAC per 10 minutes, 30 per router per minute.';
+per 10 minutes: 4 per device MAC in the organization (too_soon), then 60 per client address, 60
+per router, 120 per site, 5 per phone in the organization, 15 per phone platform-wide
+(rate_limited); retry_after_seconds = the rest of the window. p_client_ip: the customer''s public
+address (the portal''s trusted X-Forwarded-For); p_login_host: the hotspot''s login address, which
+names the router (login_host or nas_ip, one router of the site) when p_router_id is null.';
 
 
 --
@@ -1432,6 +1632,29 @@ $$;
 ALTER FUNCTION private.payment_transition() OWNER TO postgres;
 
 --
+-- Name: plan_discount_owner_only(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.plan_discount_owner_only() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if auth.uid() is not null
+     and new.max_discount_kes is distinct from
+         (case when tg_op = 'INSERT' then 0 else old.max_discount_kes end)
+     and not private.has_role(new.organization_id, 'owner') then
+    raise exception 'only owners can set a plan''s discount'
+      using errcode = '42501', hint = 'discount_owner_only';
+  end if;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.plan_discount_owner_only() OWNER TO postgres;
+
+--
 -- Name: organizations; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -1532,6 +1755,20 @@ $$;
 
 
 ALTER FUNCTION private.rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer) OWNER TO postgres;
+
+--
+-- Name: rate_limit_wait(integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.rate_limit_wait(p_window_seconds integer) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select greatest(1, ceil(p_window_seconds - extract(epoch from now())::numeric % p_window_seconds))::integer
+$$;
+
+
+ALTER FUNCTION private.rate_limit_wait(p_window_seconds integer) OWNER TO postgres;
 
 --
 -- Name: rebuild_rollups(uuid); Type: FUNCTION; Schema: private; Owner: postgres
@@ -2245,9 +2482,9 @@ declare
   v_inserted integer;
 begin
   for attempt in 1 .. 5 loop
-    insert into public.vouchers (organization_id, plan_id, batch_id, code, created_by)
+    insert into public.vouchers (organization_id, plan_id, batch_id, code, created_by, status)
     select new.organization_id, new.plan_id, new.id, new.prefix || private.new_voucher_code(),
-           new.created_by
+           new.created_by, 'inactive'
     from generate_series(1, v_missing)
     on conflict (code) do nothing;
     get diagnostics v_inserted = row_count;
@@ -2286,6 +2523,12 @@ begin
   if not v_plan.active then
     raise exception 'plan "%" is not active', v_plan.name
       using errcode = '23514', hint = 'plan_inactive';
+  end if;
+  -- An agent's voucher is not internet until it is sold (sell_voucher() activates it): an agent
+  -- must not hand out free access. Payments (no user) and owners/admins issue active vouchers.
+  if new.created_by is not null and new.created_by = auth.uid()
+     and private.has_role(new.organization_id, 'agent') then
+    new.status := 'inactive';
   end if;
   new.code := upper(new.code);
   new.price_kes := v_plan.price_kes;
@@ -2383,8 +2626,8 @@ begin
     raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
       using errcode = '23514', hint = 'voucher_code_invalid';
   end if;
-  if new.status not in ('active', 'revoked', 'exhausted', 'expired') then
-    raise exception 'voucher status "%" is not one of active, revoked, exhausted, expired', new.status
+  if new.status not in ('inactive', 'active', 'revoked', 'exhausted', 'expired') then
+    raise exception 'voucher status "%" is not one of inactive, active, revoked, exhausted, expired', new.status
       using errcode = '23514', hint = 'voucher_status_invalid';
   end if;
   if new.sold_price_kes < 0 then
@@ -2397,6 +2640,48 @@ $$;
 
 
 ALTER FUNCTION private.voucher_values_valid() OWNER TO postgres;
+
+--
+-- Name: accept_invitation(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.accept_invitation(p_invitation_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_invitation private.invitations;
+begin
+  delete from private.invitations i
+  where i.id = p_invitation_id
+    and i.email = private.my_confirmed_email()
+    and i.expires_at > now()
+  returning i.* into v_invitation;
+  if v_invitation.id is null then
+    raise exception 'no such invitation for you, or it expired'
+      using errcode = '42501', hint = 'invitation_not_found';
+  end if;
+  insert into public.memberships (organization_id, user_id, role)
+  values (v_invitation.organization_id, auth.uid(), v_invitation.role)
+  on conflict (organization_id, user_id) do nothing;
+  return jsonb_build_object('organization_id', v_invitation.organization_id, 'role', v_invitation.role);
+end;
+$$;
+
+
+ALTER FUNCTION public.accept_invitation(p_invitation_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION accept_invitation(p_invitation_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.accept_invitation(p_invitation_id uuid) IS 'Accepts an invitation addressed to the caller''s confirmed email: adds the membership with its
+role (unchanged if already a member) and deletes the invitation.
+Callers: authenticated.
+Returns: {organization_id, role}.
+Errors: 42501 unknown, not addressed to the caller, or expired (invitation_not_found; one code
+for all three, so nothing about other people''s invitations can be probed).';
+
 
 --
 -- Name: approve_organization(uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2889,6 +3174,78 @@ Errors: 42501 admin, agent, outsider, no user or null organization.';
 
 
 --
+-- Name: invite_member(uuid, text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_email text := lower(btrim(coalesce(p_email, '')));
+  v_invitation private.invitations;
+begin
+  if p_organization_id is null or not private.has_role_at_least(p_organization_id, 'admin') then
+    raise exception 'only owners and admins of the organization can invite people'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if p_role is null or not p_role = any (private.roles()) then
+    raise exception 'role must be owner, admin or agent'
+      using errcode = '22023', hint = 'role_invalid';
+  end if;
+  if p_role = 'owner' and not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners can invite owners'
+      using errcode = '42501', hint = 'owners_invite_owners';
+  end if;
+  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or char_length(v_email) > 254 then
+    raise exception 'not an email address'
+      using errcode = '22023', hint = 'email_invalid';
+  end if;
+  if exists (
+    select 1 from public.memberships m join auth.users u on u.id = m.user_id
+    where m.organization_id = p_organization_id and lower(u.email::text) = v_email
+  ) then
+    raise exception '% is already a member', v_email
+      using errcode = '23505', hint = 'already_member';
+  end if;
+  insert into private.invitations as i (organization_id, email, role, invited_by)
+  values (p_organization_id, v_email, p_role, auth.uid())
+  on conflict (organization_id, email) do update
+    set role = excluded.role, invited_by = excluded.invited_by, created_at = now(),
+        expires_at = now() + interval '7 days'
+  returning i.* into v_invitation;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'insert',
+          'invitations', v_invitation.id::text,
+          jsonb_build_object('email', v_email, 'role', p_role, 'expires_at', v_invitation.expires_at));
+  return jsonb_build_object(
+    'invitation_id', v_invitation.id,
+    'email', v_invitation.email,
+    'role', v_invitation.role,
+    'expires_at', v_invitation.expires_at
+  );
+end;
+$_$;
+
+
+ALTER FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION invite_member(p_organization_id uuid, p_email text, p_role text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role text) IS 'Creates (or renews for 7 days) a pending invitation of an email address with a role; the
+address''s account joins only by accept_invitation. The same answer whether or not the address
+has an account. Audited.
+Callers: authenticated owner (any role) or admin (admin, agent); the team-invite edge function
+with the inviter''s JWT.
+Returns: {invitation_id, email, role, expires_at}.
+Errors: 42501 not an owner/admin (not_allowed) or an admin inviting an owner
+(owners_invite_owners); 22023 bad role (role_invalid) or address (email_invalid); 23505 already a
+member (already_member).';
+
+
+--
 -- Name: is_platform_staff(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -2909,6 +3266,34 @@ ALTER FUNCTION public.is_platform_staff() OWNER TO postgres;
 COMMENT ON FUNCTION public.is_platform_staff() IS 'Whether the calling user is platform staff (the admin app shows its platform section then).
 Callers: authenticated.
 Returns: boolean (false without a user).';
+
+
+--
+-- Name: my_invitations(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.my_invitations() RETURNS TABLE(invitation_id uuid, organization_id uuid, organization_name text, role text, expires_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select i.id, i.organization_id, o.name, i.role, i.expires_at
+  from private.invitations i
+  join public.organizations o on o.id = i.organization_id
+  where i.email = private.my_confirmed_email() and i.expires_at > now()
+  order by i.created_at desc, i.id
+$$;
+
+
+ALTER FUNCTION public.my_invitations() OWNER TO postgres;
+
+--
+-- Name: FUNCTION my_invitations(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.my_invitations() IS 'Pending, unexpired invitations addressed to the caller''s confirmed email address.
+Callers: authenticated (anyone signed in; nothing without a confirmed email).
+Returns: rows (invitation_id, organization_id, organization_name, role, expires_at).
+Errors: none.';
 
 
 --
@@ -2964,22 +3349,28 @@ Errors: 42501 agent or outsider.';
 --
 
 CREATE FUNCTION public.payment_status(p_token text) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select jsonb_build_object(
-    'status', p.status,
-    'amount_kes', p.amount_kes,
-    'plan_id', p.plan_id,
-    'plan_name', pl.name,
-    'result_code', coalesce(p.result_code_raw, p.result_code::text),
-    'voucher_code', v.code,
-    'receipt_missing', p.receipt_missing
-  )
-  from public.payments p
-  join public.plans pl on pl.id = p.plan_id
-  left join public.vouchers v on v.id = p.voucher_id and p.status = 'success'
-  where p.status_token = lower(btrim(p_token))
+begin
+  return (
+    select jsonb_build_object(
+      'status', p.status,
+      'amount_kes', p.amount_kes,
+      'plan_id', p.plan_id,
+      'plan_name', pl.name,
+      'result_code', coalesce(p.result_code_raw, p.result_code::text),
+      'voucher_code', v.code,
+      'receipt_missing', p.receipt_missing
+    )
+    from public.payments p
+    join public.plans pl on pl.id = p.plan_id
+    left join public.vouchers v on v.id = p.voucher_id and p.status = 'success'
+    where p.status_token = lower(btrim(p_token))
+      and p.created_at > now() - (select make_interval(days => s.status_token_days)
+                                  from private.platform_settings s)
+  );
+end;
 $$;
 
 
@@ -2993,7 +3384,8 @@ COMMENT ON FUNCTION public.payment_status(p_token text) IS 'A payment''s state f
 returned (holding it is the right to ask).
 Callers: anon, authenticated.
 Returns: {status, amount_kes, plan_id, plan_name, result_code (as Daraja sent it), voucher_code
-(once paid, else null), receipt_missing}, or null for an unknown token.';
+(once paid, else null), receipt_missing}, or null for an unknown token or one whose payment
+started more than platform_settings.status_token_days (7) ago.';
 
 
 --
@@ -3112,14 +3504,16 @@ Errors: 42501 not_platform_staff.';
 -- Name: platform_settings(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.platform_settings() RETURNS TABLE(signup_mode text, address_quarantine_days integer, updated_at timestamp with time zone)
+CREATE FUNCTION public.platform_settings() RETURNS TABLE(signup_mode text, address_quarantine_days integer, callback_url_hours integer, status_token_days integer, updated_at timestamp with time zone)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
   perform private.require_platform_staff();
   return query
-  select s.signup_mode, s.address_quarantine_days, s.updated_at from private.platform_settings s;
+  select s.signup_mode, s.address_quarantine_days, s.callback_url_hours, s.status_token_days,
+         s.updated_at
+  from private.platform_settings s;
 end;
 $$;
 
@@ -3132,10 +3526,41 @@ ALTER FUNCTION public.platform_settings() OWNER TO postgres;
 
 COMMENT ON FUNCTION public.platform_settings() IS 'The platform-wide settings: signup_mode (invite_only, the default, or open),
 address_quarantine_days (30 by default: how long a router address one organization released is
-held back from the others) and when they last changed.
+held back from the others), callback_url_hours (48: how long a signed STK callback URL works
+after its payment settled), status_token_days (7: how long a portal status token answers) and
+when they last changed.
 Callers: authenticated platform staff.
 Returns: one row.
 Errors: 42501 not_platform_staff.';
+
+
+--
+-- Name: portal_login_host_allowed(text, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1
+    from public.sites s
+    join public.routers r on r.site_id = s.id and r.organization_id = s.organization_id
+    where s.slug = lower(btrim(p_slug))
+      and (r.login_host = lower(btrim(p_host)) or host(r.nas_ip) = lower(btrim(p_host)))
+  )
+$$;
+
+
+ALTER FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION portal_login_host_allowed(p_slug text, p_host text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) IS 'Whether the portal of the site with this slug may send a voucher login to this host (trimmed,
+lower-cased): true when it is the nas_ip or login_host of one of the site''s routers.
+Callers: anon, authenticated, service_role.';
 
 
 --
@@ -3261,10 +3686,10 @@ devices_allowed}]}: the active plans sold at the site, cheapest first.';
 
 
 --
--- Name: portal_voucher_status(text, text); Type: FUNCTION; Schema: public; Owner: postgres
+-- Name: portal_voucher_status(text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) RETURNS jsonb
+CREATE FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -3273,24 +3698,17 @@ declare
   v_code text := private.normalise_voucher_code(p_code);
   v_voucher public.vouchers;
   v_plan_name text;
-  v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 600) * 600);
-  v_misses integer;
+  v_wait integer;
   v_seconds_left bigint;
   v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
-  v_limited jsonb;
 begin
   select s.* into v_site from public.sites s where s.slug = lower(btrim(coalesce(p_site_slug, '')));
   if v_site.id is null then
     return v_not_found;
   end if;
-  v_limited := jsonb_build_object('ok', false, 'error', 'rate_limited',
-    'retry_after_seconds', greatest(1, ceil(extract(epoch from v_window + interval '10 minutes' - now())))::integer);
-
-  select r.hits into v_misses from private.rate_limits r
-  where r.bucket = 'voucher-status:miss:' || v_site.id and r.window_start = v_window;
-  if coalesce(v_misses, 0) >= 20
-     or not private.rate_limit_hit('voucher-status:site:' || v_site.id, 120, 600) then
-    return v_limited;
+  v_wait := private.lookup_throttle('voucher-status', v_site.id, p_client, 120, 20);
+  if v_wait is not null then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', v_wait);
   end if;
 
   if private.is_voucher_code(v_code) then
@@ -3298,7 +3716,7 @@ begin
     where v.code = v_code and v.organization_id = v_site.organization_id;
   end if;
   if v_voucher.id is null then
-    perform private.rate_limit_hit('voucher-status:miss:' || v_site.id, 20, 600);
+    perform private.lookup_miss('voucher-status', v_site.id, p_client);
     return v_not_found;
   end if;
 
@@ -3317,8 +3735,11 @@ begin
   return jsonb_build_object(
     'ok', true,
     'code', v_voucher.code,
+    -- An unsold printed voucher (inactive) does not work yet: the portal has words for four
+    -- states, and to the customer it is as unusable as a revoked one.
     'status', case
       when v_voucher.status = 'active' and v_voucher.expires_at <= now() then 'expired'
+      when v_voucher.status = 'inactive' then 'revoked'
       else v_voucher.status end,
     'plan_name', v_plan_name,
     'devices_allowed', v_voucher.devices_allowed,
@@ -3337,29 +3758,31 @@ end;
 $$;
 
 
-ALTER FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) OWNER TO postgres;
+ALTER FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) OWNER TO postgres;
 
 --
--- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text); Type: COMMENT; Schema: public; Owner: postgres
+-- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text, p_client text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) IS 'The portal''s voucher status page: what is left on a code typed at a site (any case; spaces and
-dashes ignored).
-Callers: anon, authenticated.
+COMMENT ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) IS 'The portal''s voucher status page: what is left on a code typed at a site (any case; spaces and
+dashes ignored); p_client (''<address>|<mac>'') counts only from the service role (the portal
+server), anyone else is the one address ''direct''.
+Callers: anon, authenticated, service_role.
 Returns: {ok: true, code, status (expired once expires_at has passed), plan_name, devices_allowed,
 validity_seconds, first_used_at, expires_at, seconds_left, time_quota_seconds, used_seconds,
 data_quota_bytes, used_bytes, bytes_left} for a code of the site''s organization (seconds_left:
 the smaller of time quota left and time to expiry, the validity before first use, 0 unless
 active; null quota = unlimited); else {ok: false, error: not_found} (unknown or malformed code,
 another organization, unknown site: no enumeration) or {ok: false, error: rate_limited,
-retry_after_seconds}: per site and 10-minute window 120 lookups, and after 20 misses none.';
+retry_after_seconds}: per 10-minute window a client 20 lookups and 5 misses, its address 90 and
+15, the site 120 and 20 (private.lookup_throttle); a refused client spends nothing of the site''s.';
 
 
 --
--- Name: recover_voucher(text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
+-- Name: recover_voucher(text, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) RETURNS jsonb
+CREATE FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
@@ -3371,15 +3794,19 @@ declare
   v_unmatched private.unmatched_receipts;
   v_plan public.plans;
   v_payment_id uuid;
+  v_wait integer;
   v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
 begin
   select s.* into v_site from public.sites s where s.slug = lower(btrim(p_site_slug));
   if v_site.id is null or v_phone is null or v_receipt !~ '^[A-Z0-9]{6,20}$' then
     return v_not_found;
   end if;
-  if not private.rate_limit_hit('recover:phone:' || v_phone, 5, 600)
-     or not private.rate_limit_hit('recover:site:' || v_site.id, 30, 600) then
+  if not private.rate_limit_hit('recover:phone:' || v_phone, 5, 600) then
     return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 600);
+  end if;
+  v_wait := private.lookup_throttle('recover', v_site.id, p_client, 30, null);
+  if v_wait is not null then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', v_wait);
   end if;
 
   select p.* into v_payment from public.payments p
@@ -3441,21 +3868,74 @@ end;
 $_$;
 
 
-ALTER FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) OWNER TO postgres;
+ALTER FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) OWNER TO postgres;
 
 --
--- Name: FUNCTION recover_voucher(p_site_slug text, p_receipt text, p_phone text); Type: COMMENT; Schema: public; Owner: postgres
+-- Name: FUNCTION recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) IS 'Portal receipt recovery: an M-Pesa receipt and the phone that paid give back its voucher (the
+COMMENT ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) IS 'Portal receipt recovery: an M-Pesa receipt and the phone that paid give back its voucher (the
 same one every time). An unmatched receipt of the site''s organization is redeemed once, for the
 dearest active plan sold at the site that it covers (overpaid_kes recorded); a C2B receipt''s
-phone is checked against its msisdn_hint.
-Callers: anon, authenticated.
+phone is checked against its msisdn_hint. p_client (''<address>|<mac>'') counts only from the
+service role (the portal server); anyone else is the one address ''direct''.
+Callers: anon, authenticated, service_role.
 Returns: {ok: true, voucher_code, plan_name, amount_kes} | {ok: false, error: not_found} (unknown,
 refunded, wrong phone, another organization: no enumeration) | {ok: false, error:
-amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (5 per phone
-and 30 per site per 10 minutes). Bad input is not_found, never an error.';
+amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (per 10
+minutes 5 per phone, 5 per client, 22 per address, 30 per site: private.lookup_throttle). Bad input is not_found, never an error.';
+
+
+--
+-- Name: release_vouchers(uuid, uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.release_vouchers(p_batch_id uuid DEFAULT NULL::uuid, p_voucher_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_organization_id uuid;
+  v_released integer;
+begin
+  if (p_batch_id is null) = (p_voucher_id is null) then
+    raise exception 'give a batch or a voucher, not both'
+      using errcode = '22023', hint = 'release_target_invalid';
+  end if;
+  if p_batch_id is not null then
+    select b.organization_id into v_organization_id
+    from public.voucher_batches b where b.id = p_batch_id;
+  else
+    select v.organization_id into v_organization_id
+    from public.vouchers v where v.id = p_voucher_id;
+  end if;
+  if v_organization_id is null or not private.has_role_at_least(v_organization_id, 'admin') then
+    raise exception 'only owners and admins of the organization can release vouchers'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  update public.vouchers v
+  set status = 'active'
+  where v.organization_id = v_organization_id
+    and v.status = 'inactive'
+    and (v.batch_id = p_batch_id or v.id = p_voucher_id);
+  get diagnostics v_released = row_count;
+  return jsonb_build_object('released', v_released);
+end;
+$$;
+
+
+ALTER FUNCTION public.release_vouchers(p_batch_id uuid, p_voucher_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION release_vouchers(p_batch_id uuid, p_voucher_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.release_vouchers(p_batch_id uuid, p_voucher_id uuid) IS 'Activates inactive vouchers without a sale: every inactive voucher of batch p_batch_id, or
+voucher p_voucher_id (exactly one of the two). Each change is audited (vouchers_audit_update).
+Callers: authenticated owner/admin of the organization.
+Returns: {released} (vouchers activated; 0 when none was inactive).
+Errors: 22023 neither or both given (release_target_invalid); 42501 unknown or not an owner/admin
+(not_allowed).';
 
 
 --
@@ -3728,7 +4208,7 @@ ALTER TABLE public.vouchers OWNER TO postgres;
 -- Name: TABLE vouchers; Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON TABLE public.vouchers IS 'Access codes (also the RADIUS user name) with a frozen copy of the plan''s limits and usage counters. authenticated: owners/admins read all, agents those they issued; members insert as themselves; owners/admins set status active/revoked and delete unused unsold ones; sales via sell_voucher(); anon: nothing.';
+COMMENT ON TABLE public.vouchers IS 'Access codes (also the RADIUS user name) with a frozen copy of the plan''s limits and usage counters. Status inactive (batch vouchers, vouchers an agent issues) until sold or released. authenticated: owners/admins read all, agents those they issued; members insert as themselves; owners/admins set status active/revoked and delete unused unsold ones; sales via sell_voucher(), releases via release_vouchers(); anon: nothing.';
 
 
 --
@@ -3785,6 +4265,7 @@ CREATE FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer DEFAU
 declare
   v_user uuid := auth.uid();
   v_voucher public.vouchers;
+  v_max_discount integer;
 begin
   select v.* into v_voucher from public.vouchers v where v.id = p_voucher_id for update;
   if not found
@@ -3798,17 +4279,30 @@ begin
     raise exception 'voucher % was already sold', v_voucher.code
       using errcode = 'P0001', hint = 'voucher_already_sold';
   end if;
-  if v_voucher.status <> 'active' then
-    raise exception 'voucher % is %, only active vouchers can be sold', v_voucher.code, v_voucher.status
+  if v_voucher.status not in ('inactive', 'active') then
+    raise exception 'voucher % is %, only inactive or active vouchers can be sold', v_voucher.code, v_voucher.status
       using errcode = 'P0001', hint = 'voucher_not_sellable';
   end if;
   if p_price_kes is not null and p_price_kes < 0 then
     raise exception 'price must be zero or more KES'
       using errcode = '22023', hint = 'price_negative';
   end if;
+  -- A discount is the owner's decision: others stay within what the owner allowed on the plan.
+  if p_price_kes < v_voucher.price_kes
+     and not private.has_role(v_voucher.organization_id, 'owner') then
+    select p.max_discount_kes into v_max_discount
+    from public.plans p
+    where p.id = v_voucher.plan_id and p.organization_id = v_voucher.organization_id;
+    if p_price_kes < v_voucher.price_kes - coalesce(v_max_discount, 0) then
+      raise exception 'price % KES is below % KES less the owner''s discount of % KES',
+        p_price_kes, v_voucher.price_kes, coalesce(v_max_discount, 0)
+        using errcode = '22023', hint = 'price_below_discount';
+    end if;
+  end if;
   update public.vouchers v
   set sold_by = v_user,
       sold_at = now(),
+      status = 'active',
       sold_price_kes = coalesce(p_price_kes, v_voucher.price_kes)
   where v.id = p_voucher_id
   returning v.* into v_voucher;
@@ -3828,13 +4322,14 @@ ALTER FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) OWNER
 -- Name: FUNCTION sell_voucher(p_voucher_id uuid, p_price_kes integer); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) IS 'Records a cash sale of an active, unsold voucher: sold_by = caller, sold_at = now(),
-sold_price_kes = p_price_kes or the frozen plan price.
+COMMENT ON FUNCTION public.sell_voucher(p_voucher_id uuid, p_price_kes integer) IS 'Records a cash sale of an unsold inactive or active voucher and activates it: sold_by = caller,
+sold_at = now(), status = active, sold_price_kes = p_price_kes or the frozen plan price.
 Callers: authenticated owner/admin (any voucher of their organization) or agent (vouchers they
-issued).
+issued). Below the frozen price only by the plan''s max_discount_kes (owners: any price).
 Returns: {id, code, sold_at, sold_price_kes}.
-Errors: 42501 unknown voucher or not yours to sell; P0001 already sold or not active; 22023
-negative price.';
+Errors: 42501 unknown voucher or not yours to sell; P0001 already sold or neither inactive nor
+active (voucher_not_sellable); 22023 negative price (price_negative) or below the allowed discount
+(price_below_discount).';
 
 
 --
@@ -4031,6 +4526,46 @@ needs all). Clears the cached Daraja token; audited (table_name mpesa_settings) 
 Callers: authenticated owner.
 Returns: payment_settings(p_organization_id).
 Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
+
+
+--
+-- Name: set_payment_link_lifetimes(integer, integer); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  if p_callback_url_hours is null or p_callback_url_hours not between 1 and 8760
+     or p_status_token_days is null or p_status_token_days not between 1 and 365 then
+    raise exception 'callback URLs work 1 to 8760 hours, status tokens 1 to 365 days'
+      using errcode = '22023', hint = 'payment_link_lifetimes_invalid';
+  end if;
+  update private.platform_settings
+  set callback_url_hours = p_callback_url_hours, status_token_days = p_status_token_days,
+      updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail)
+  values (auth.uid(), 'set_payment_link_lifetimes',
+          jsonb_build_object('callback_url_hours', p_callback_url_hours,
+                             'status_token_days', p_status_token_days));
+end;
+$$;
+
+
+ALTER FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) IS 'Sets how many hours (1 to 8760; 48 by default) a signed STK callback URL keeps working after its
+payment settled, and how many days (1 to 365; 7 by default) a portal status token answers
+payment_status() after its payment started. Audited in private.platform_audit.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; 22023 payment_link_lifetimes_invalid.';
 
 
 --
@@ -4421,6 +4956,40 @@ Errors: 42501 not_platform_staff; P0002 organization_not_found; 22023 suspend_re
 
 
 --
+-- Name: team_invitations(uuid); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.team_invitations(p_organization_id uuid) RETURNS TABLE(invitation_id uuid, email text, role text, invited_at timestamp with time zone, expires_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_organization_id is null or not private.has_role_at_least(p_organization_id, 'admin') then
+    raise exception 'only owners and admins of the organization can see its invitations'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return query
+    select i.id, i.email, i.role, i.created_at, i.expires_at
+    from private.invitations i
+    where i.organization_id = p_organization_id and i.expires_at > now()
+    order by i.created_at desc, i.id;
+end;
+$$;
+
+
+ALTER FUNCTION public.team_invitations(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION team_invitations(p_organization_id uuid); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.team_invitations(p_organization_id uuid) IS 'The organization''s pending, unexpired invitations for the team screen.
+Callers: authenticated owner/admin.
+Returns: rows (invitation_id, email, role, invited_at, expires_at), newest first.
+Errors: 42501 agent, outsider, no user or null organization (not_allowed).';
+
+
+--
 -- Name: team_members(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -4451,8 +5020,8 @@ ALTER FUNCTION public.team_members(p_organization_id uuid) OWNER TO postgres;
 --
 
 COMMENT ON FUNCTION public.team_members(p_organization_id uuid) IS 'The team screen: the organization''s members with their emails (auth.users, which no API role
-reads). Changes are plain memberships writes under its policies (invites: edge function
-team-invite).
+reads). Changes are plain memberships writes under its policies (joining: invite_member through
+the team-invite edge function, then accept_invitation).
 Callers: authenticated owner/admin.
 Returns: rows (membership_id, user_id, email, role, joined_at, invitation_pending (email not
 confirmed yet), last_sign_in_at): owners, then admins, then agents, by email.
@@ -4893,12 +5462,12 @@ device). p_nas_ip is the packet''s source address (the matched client), never NA
 Callers: freeradius only (grant below).
 Returns: one row (reject_reason, password, session_timeout, acct_interim_interval, rate_limit,
 bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
-(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
-WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
-the code matches in any case) and the reply attributes. The reason is what the router may be
-told: WB_LOCKED only for a lockout at the router''s organization, WB_UNKNOWN also for a voucher
-of another organization, WB_WRONG_SITE only for the router''s organization''s own voucher whose
-plan is not sold at the router''s site.';
+(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_NOT_ACTIVE, WB_REVOKED, WB_EXPIRED,
+WB_EXHAUSTED_TIME, WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the
+user name as typed; the code matches in any case) and the reply attributes. The reason is what
+the router may be told: WB_LOCKED only for a lockout at the router''s organization, WB_UNKNOWN
+also for a voucher of another organization, WB_WRONG_SITE only for the router''s organization''s
+own voucher whose plan is not sold at the router''s site.';
 
 
 --
@@ -5384,6 +5953,10 @@ begin
   ) then
     return 'WB_SUSPENDED';
   end if;
+  -- A printed or agent-issued voucher is not internet until it is sold or released.
+  if p_voucher.status = 'inactive' then
+    return 'WB_NOT_ACTIVE';
+  end if;
   if p_voucher.status = 'revoked' then
     return 'WB_REVOKED';
   end if;
@@ -5487,6 +6060,67 @@ COMMENT ON TABLE private.address_quarantine IS 'Router addresses an organization
 
 
 --
+-- Name: callback_junk; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.callback_junk (
+    kind text NOT NULL,
+    reason text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    hits bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT callback_junk_kind_check CHECK ((kind = ANY (ARRAY['stk'::text, 'c2b'::text]))),
+    CONSTRAINT callback_junk_reason_check CHECK ((reason = ANY (ARRAY['forged'::text, 'malformed'::text, 'oversized'::text, 'expired'::text])))
+);
+
+
+ALTER TABLE private.callback_junk OWNER TO postgres;
+
+--
+-- Name: TABLE callback_junk; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.callback_junk IS 'How many junk callbacks (forged, malformed, oversized, expired URL) arrived per kind (stk, c2b) and hour; kept 30 days. No API role; written by private.callback_junk().';
+
+
+--
+-- Name: callback_junk_samples; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.callback_junk_samples (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    reason text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    ref text,
+    body text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE private.callback_junk_samples OWNER TO postgres;
+
+--
+-- Name: TABLE callback_junk_samples; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.callback_junk_samples IS 'The first 5 junk callbacks per kind, reason and hour (ref: the payment or organization id of the URL; body: first 1,024 characters); kept 30 days. No API role; written by private.callback_junk().';
+
+
+--
+-- Name: callback_junk_samples_id_seq; Type: SEQUENCE; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.callback_junk_samples ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.callback_junk_samples_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: daily_payments; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -5553,6 +6187,33 @@ ALTER TABLE private.daraja_tokens OWNER TO postgres;
 --
 
 COMMENT ON TABLE private.daraja_tokens IS 'The one cached Daraja OAuth token per organization, refreshed under its row lock by the edge functions (postgres). No API role.';
+
+
+--
+-- Name: invitations; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.invitations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    email text NOT NULL,
+    role text NOT NULL,
+    invited_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone DEFAULT (now() + '7 days'::interval) NOT NULL,
+    CONSTRAINT invitations_email_check CHECK (((email = lower(btrim(email))) AND ((char_length(email) >= 3) AND (char_length(email) <= 254)))),
+    CONSTRAINT invitations_role_check CHECK ((role = ANY (private.roles())))
+);
+
+
+ALTER TABLE private.invitations OWNER TO postgres;
+
+--
+-- Name: TABLE invitations; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.invitations IS 'Pending invitations (organization, lower-cased email, role, expiry 7 days). No API role reads
+it: invite_member, team_invitations, my_invitations and accept_invitation do.';
 
 
 --
@@ -5714,11 +6375,15 @@ CREATE TABLE private.platform_settings (
     id boolean DEFAULT true NOT NULL,
     signup_mode text DEFAULT 'invite_only'::text NOT NULL,
     address_quarantine_days integer DEFAULT 30 NOT NULL,
+    callback_url_hours integer DEFAULT 48 NOT NULL,
+    status_token_days integer DEFAULT 7 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by uuid,
     CONSTRAINT platform_settings_address_quarantine_days_check CHECK (((address_quarantine_days >= 0) AND (address_quarantine_days <= 365))),
+    CONSTRAINT platform_settings_callback_url_hours_check CHECK (((callback_url_hours >= 1) AND (callback_url_hours <= 8760))),
     CONSTRAINT platform_settings_id_check CHECK (id),
-    CONSTRAINT platform_settings_signup_mode_check CHECK ((signup_mode = ANY (ARRAY['invite_only'::text, 'open'::text])))
+    CONSTRAINT platform_settings_signup_mode_check CHECK ((signup_mode = ANY (ARRAY['invite_only'::text, 'open'::text]))),
+    CONSTRAINT platform_settings_status_token_days_check CHECK (((status_token_days >= 1) AND (status_token_days <= 365)))
 );
 
 
@@ -5728,7 +6393,7 @@ ALTER TABLE private.platform_settings OWNER TO postgres;
 -- Name: TABLE platform_settings; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.platform_settings IS 'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings(), set_signup_mode() and set_address_quarantine_days().';
+COMMENT ON TABLE private.platform_settings IS 'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings(), set_signup_mode(), set_address_quarantine_days() and set_payment_link_lifetimes().';
 
 
 --
@@ -5767,7 +6432,7 @@ ALTER TABLE private.rate_limits OWNER TO postgres;
 -- Name: TABLE rate_limits; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.rate_limits IS 'Fixed-window counters by bucket (start:phone|mac|router, recover:phone|site, voucher-status:site|miss, resend:) and window start. No API role; only the security definer functions write it.';
+COMMENT ON TABLE private.rate_limits IS 'Fixed-window counters by bucket (pay_start: start:device|ip|router|site|org-phone|phone; recover:phone; portal lookups: recover|voucher-status:client|ip|site and their misses, miss:voucher-status:…; resend:) and window start. No API role; only the security definer functions write it.';
 
 
 --
@@ -5962,7 +6627,7 @@ ALTER TABLE public.memberships OWNER TO postgres;
 -- Name: TABLE memberships; Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON TABLE public.memberships IS 'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners add, change, remove anyone, admins only admin/agent rows (never making an owner); the last owner stays (23514); anon: nothing.';
+COMMENT ON TABLE public.memberships IS 'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners change and remove anyone, admins only admin/agent rows (never making an owner); nobody inserts (joining is accept_invitation() or create_organization()); the last owner stays (23514); anon: nothing.';
 
 
 --
@@ -6000,12 +6665,14 @@ CREATE TABLE public.plans (
     download_kbps integer,
     upload_kbps integer,
     devices_allowed integer DEFAULT 1 NOT NULL,
+    max_discount_kes integer DEFAULT 0 NOT NULL,
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT plans_data_quota_bytes_check CHECK ((data_quota_bytes > 0)),
     CONSTRAINT plans_devices_allowed_check CHECK ((devices_allowed >= 1)),
     CONSTRAINT plans_download_kbps_check CHECK ((download_kbps > 0)),
+    CONSTRAINT plans_max_discount_kes_check CHECK ((max_discount_kes >= 0)),
     CONSTRAINT plans_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 60))),
     CONSTRAINT plans_price_kes_check CHECK ((price_kes > 0)),
     CONSTRAINT plans_time_quota_seconds_check CHECK ((time_quota_seconds > 0)),
@@ -6020,7 +6687,7 @@ ALTER TABLE public.plans OWNER TO postgres;
 -- Name: TABLE plans; Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON TABLE public.plans IS 'Products: price in whole KES, validity from first use, optional time/data quotas and rates. authenticated: members read, owners/admins insert, update, delete; anon: nothing.';
+COMMENT ON TABLE public.plans IS 'Products: price in whole KES, validity from first use, optional time/data quotas and rates, the cash discount an owner allows (max_discount_kes). authenticated: members read, owners/admins insert, update, delete (only owners set max_discount_kes); anon: nothing.';
 
 
 --
@@ -6040,8 +6707,10 @@ CREATE TABLE public.routers (
     require_message_authenticator boolean DEFAULT true NOT NULL,
     message_authenticator_off_reason text,
     coa_port integer DEFAULT 3799 NOT NULL,
+    login_host text,
     CONSTRAINT routers_check CHECK ((require_message_authenticator = (message_authenticator_off_reason IS NULL))),
     CONSTRAINT routers_coa_port_check CHECK (((coa_port >= 1) AND (coa_port <= 65535))),
+    CONSTRAINT routers_login_host_check CHECK ((login_host ~ '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$'::text)),
     CONSTRAINT routers_message_authenticator_off_reason_check CHECK (((char_length(message_authenticator_off_reason) >= 1) AND (char_length(message_authenticator_off_reason) <= 500))),
     CONSTRAINT routers_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
     CONSTRAINT routers_vendor_check CHECK ((vendor = ANY (ARRAY['mikrotik'::text, 'coovachilli'::text, 'opennds'::text, 'unifi'::text, 'generic'::text])))
@@ -6145,7 +6814,7 @@ ALTER TABLE public.voucher_batches OWNER TO postgres;
 -- Name: TABLE voucher_batches; Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON TABLE public.voucher_batches IS 'Vouchers printed together: inserting a batch issues count (1 to 10,000) vouchers. authenticated: owners/admins read all, agents their own; any member inserts as themselves (created_by = auth.uid()); anon: nothing.';
+COMMENT ON TABLE public.voucher_batches IS 'Vouchers printed together: inserting a batch issues count (1 to 10,000) inactive vouchers (sell_voucher() or release_vouchers() activates them). authenticated: owners/admins read all and insert as themselves (created_by = auth.uid()), agents read their own; anon: nothing.';
 
 
 --
@@ -6399,6 +7068,22 @@ ALTER TABLE ONLY private.address_quarantine
 
 
 --
+-- Name: callback_junk callback_junk_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.callback_junk
+    ADD CONSTRAINT callback_junk_pkey PRIMARY KEY (kind, reason, hour);
+
+
+--
+-- Name: callback_junk_samples callback_junk_samples_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.callback_junk_samples
+    ADD CONSTRAINT callback_junk_samples_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: daily_payments daily_payments_organization_id_day_site_id_status_key; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -6420,6 +7105,22 @@ ALTER TABLE ONLY private.daily_sales
 
 ALTER TABLE ONLY private.daraja_tokens
     ADD CONSTRAINT daraja_tokens_pkey PRIMARY KEY (organization_id);
+
+
+--
+-- Name: invitations invitations_organization_id_email_key; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.invitations
+    ADD CONSTRAINT invitations_organization_id_email_key UNIQUE (organization_id, email);
+
+
+--
+-- Name: invitations invitations_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.invitations
+    ADD CONSTRAINT invitations_pkey PRIMARY KEY (id);
 
 
 --
@@ -6788,6 +7489,13 @@ ALTER TABLE ONLY radius.radpostauth
 
 ALTER TABLE ONLY radius.voucher_devices
     ADD CONSTRAINT voucher_devices_pkey PRIMARY KEY (voucher_id, mac);
+
+
+--
+-- Name: callback_junk_samples_hour_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX callback_junk_samples_hour_idx ON private.callback_junk_samples USING btree (hour);
 
 
 --
@@ -7351,6 +8059,13 @@ CREATE TRIGGER plans_audit_update AFTER UPDATE ON public.plans FOR EACH ROW WHEN
 
 
 --
+-- Name: plans plans_discount_owner_only; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER plans_discount_owner_only BEFORE INSERT OR UPDATE OF max_discount_kes ON public.plans FOR EACH ROW EXECUTE FUNCTION private.plan_discount_owner_only();
+
+
+--
 -- Name: plans plans_refuse_when_suspended; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -7393,6 +8108,13 @@ CREATE TRIGGER routers_audit_coa_port AFTER UPDATE OF coa_port ON public.routers
 
 
 --
+-- Name: routers routers_audit_login_host; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER routers_audit_login_host AFTER UPDATE OF login_host ON public.routers FOR EACH ROW WHEN ((old.login_host IS DISTINCT FROM new.login_host)) EXECUTE FUNCTION private.audit_row();
+
+
+--
 -- Name: routers routers_audit_message_authenticator; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -7410,7 +8132,7 @@ CREATE TRIGGER routers_audit_update AFTER UPDATE OF organization_id, site_id, na
 -- Name: routers routers_limit_changes; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
-CREATE TRIGGER routers_limit_changes BEFORE INSERT OR DELETE OR UPDATE OF site_id, name, nas_ip, vendor, require_message_authenticator, message_authenticator_off_reason, coa_port ON public.routers FOR EACH ROW EXECUTE FUNCTION private.limit_router_changes();
+CREATE TRIGGER routers_limit_changes BEFORE INSERT OR DELETE OR UPDATE OF site_id, name, nas_ip, vendor, require_message_authenticator, message_authenticator_off_reason, coa_port, login_host ON public.routers FOR EACH ROW EXECUTE FUNCTION private.limit_router_changes();
 
 
 --
@@ -7589,6 +8311,22 @@ ALTER TABLE ONLY private.daily_sales
 
 ALTER TABLE ONLY private.daraja_tokens
     ADD CONSTRAINT daraja_tokens_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: invitations invitations_invited_by_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.invitations
+    ADD CONSTRAINT invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: invitations invitations_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.invitations
+    ADD CONSTRAINT invitations_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 
 --
@@ -7950,6 +8688,18 @@ ALTER TABLE ONLY radius.voucher_devices
 ALTER TABLE private.address_quarantine ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: callback_junk; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.callback_junk ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: callback_junk_samples; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.callback_junk_samples ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: daily_payments; Type: ROW SECURITY; Schema: private; Owner: postgres
 --
 
@@ -7966,6 +8716,12 @@ ALTER TABLE private.daily_sales ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE private.daraja_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: invitations; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.invitations ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: jobs; Type: ROW SECURITY; Schema: private; Owner: postgres
@@ -8052,13 +8808,6 @@ ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: voucher_batches members can issue voucher batches as themselves; Type: POLICY; Schema: public; Owner: postgres
---
-
-CREATE POLICY "members can issue voucher batches as themselves" ON public.voucher_batches FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('agent'::text) AS orgs_with_role_at_least))));
-
-
---
 -- Name: vouchers members can issue vouchers as themselves; Type: POLICY; Schema: public; Owner: postgres
 --
 
@@ -8113,13 +8862,6 @@ ALTER TABLE public.memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.organizations ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: memberships owners add any member and admins add admins or agents; Type: POLICY; Schema: public; Owner: postgres
---
-
-CREATE POLICY "owners add any member and admins add admins or agents" ON public.memberships FOR INSERT TO authenticated WITH CHECK (((organization_id IN ( SELECT private.orgs_with_role('owner'::text) AS orgs_with_role)) OR ((role <> 'owner'::text) AND (organization_id IN ( SELECT private.orgs_with_role('admin'::text) AS orgs_with_role)))));
-
-
---
 -- Name: plans owners and admins can create plans; Type: POLICY; Schema: public; Owner: postgres
 --
 
@@ -8159,6 +8901,13 @@ CREATE POLICY "owners and admins can delete sites" ON public.sites FOR DELETE TO
 --
 
 CREATE POLICY "owners and admins can delete unused unsold vouchers" ON public.vouchers FOR DELETE TO authenticated USING (((sold_at IS NULL) AND (first_used_at IS NULL) AND (used_seconds = 0) AND (used_bytes = 0) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))));
+
+
+--
+-- Name: voucher_batches owners and admins can issue voucher batches as themselves; Type: POLICY; Schema: public; Owner: postgres
+--
+
+CREATE POLICY "owners and admins can issue voucher batches as themselves" ON public.voucher_batches FOR INSERT TO authenticated WITH CHECK (((created_by = ( SELECT auth.uid() AS uid)) AND (organization_id IN ( SELECT private.orgs_with_role_at_least('admin'::text) AS orgs_with_role_at_least))));
 
 
 --
@@ -8419,6 +9168,13 @@ REVOKE ALL ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body t
 
 
 --
+-- Name: FUNCTION callback_junk(p_kind text, p_reason text, p_ref text, p_body text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION can_support_payment(p_payment_id uuid, p_user_id uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -8430,6 +9186,13 @@ REVOKE ALL ON FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id 
 --
 
 REVOKE ALL ON FUNCTION private.cheapest_plan_kes(p_organization_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION client_network(p_address text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.client_network(p_address text) FROM PUBLIC;
 
 
 --
@@ -8583,6 +9346,27 @@ REVOKE ALL ON FUNCTION private.lock_router_address(p_address inet) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION lookup_buckets(p_kind text, p_site_id uuid, p_client text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.lookup_buckets(p_kind text, p_site_id uuid, p_client text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION lookup_miss(p_kind text, p_site_id uuid, p_client text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.lookup_miss(p_kind text, p_site_id uuid, p_client text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION lookup_throttle(p_kind text, p_site_id uuid, p_client text, p_limit integer, p_miss_limit integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.lookup_throttle(p_kind text, p_site_id uuid, p_client text, p_limit integer, p_miss_limit integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION mac_or_null(p_mac text); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -8601,6 +9385,13 @@ REVOKE ALL ON FUNCTION private.mpesa_credentials(p_organization_id uuid) FROM PU
 --
 
 REVOKE ALL ON FUNCTION private.msisdn_matches(p_hint text, p_phone text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION my_confirmed_email(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.my_confirmed_email() FROM PUBLIC;
 
 
 --
@@ -8692,10 +9483,10 @@ REVOKE ALL ON FUNCTION private.pay_reconcile_candidates(p_older_than_seconds int
 
 
 --
--- Name: FUNCTION pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text); Type: ACL; Schema: private; Owner: postgres
+-- Name: FUNCTION pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text); Type: ACL; Schema: private; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text) FROM PUBLIC;
 
 
 --
@@ -8724,6 +9515,13 @@ REVOKE ALL ON FUNCTION private.payment_status_for(p_result_code text) FROM PUBLI
 --
 
 REVOKE ALL ON FUNCTION private.payment_transition() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION plan_discount_owner_only(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.plan_discount_owner_only() FROM PUBLIC;
 
 
 --
@@ -8760,6 +9558,13 @@ REVOKE ALL ON FUNCTION private.radius_voucher_disconnects() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION rate_limit_wait(p_window_seconds integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.rate_limit_wait(p_window_seconds integer) FROM PUBLIC;
 
 
 --
@@ -8940,6 +9745,15 @@ REVOKE ALL ON FUNCTION private.voucher_values_valid() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION accept_invitation(p_invitation_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.accept_invitation(p_invitation_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.accept_invitation(p_invitation_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.accept_invitation(p_invitation_id uuid) TO authenticated;
+
+
+--
 -- Name: FUNCTION approve_organization(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -9012,12 +9826,30 @@ GRANT ALL ON FUNCTION public.export_organization(p_organization_id uuid) TO auth
 
 
 --
+-- Name: FUNCTION invite_member(p_organization_id uuid, p_email text, p_role text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role text) TO service_role;
+GRANT ALL ON FUNCTION public.invite_member(p_organization_id uuid, p_email text, p_role text) TO authenticated;
+
+
+--
 -- Name: FUNCTION is_platform_staff(); Type: ACL; Schema: public; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION public.is_platform_staff() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.is_platform_staff() TO service_role;
 GRANT ALL ON FUNCTION public.is_platform_staff() TO authenticated;
+
+
+--
+-- Name: FUNCTION my_invitations(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.my_invitations() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.my_invitations() TO service_role;
+GRANT ALL ON FUNCTION public.my_invitations() TO authenticated;
 
 
 --
@@ -9076,6 +9908,16 @@ GRANT ALL ON FUNCTION public.platform_settings() TO authenticated;
 
 
 --
+-- Name: FUNCTION portal_login_host_allowed(p_slug text, p_host text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) TO service_role;
+GRANT ALL ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) TO anon;
+GRANT ALL ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) TO authenticated;
+
+
+--
 -- Name: FUNCTION portal_logo(p_slug text); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -9104,23 +9946,32 @@ GRANT ALL ON FUNCTION public.portal_site(p_slug text) TO authenticated;
 
 
 --
--- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text); Type: ACL; Schema: public; Owner: postgres
+-- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text, p_client text); Type: ACL; Schema: public; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) TO service_role;
-GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) TO anon;
-GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text) TO authenticated;
+REVOKE ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) TO service_role;
+GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) TO anon;
+GRANT ALL ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) TO authenticated;
 
 
 --
--- Name: FUNCTION recover_voucher(p_site_slug text, p_receipt text, p_phone text); Type: ACL; Schema: public; Owner: postgres
+-- Name: FUNCTION recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text); Type: ACL; Schema: public; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO service_role;
-GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO anon;
-GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text) TO authenticated;
+REVOKE ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) TO service_role;
+GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) TO anon;
+GRANT ALL ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) TO authenticated;
+
+
+--
+-- Name: FUNCTION release_vouchers(p_batch_id uuid, p_voucher_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.release_vouchers(p_batch_id uuid, p_voucher_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.release_vouchers(p_batch_id uuid, p_voucher_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.release_vouchers(p_batch_id uuid, p_voucher_id uuid) TO authenticated;
 
 
 --
@@ -9260,6 +10111,15 @@ GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_enviro
 
 
 --
+-- Name: FUNCTION set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) TO service_role;
+GRANT ALL ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) TO authenticated;
+
+
+--
 -- Name: FUNCTION set_signup_mode(p_mode text); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -9320,6 +10180,15 @@ GRANT ALL ON FUNCTION public.support_resend_sms(p_payment_id uuid) TO authentica
 REVOKE ALL ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) TO service_role;
 GRANT ALL ON FUNCTION public.suspend_organization(p_organization_id uuid, p_reason text) TO authenticated;
+
+
+--
+-- Name: FUNCTION team_invitations(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.team_invitations(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.team_invitations(p_organization_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.team_invitations(p_organization_id uuid) TO authenticated;
 
 
 --
@@ -9479,24 +10348,10 @@ GRANT SELECT,DELETE ON TABLE public.memberships TO authenticated;
 
 
 --
--- Name: COLUMN memberships.organization_id; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(organization_id) ON TABLE public.memberships TO authenticated;
-
-
---
--- Name: COLUMN memberships.user_id; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(user_id) ON TABLE public.memberships TO authenticated;
-
-
---
 -- Name: COLUMN memberships.role; Type: ACL; Schema: public; Owner: postgres
 --
 
-GRANT INSERT(role),UPDATE(role) ON TABLE public.memberships TO authenticated;
+GRANT UPDATE(role) ON TABLE public.memberships TO authenticated;
 
 
 --
@@ -9600,6 +10455,13 @@ GRANT INSERT(devices_allowed),UPDATE(devices_allowed) ON TABLE public.plans TO a
 
 
 --
+-- Name: COLUMN plans.max_discount_kes; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(max_discount_kes),UPDATE(max_discount_kes) ON TABLE public.plans TO authenticated;
+
+
+--
 -- Name: COLUMN plans.active; Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -9661,6 +10523,13 @@ GRANT UPDATE(message_authenticator_off_reason) ON TABLE public.routers TO authen
 --
 
 GRANT UPDATE(coa_port) ON TABLE public.routers TO authenticated;
+
+
+--
+-- Name: COLUMN routers.login_host; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT UPDATE(login_host) ON TABLE public.routers TO authenticated;
 
 
 --

@@ -328,6 +328,7 @@ export type Database = {
           devices_allowed: number;
           download_kbps: number | null;
           id: string;
+          max_discount_kes: number;
           name: string;
           organization_id: string;
           price_kes: number;
@@ -343,6 +344,7 @@ export type Database = {
           devices_allowed?: number;
           download_kbps?: number | null;
           id?: string;
+          max_discount_kes?: number;
           name: string;
           organization_id: string;
           price_kes: number;
@@ -358,6 +360,7 @@ export type Database = {
           devices_allowed?: number;
           download_kbps?: number | null;
           id?: string;
+          max_discount_kes?: number;
           name?: string;
           organization_id?: string;
           price_kes?: number;
@@ -382,6 +385,7 @@ export type Database = {
           created_at: string;
           id: string;
           last_seen_at: string | null;
+          login_host: string | null;
           message_authenticator_off_reason: string | null;
           name: string;
           nas_ip: unknown;
@@ -396,6 +400,7 @@ export type Database = {
           created_at?: string;
           id?: string;
           last_seen_at?: string | null;
+          login_host?: string | null;
           message_authenticator_off_reason?: string | null;
           name: string;
           nas_ip: unknown;
@@ -410,6 +415,7 @@ export type Database = {
           created_at?: string;
           id?: string;
           last_seen_at?: string | null;
+          login_host?: string | null;
           message_authenticator_off_reason?: string | null;
           name?: string;
           nas_ip?: unknown;
@@ -700,6 +706,7 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      accept_invitation: { Args: { p_invitation_id: string }; Returns: Json };
       approve_organization: { Args: { p_organization_id: string }; Returns: undefined };
       cash_up: {
         Args: { p_day?: string; p_organization_id: string };
@@ -722,7 +729,21 @@ export type Database = {
       dashboard_summary: { Args: { p_organization_id: string; p_site_id?: string }; Returns: Json };
       disconnect_session: { Args: { p_mac?: string; p_voucher_id: string }; Returns: number };
       export_organization: { Args: { p_organization_id: string }; Returns: Json };
+      invite_member: {
+        Args: { p_email: string; p_organization_id: string; p_role: string };
+        Returns: Json;
+      };
       is_platform_staff: { Args: Record<PropertyKey, never>; Returns: boolean };
+      my_invitations: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          expires_at: string;
+          invitation_id: string;
+          organization_id: string;
+          organization_name: string;
+          role: string;
+        }[];
+      };
       payment_settings: { Args: { p_organization_id: string }; Returns: Json };
       payment_status: { Args: { p_token: string }; Returns: Json };
       platform_address_quarantine: {
@@ -775,18 +796,25 @@ export type Database = {
         Args: Record<PropertyKey, never>;
         Returns: {
           address_quarantine_days: number;
+          callback_url_hours: number;
           signup_mode: string;
+          status_token_days: number;
           updated_at: string;
         }[];
       };
+      portal_login_host_allowed: { Args: { p_host: string; p_slug: string }; Returns: boolean };
       portal_logo: { Args: { p_slug: string }; Returns: Json };
       portal_resume: { Args: { p_mac: string; p_site_slug: string }; Returns: Json };
       portal_site: { Args: { p_slug: string }; Returns: Json };
-      portal_voucher_status: { Args: { p_code: string; p_site_slug: string }; Returns: Json };
-      recover_voucher: {
-        Args: { p_phone: string; p_receipt: string; p_site_slug: string };
+      portal_voucher_status: {
+        Args: { p_client?: string; p_code: string; p_site_slug: string };
         Returns: Json;
       };
+      recover_voucher: {
+        Args: { p_client?: string; p_phone: string; p_receipt: string; p_site_slug: string };
+        Returns: Json;
+      };
+      release_vouchers: { Args: { p_batch_id?: string; p_voucher_id?: string }; Returns: Json };
       resume_organization: { Args: { p_organization_id: string }; Returns: undefined };
       revenue_summary: { Args: { p_organization_id: string }; Returns: Json };
       router_health: { Args: { p_organization_id: string }; Returns: Json };
@@ -865,6 +893,10 @@ export type Database = {
         };
         Returns: Json;
       };
+      set_payment_link_lifetimes: {
+        Args: { p_callback_url_hours: number; p_status_token_days: number };
+        Returns: undefined;
+      };
       set_signup_mode: { Args: { p_mode: string }; Returns: undefined };
       set_site_logo: { Args: { p_image_base64: string; p_site_id: string }; Returns: Json };
       set_sms_settings: {
@@ -885,6 +917,16 @@ export type Database = {
       suspend_organization: {
         Args: { p_organization_id: string; p_reason: string };
         Returns: undefined;
+      };
+      team_invitations: {
+        Args: { p_organization_id: string };
+        Returns: {
+          email: string;
+          expires_at: string;
+          invitation_id: string;
+          invited_at: string;
+          role: string;
+        }[];
       };
       team_members: {
         Args: { p_organization_id: string };

@@ -104,7 +104,9 @@ async function business(sql: postgres.Sql) {
   const [batch] = await sql`
     insert into public.voucher_batches (organization_id, plan_id, count)
     values (${org!.id}, ${plan!.id}, 1) returning id`;
-  const [voucher] = await sql`select code from public.vouchers where batch_id = ${batch!.id}`;
+  // Batch vouchers are inactive until sold or released: the drill's card is handed out.
+  const [voucher] = await sql`update public.vouchers set status = 'active'
+                              where batch_id = ${batch!.id} returning code`;
   const secret = createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 24);
   return {
     code: voucher!.code as string,

@@ -14,6 +14,8 @@ declare global {
       preferredLang: Lang | null;
       /** Language the page is rendered in; written into `<html lang>`. */
       lang: Lang;
+      /** The origins this response's login form goes to and lands on (CSP form-action). */
+      loginTarget?: string;
     }
   }
 }

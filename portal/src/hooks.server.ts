@@ -1,6 +1,51 @@
 import type { Handle } from '@sveltejs/kit';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { inlineScripts } from '$lib/inline-scripts.ts';
 import { preferredLanguage } from '$lib/language.ts';
+
+// The portal's own inline scripts, by hash: no other script runs in its pages.
+const scriptSources = inlineScripts
+  .map((body) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`)
+  .join(' ');
+
+/**
+ * The Content-Security-Policy of every response. Forms go only to the portal itself and to the
+ * registered login target this response hands the code to (./lib/server/login-target.ts);
+ * styles stay 'unsafe-inline' because the CSS is inlined and the brand colour is a style
+ * attribute (every value in it is escaped; styles cannot run script).
+ */
+function contentSecurityPolicy(loginTarget: string | undefined): string {
+  return [
+    "default-src 'self'",
+    `script-src ${scriptSources}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `form-action 'self'${loginTarget ? ` ${loginTarget}` : ''}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** Headers every portal response carries, whatever answered (page, endpoint, error). */
+function secure(response: Response, loginTarget: string | undefined): Response {
+  const headers = {
+    'content-security-policy': contentSecurityPolicy(loginTarget),
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  };
+  try {
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  } catch {
+    // A response with immutable headers (a fetch's own) is copied once.
+    const copy = new Response(response.body, response);
+    for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
+    return copy;
+  }
+}
 
 export const handle: Handle = async ({ event, resolve }) => {
   const preferred = preferredLanguage(event.url, event.request.headers.get('accept-language'));
@@ -18,7 +63,10 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (response.status >= 400) response.headers.set('cache-control', 'no-store');
   // Answers to a form (a voucher login, a code's status) carry the code: never cache them.
   if (event.request.method === 'POST') response.headers.set('cache-control', 'no-store, private');
-  return compressed(response, event.request.headers.get('accept-encoding') ?? '');
+  return secure(
+    await compressed(response, event.request.headers.get('accept-encoding') ?? ''),
+    event.locals.loginTarget,
+  );
 };
 
 /**

@@ -115,7 +115,7 @@ create table public.memberships (
 alter table public.memberships enable row level security;
 
 comment on table public.memberships is
-'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners add, change, remove anyone, admins only admin/agent rows (never making an owner); the last owner stays (23514); anon: nothing.';
+'Who belongs to an organization as owner > admin > agent. authenticated: members read their own row, owners/admins all; owners change and remove anyone, admins only admin/agent rows (never making an owner); nobody inserts (joining is accept_invitation() or create_organization()); the last owner stays (23514); anon: nothing.';
 
 create index memberships_user_id_idx on public.memberships (user_id, organization_id, role);
 
@@ -212,6 +212,11 @@ create table public.routers (
   -- Where the router listens for Disconnect-Requests: RFC 5176's port by default; RouterOS
   -- listens on 1700 (/radius incoming set accept=yes port=1700).
   coa_port integer not null default 3799 check (coa_port between 1 and 65535),
+  -- The host name or IPv4 address customers' browsers reach the router's hotspot login at (e.g.
+  -- a MikroTik hotspot's DNS name or LAN address), when it is not nas_ip, the address RADIUS
+  -- requests come from. The portal sends a voucher code only to nas_ip, this host or the
+  -- controller's well-known local address (portal/README.md, SECURITY.md).
+  login_host text check (login_host ~ '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$'),
   -- A reason exactly while Message-Authenticator is off.
   check (require_message_authenticator = (message_authenticator_off_reason is null)),
   unique (id, organization_id),
@@ -542,7 +547,7 @@ create trigger routers_message_authenticator
 create trigger routers_limit_changes
   before insert or delete
     or update of site_id, name, nas_ip, vendor, require_message_authenticator,
-                 message_authenticator_off_reason, coa_port
+                 message_authenticator_off_reason, coa_port, login_host
   on public.routers
   for each row execute function private.limit_router_changes();
 
@@ -559,7 +564,9 @@ revoke all on table public.routers from anon, authenticated;
 
 grant select, update (name) on table public.organizations to authenticated;
 
-grant select, insert (organization_id, user_id, role), update (role), delete
+-- No insert: nobody is enrolled without consent. People join by accepting an invitation
+-- (accept_invitation) or by creating an organization (create_organization).
+grant select, update (role), delete
   on table public.memberships to authenticated;
 
 grant select,
@@ -570,7 +577,7 @@ grant select,
 
 grant select,
   update (site_id, name, nas_ip, vendor, require_message_authenticator,
-          message_authenticator_off_reason, coa_port),
+          message_authenticator_off_reason, coa_port, login_host),
   delete
   on table public.routers to authenticated;
 
@@ -589,18 +596,12 @@ create policy "owners can update their organizations"
   with check (id in (select private.orgs_with_role('owner')));
 
 -- memberships: owners manage all; admins manage admins and agents; agents see their own row.
+-- Nobody inserts through the API (no grant, no policy): joining is accept_invitation().
 create policy "members can read their own membership and owners and admins all"
   on public.memberships for select to authenticated
   using (
     user_id = (select auth.uid())
     or organization_id in (select private.orgs_with_role_at_least('admin'))
-  );
-
-create policy "owners add any member and admins add admins or agents"
-  on public.memberships for insert to authenticated
-  with check (
-    organization_id in (select private.orgs_with_role('owner'))
-    or (role <> 'owner' and organization_id in (select private.orgs_with_role('admin')))
   );
 
 create policy "owners change any member and admins change admins or agents"
@@ -816,9 +817,9 @@ revoke all on function private.require_manager(uuid) from public, anon, authenti
 
 -- Team screen: who belongs to an organization, with their email addresses. Emails live in
 -- auth.users, which no API role may read, so owners and admins get them through this one narrow
--- RPC (memberships' own policies still decide every change: invite = insert through the
--- team-invite edge function, change role = update, remove = delete, keep_last_owner protects the
--- last owner). Agents have no team screen: 42501, like outsiders.
+-- RPC (memberships' own policies still decide every change: change role = update, remove =
+-- delete, keep_last_owner protects the last owner; people join by accepting an invitation,
+-- invite_member and accept_invitation below). Agents have no team screen: 42501, like outsiders.
 create function public.team_members(p_organization_id uuid)
 returns table (
   membership_id uuid,
@@ -855,12 +856,220 @@ grant execute on function public.team_members(uuid) to authenticated;
 
 comment on function public.team_members(uuid) is
 'The team screen: the organization''s members with their emails (auth.users, which no API role
-reads). Changes are plain memberships writes under its policies (invites: edge function
-team-invite).
+reads). Changes are plain memberships writes under its policies (joining: invite_member through
+the team-invite edge function, then accept_invitation).
 Callers: authenticated owner/admin.
 Returns: rows (membership_id, user_id, email, role, joined_at, invitation_pending (email not
 confirmed yet), last_sign_in_at): owners, then admins, then agents, by email.
 Errors: 42501 agent, outsider, no user or null organization.';
+
+-- Pending invitations: an owner or admin asked an email address to join with a role. Nobody is
+-- enrolled without consent: the address's account becomes a member only by accepting
+-- (accept_invitation) before expires_at, whether it existed before or was made by Auth's
+-- invitation email. One per address per organization (inviting again replaces it); accepting
+-- deletes it. Reached only through the RPCs below; whether an address has an account is never
+-- told to the inviter.
+create table private.invitations (
+  id uuid primary key default gen_random_uuid(),
+  organization_id uuid not null references public.organizations (id) on delete cascade,
+  email text not null check (email = lower(btrim(email)) and char_length(email) between 3 and 254),
+  role text not null check (role = any (private.roles())),
+  invited_by uuid references auth.users (id) on delete set null,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null default now() + interval '7 days',
+  unique (organization_id, email)
+);
+
+alter table private.invitations enable row level security;
+
+revoke all on table private.invitations from public, anon, authenticated, service_role;
+
+comment on table private.invitations is
+'Pending invitations (organization, lower-cased email, role, expiry 7 days). No API role reads
+it: invite_member, team_invitations, my_invitations and accept_invitation do.';
+
+-- The caller's email address once confirmed (an address someone merely typed at sign-up must
+-- not collect invitations meant for its owner); null otherwise.
+create function private.my_confirmed_email()
+returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select lower(u.email::text) from auth.users u
+  where u.id = auth.uid() and u.email_confirmed_at is not null and u.deleted_at is null
+$$;
+
+revoke all on function private.my_confirmed_email() from public, anon, authenticated;
+
+-- Invites an address into the organization: owners any role, admins admins and agents (the
+-- memberships policies' rule). Answers the same whether or not the address has an account (the
+-- team-invite edge function calls it with the inviter's JWT, then mails new addresses Auth's
+-- invitation); an address already a member is refused. Audited (table_name invitations).
+create function public.invite_member(p_organization_id uuid, p_email text, p_role text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_email text := lower(btrim(coalesce(p_email, '')));
+  v_invitation private.invitations;
+begin
+  if p_organization_id is null or not private.has_role_at_least(p_organization_id, 'admin') then
+    raise exception 'only owners and admins of the organization can invite people'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if p_role is null or not p_role = any (private.roles()) then
+    raise exception 'role must be owner, admin or agent'
+      using errcode = '22023', hint = 'role_invalid';
+  end if;
+  if p_role = 'owner' and not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners can invite owners'
+      using errcode = '42501', hint = 'owners_invite_owners';
+  end if;
+  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or char_length(v_email) > 254 then
+    raise exception 'not an email address'
+      using errcode = '22023', hint = 'email_invalid';
+  end if;
+  if exists (
+    select 1 from public.memberships m join auth.users u on u.id = m.user_id
+    where m.organization_id = p_organization_id and lower(u.email::text) = v_email
+  ) then
+    raise exception '% is already a member', v_email
+      using errcode = '23505', hint = 'already_member';
+  end if;
+  insert into private.invitations as i (organization_id, email, role, invited_by)
+  values (p_organization_id, v_email, p_role, auth.uid())
+  on conflict (organization_id, email) do update
+    set role = excluded.role, invited_by = excluded.invited_by, created_at = now(),
+        expires_at = now() + interval '7 days'
+  returning i.* into v_invitation;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'insert',
+          'invitations', v_invitation.id::text,
+          jsonb_build_object('email', v_email, 'role', p_role, 'expires_at', v_invitation.expires_at));
+  return jsonb_build_object(
+    'invitation_id', v_invitation.id,
+    'email', v_invitation.email,
+    'role', v_invitation.role,
+    'expires_at', v_invitation.expires_at
+  );
+end;
+$$;
+
+revoke execute on function public.invite_member(uuid, text, text) from public, anon, authenticated;
+
+grant execute on function public.invite_member(uuid, text, text) to authenticated;
+
+comment on function public.invite_member(uuid, text, text) is
+'Creates (or renews for 7 days) a pending invitation of an email address with a role; the
+address''s account joins only by accept_invitation. The same answer whether or not the address
+has an account. Audited.
+Callers: authenticated owner (any role) or admin (admin, agent); the team-invite edge function
+with the inviter''s JWT.
+Returns: {invitation_id, email, role, expires_at}.
+Errors: 42501 not an owner/admin (not_allowed) or an admin inviting an owner
+(owners_invite_owners); 22023 bad role (role_invalid) or address (email_invalid); 23505 already a
+member (already_member).';
+
+-- The team screen's pending invitations (unexpired), newest first.
+create function public.team_invitations(p_organization_id uuid)
+returns table (invitation_id uuid, email text, role text, invited_at timestamptz, expires_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_organization_id is null or not private.has_role_at_least(p_organization_id, 'admin') then
+    raise exception 'only owners and admins of the organization can see its invitations'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  return query
+    select i.id, i.email, i.role, i.created_at, i.expires_at
+    from private.invitations i
+    where i.organization_id = p_organization_id and i.expires_at > now()
+    order by i.created_at desc, i.id;
+end;
+$$;
+
+revoke execute on function public.team_invitations(uuid) from public, anon, authenticated;
+
+grant execute on function public.team_invitations(uuid) to authenticated;
+
+comment on function public.team_invitations(uuid) is
+'The organization''s pending, unexpired invitations for the team screen.
+Callers: authenticated owner/admin.
+Returns: rows (invitation_id, email, role, invited_at, expires_at), newest first.
+Errors: 42501 agent, outsider, no user or null organization (not_allowed).';
+
+-- The invitations waiting for the signed-in user (by their confirmed email), for /accept.
+create function public.my_invitations()
+returns table (invitation_id uuid, organization_id uuid, organization_name text, role text,
+               expires_at timestamptz)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select i.id, i.organization_id, o.name, i.role, i.expires_at
+  from private.invitations i
+  join public.organizations o on o.id = i.organization_id
+  where i.email = private.my_confirmed_email() and i.expires_at > now()
+  order by i.created_at desc, i.id
+$$;
+
+revoke execute on function public.my_invitations() from public, anon, authenticated;
+
+grant execute on function public.my_invitations() to authenticated;
+
+comment on function public.my_invitations() is
+'Pending, unexpired invitations addressed to the caller''s confirmed email address.
+Callers: authenticated (anyone signed in; nothing without a confirmed email).
+Returns: rows (invitation_id, organization_id, organization_name, role, expires_at).
+Errors: none.';
+
+-- Accepting is the only way into an organization by invitation: the invitation must be
+-- addressed to the caller's confirmed email and unexpired. The membership insert is audited by
+-- memberships_audit with the accepting user as the actor.
+create function public.accept_invitation(p_invitation_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_invitation private.invitations;
+begin
+  delete from private.invitations i
+  where i.id = p_invitation_id
+    and i.email = private.my_confirmed_email()
+    and i.expires_at > now()
+  returning i.* into v_invitation;
+  if v_invitation.id is null then
+    raise exception 'no such invitation for you, or it expired'
+      using errcode = '42501', hint = 'invitation_not_found';
+  end if;
+  insert into public.memberships (organization_id, user_id, role)
+  values (v_invitation.organization_id, auth.uid(), v_invitation.role)
+  on conflict (organization_id, user_id) do nothing;
+  return jsonb_build_object('organization_id', v_invitation.organization_id, 'role', v_invitation.role);
+end;
+$$;
+
+revoke execute on function public.accept_invitation(uuid) from public, anon, authenticated;
+
+grant execute on function public.accept_invitation(uuid) to authenticated;
+
+comment on function public.accept_invitation(uuid) is
+'Accepts an invitation addressed to the caller''s confirmed email: adds the membership with its
+role (unchanged if already a member) and deletes the invitation.
+Callers: authenticated.
+Returns: {organization_id, role}.
+Errors: 42501 unknown, not addressed to the caller, or expired (invitation_not_found; one code
+for all three, so nothing about other people''s invitations can be probed).';
 
 -- Site logos stored in the database and served by the portal itself: the hotspot's walled
 -- garden holds only the portal's host, and the landing page makes no third-party request. A logo

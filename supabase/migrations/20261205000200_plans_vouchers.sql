@@ -17,6 +17,8 @@ create table public.plans (
   download_kbps integer check (download_kbps > 0),
   upload_kbps integer check (upload_kbps > 0),
   devices_allowed integer not null default 1 check (devices_allowed >= 1),
+  -- The most a cash sale may take off price_kes; only owners set it (plan_discount_owner_only).
+  max_discount_kes integer not null default 0 check (max_discount_kes >= 0),
   active boolean not null default true,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -26,7 +28,7 @@ create table public.plans (
 alter table public.plans enable row level security;
 
 comment on table public.plans is
-'Products: price in whole KES, validity from first use, optional time/data quotas and rates. authenticated: members read, owners/admins insert, update, delete; anon: nothing.';
+'Products: price in whole KES, validity from first use, optional time/data quotas and rates, the cash discount an owner allows (max_discount_kes). authenticated: members read, owners/admins insert, update, delete (only owners set max_discount_kes); anon: nothing.';
 
 create index plans_organization_id_idx on public.plans (organization_id);
 
@@ -141,7 +143,7 @@ create table public.voucher_batches (
 alter table public.voucher_batches enable row level security;
 
 comment on table public.voucher_batches is
-'Vouchers printed together: inserting a batch issues count (1 to 10,000) vouchers. authenticated: owners/admins read all, agents their own; any member inserts as themselves (created_by = auth.uid()); anon: nothing.';
+'Vouchers printed together: inserting a batch issues count (1 to 10,000) inactive vouchers (sell_voucher() or release_vouchers() activates them). authenticated: owners/admins read all and insert as themselves (created_by = auth.uid()), agents read their own; anon: nothing.';
 
 create index voucher_batches_organization_id_idx on public.voucher_batches (organization_id, created_at desc);
 
@@ -236,7 +238,7 @@ create table public.vouchers (
 alter table public.vouchers enable row level security;
 
 comment on table public.vouchers is
-'Access codes (also the RADIUS user name) with a frozen copy of the plan''s limits and usage counters. authenticated: owners/admins read all, agents those they issued; members insert as themselves; owners/admins set status active/revoked and delete unused unsold ones; sales via sell_voucher(); anon: nothing.';
+'Access codes (also the RADIUS user name) with a frozen copy of the plan''s limits and usage counters. Status inactive (batch vouchers, vouchers an agent issues) until sold or released. authenticated: owners/admins read all, agents those they issued; members insert as themselves; owners/admins set status active/revoked and delete unused unsold ones; sales via sell_voucher(), releases via release_vouchers(); anon: nothing.';
 
 create index vouchers_organization_id_idx on public.vouchers (organization_id, created_at desc);
 
@@ -273,6 +275,12 @@ begin
   if not v_plan.active then
     raise exception 'plan "%" is not active', v_plan.name
       using errcode = '23514', hint = 'plan_inactive';
+  end if;
+  -- An agent's voucher is not internet until it is sold (sell_voucher() activates it): an agent
+  -- must not hand out free access. Payments (no user) and owners/admins issue active vouchers.
+  if new.created_by is not null and new.created_by = auth.uid()
+     and private.has_role(new.organization_id, 'agent') then
+    new.status := 'inactive';
   end if;
   new.code := upper(new.code);
   new.price_kes := v_plan.price_kes;
@@ -312,7 +320,8 @@ $$;
 
 revoke all on function private.voucher_keep_frozen() from public, anon, authenticated;
 
--- Trigger: issues the vouchers of a new batch (same plan, creator and prefix). Codes are random,
+-- Trigger: issues the vouchers of a new batch (same plan, creator and prefix), inactive until
+-- each is sold or released (printed cards are not internet until then). Codes are random,
 -- so in a large deployment a new code can (rarely) equal an existing one: such rows are skipped
 -- and drawn again, instead of failing the whole batch.
 create function private.voucher_batch_issue()
@@ -326,9 +335,9 @@ declare
   v_inserted integer;
 begin
   for attempt in 1 .. 5 loop
-    insert into public.vouchers (organization_id, plan_id, batch_id, code, created_by)
+    insert into public.vouchers (organization_id, plan_id, batch_id, code, created_by, status)
     select new.organization_id, new.plan_id, new.id, new.prefix || private.new_voucher_code(),
-           new.created_by
+           new.created_by, 'inactive'
     from generate_series(1, v_missing)
     on conflict (code) do nothing;
     get diagnostics v_inserted = row_count;
@@ -374,9 +383,9 @@ revoke all on table public.vouchers from anon, authenticated;
 
 grant select,
   insert (organization_id, name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
-          download_kbps, upload_kbps, devices_allowed, active),
+          download_kbps, upload_kbps, devices_allowed, max_discount_kes, active),
   update (name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
-          download_kbps, upload_kbps, devices_allowed, active),
+          download_kbps, upload_kbps, devices_allowed, max_discount_kes, active),
   delete
   on table public.plans to authenticated;
 
@@ -426,7 +435,8 @@ create policy "owners and admins can withdraw plans from sites"
   on public.plan_sites for delete to authenticated
   using (organization_id in (select private.orgs_with_role_at_least('admin')));
 
--- voucher_batches: owners and admins read all; agents read their own; any member issues.
+-- voucher_batches: owners and admins read all and issue; agents read the ones they made before
+-- this rule and issue none (a batch is a stack of access codes).
 create policy "owners and admins read all batches and agents their own"
   on public.voucher_batches for select to authenticated
   using (
@@ -435,11 +445,11 @@ create policy "owners and admins read all batches and agents their own"
         and organization_id in (select private.orgs_with_role('agent')))
   );
 
-create policy "members can issue voucher batches as themselves"
+create policy "owners and admins can issue voucher batches as themselves"
   on public.voucher_batches for insert to authenticated
   with check (
     created_by = (select auth.uid())
-    and organization_id in (select private.orgs_with_role_at_least('agent'))
+    and organization_id in (select private.orgs_with_role_at_least('admin'))
   );
 
 -- vouchers: owners and admins read all, revoke/reactivate and delete unused unsold ones;
@@ -481,9 +491,11 @@ create policy "owners and admins can delete unused unsold vouchers"
 -- RPCs
 -- ---------------------------------------------------------------------------------------------
 
--- Records a cash sale of an active, unsold voucher: owners and admins may sell any voucher of
--- their organization, agents only vouchers they issued. The price defaults to the frozen plan
--- price. Returns {id, code, sold_at, sold_price_kes}.
+-- Records a cash sale of an unsold voucher (inactive or active; the sale activates it): owners
+-- and admins may sell any voucher of their organization, agents only vouchers they issued. The
+-- price defaults to the frozen plan price; below it only by the plan's max_discount_kes, which
+-- the owner sets (owners themselves may sell at any price). Returns {id, code, sold_at,
+-- sold_price_kes}.
 create function public.sell_voucher(p_voucher_id uuid, p_price_kes integer default null)
 returns jsonb
 language plpgsql
@@ -493,6 +505,7 @@ as $$
 declare
   v_user uuid := auth.uid();
   v_voucher public.vouchers;
+  v_max_discount integer;
 begin
   select v.* into v_voucher from public.vouchers v where v.id = p_voucher_id for update;
   if not found
@@ -506,17 +519,30 @@ begin
     raise exception 'voucher % was already sold', v_voucher.code
       using errcode = 'P0001', hint = 'voucher_already_sold';
   end if;
-  if v_voucher.status <> 'active' then
-    raise exception 'voucher % is %, only active vouchers can be sold', v_voucher.code, v_voucher.status
+  if v_voucher.status not in ('inactive', 'active') then
+    raise exception 'voucher % is %, only inactive or active vouchers can be sold', v_voucher.code, v_voucher.status
       using errcode = 'P0001', hint = 'voucher_not_sellable';
   end if;
   if p_price_kes is not null and p_price_kes < 0 then
     raise exception 'price must be zero or more KES'
       using errcode = '22023', hint = 'price_negative';
   end if;
+  -- A discount is the owner's decision: others stay within what the owner allowed on the plan.
+  if p_price_kes < v_voucher.price_kes
+     and not private.has_role(v_voucher.organization_id, 'owner') then
+    select p.max_discount_kes into v_max_discount
+    from public.plans p
+    where p.id = v_voucher.plan_id and p.organization_id = v_voucher.organization_id;
+    if p_price_kes < v_voucher.price_kes - coalesce(v_max_discount, 0) then
+      raise exception 'price % KES is below % KES less the owner''s discount of % KES',
+        p_price_kes, v_voucher.price_kes, coalesce(v_max_discount, 0)
+        using errcode = '22023', hint = 'price_below_discount';
+    end if;
+  end if;
   update public.vouchers v
   set sold_by = v_user,
       sold_at = now(),
+      status = 'active',
       sold_price_kes = coalesce(p_price_kes, v_voucher.price_kes)
   where v.id = p_voucher_id
   returning v.* into v_voucher;
@@ -534,13 +560,90 @@ revoke execute on function public.sell_voucher(uuid, integer) from public, anon,
 grant execute on function public.sell_voucher(uuid, integer) to authenticated;
 
 comment on function public.sell_voucher(uuid, integer) is
-'Records a cash sale of an active, unsold voucher: sold_by = caller, sold_at = now(),
-sold_price_kes = p_price_kes or the frozen plan price.
+'Records a cash sale of an unsold inactive or active voucher and activates it: sold_by = caller,
+sold_at = now(), status = active, sold_price_kes = p_price_kes or the frozen plan price.
 Callers: authenticated owner/admin (any voucher of their organization) or agent (vouchers they
-issued).
+issued). Below the frozen price only by the plan''s max_discount_kes (owners: any price).
 Returns: {id, code, sold_at, sold_price_kes}.
-Errors: 42501 unknown voucher or not yours to sell; P0001 already sold or not active; 22023
-negative price.';
+Errors: 42501 unknown voucher or not yours to sell; P0001 already sold or neither inactive nor
+active (voucher_not_sellable); 22023 negative price (price_negative) or below the allowed discount
+(price_below_discount).';
+
+-- Hands out inactive vouchers without a sale (printed cards given away free, a promotion):
+-- p_batch_id releases every inactive voucher of a batch, p_voucher_id one voucher. Owners and
+-- admins only; each voucher's status change is in the audit log (vouchers_audit_update), with
+-- the caller as the actor. Returns {released} (how many became active).
+create function public.release_vouchers(p_batch_id uuid default null, p_voucher_id uuid default null)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_organization_id uuid;
+  v_released integer;
+begin
+  if (p_batch_id is null) = (p_voucher_id is null) then
+    raise exception 'give a batch or a voucher, not both'
+      using errcode = '22023', hint = 'release_target_invalid';
+  end if;
+  if p_batch_id is not null then
+    select b.organization_id into v_organization_id
+    from public.voucher_batches b where b.id = p_batch_id;
+  else
+    select v.organization_id into v_organization_id
+    from public.vouchers v where v.id = p_voucher_id;
+  end if;
+  if v_organization_id is null or not private.has_role_at_least(v_organization_id, 'admin') then
+    raise exception 'only owners and admins of the organization can release vouchers'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  update public.vouchers v
+  set status = 'active'
+  where v.organization_id = v_organization_id
+    and v.status = 'inactive'
+    and (v.batch_id = p_batch_id or v.id = p_voucher_id);
+  get diagnostics v_released = row_count;
+  return jsonb_build_object('released', v_released);
+end;
+$$;
+
+revoke execute on function public.release_vouchers(uuid, uuid) from public, anon, authenticated;
+
+grant execute on function public.release_vouchers(uuid, uuid) to authenticated;
+
+comment on function public.release_vouchers(uuid, uuid) is
+'Activates inactive vouchers without a sale: every inactive voucher of batch p_batch_id, or
+voucher p_voucher_id (exactly one of the two). Each change is audited (vouchers_audit_update).
+Callers: authenticated owner/admin of the organization.
+Returns: {released} (vouchers activated; 0 when none was inactive).
+Errors: 22023 neither or both given (release_target_invalid); 42501 unknown or not an owner/admin
+(not_allowed).';
+
+-- Trigger: only owners change a plan's cash discount (admins edit everything else about plans);
+-- API-less callers (migrations, seed, the service role) are not users and may.
+create function private.plan_discount_owner_only()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if auth.uid() is not null
+     and new.max_discount_kes is distinct from
+         (case when tg_op = 'INSERT' then 0 else old.max_discount_kes end)
+     and not private.has_role(new.organization_id, 'owner') then
+    raise exception 'only owners can set a plan''s discount'
+      using errcode = '42501', hint = 'discount_owner_only';
+  end if;
+  return new;
+end;
+$$;
+
+revoke all on function private.plan_discount_owner_only() from public, anon, authenticated;
+
+create trigger plans_discount_owner_only before insert or update of max_discount_kes on public.plans
+  for each row execute function private.plan_discount_owner_only();
 
 -- The sweeper marks active vouchers past their validity as expired.
 create index vouchers_active_expires_at_idx on public.vouchers (expires_at)
@@ -620,8 +723,8 @@ begin
     raise exception 'voucher code "%" is not 10 to 14 characters of the voucher alphabet', new.code
       using errcode = '23514', hint = 'voucher_code_invalid';
   end if;
-  if new.status not in ('active', 'revoked', 'exhausted', 'expired') then
-    raise exception 'voucher status "%" is not one of active, revoked, exhausted, expired', new.status
+  if new.status not in ('inactive', 'active', 'revoked', 'exhausted', 'expired') then
+    raise exception 'voucher status "%" is not one of inactive, active, revoked, exhausted, expired', new.status
       using errcode = '23514', hint = 'voucher_status_invalid';
   end if;
   if new.sold_price_kes < 0 then

@@ -202,7 +202,7 @@ alter table private.rate_limits enable row level security;
 revoke all on table private.rate_limits from public, anon, authenticated, service_role;
 
 comment on table private.rate_limits is
-'Fixed-window counters by bucket (start:phone|mac|router, recover:phone|site, voucher-status:site|miss, resend:) and window start. No API role; only the security definer functions write it.';
+'Fixed-window counters by bucket (pay_start: start:device|ip|router|site|org-phone|phone; recover:phone; portal lookups: recover|voucher-status:client|ip|site and their misses, miss:voucher-status:…; resend:) and window start. No API role; only the security definer functions write it.';
 
 create index rate_limits_window_start_idx on private.rate_limits (window_start);
 
@@ -231,6 +231,44 @@ comment on table private.payment_callbacks is
 create index payment_callbacks_payment_id_idx on private.payment_callbacks (payment_id);
 
 create index payment_callbacks_received_at_idx on private.payment_callbacks (received_at);
+
+-- Junk callbacks (forged token, malformed, oversized, a signed URL past its lifetime) are
+-- counted, not stored: one row per kind, reason and hour, so a flood costs O(1) rows.
+create table private.callback_junk (
+  kind text not null check (kind in ('stk', 'c2b')),
+  reason text not null check (reason in ('forged', 'malformed', 'oversized', 'expired')),
+  hour timestamptz not null,
+  hits bigint not null default 0,
+  primary key (kind, reason, hour)
+);
+
+alter table private.callback_junk enable row level security;
+
+revoke all on table private.callback_junk from public, anon, authenticated, service_role;
+
+comment on table private.callback_junk is
+'How many junk callbacks (forged, malformed, oversized, expired URL) arrived per kind (stk, c2b) and hour; kept 30 days. No API role; written by private.callback_junk().';
+
+-- The first few junk callbacks of each kind, reason and hour (body cut to 1,024 characters),
+-- enough to see what an attack looks like without storing the attack.
+create table private.callback_junk_samples (
+  id bigint generated always as identity primary key,
+  kind text not null,
+  reason text not null,
+  hour timestamptz not null,
+  ref text,
+  body text not null,
+  received_at timestamptz not null default now()
+);
+
+alter table private.callback_junk_samples enable row level security;
+
+revoke all on table private.callback_junk_samples from public, anon, authenticated, service_role;
+
+comment on table private.callback_junk_samples is
+'The first 5 junk callbacks per kind, reason and hour (ref: the payment or organization id of the URL; body: first 1,024 characters); kept 30 days. No API role; written by private.callback_junk().';
+
+create index callback_junk_samples_hour_idx on private.callback_junk_samples (hour);
 
 create index payments_phone_site_idx on public.payments (phone, site_id, created_at desc);
 
@@ -286,6 +324,40 @@ end;
 $$;
 
 revoke all on function private.rate_limit_hit(text, integer, integer) from public, anon, authenticated;
+
+-- Seconds until the current fixed window of p_window_seconds ends: a refusal's retry_after.
+create function private.rate_limit_wait(p_window_seconds integer)
+returns integer
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select greatest(1, ceil(p_window_seconds - extract(epoch from now())::numeric % p_window_seconds))::integer
+$$;
+
+revoke all on function private.rate_limit_wait(integer) from public, anon, authenticated;
+
+-- A client's address as a rate-limit key, or null when it is not one: an IPv4 address itself, an
+-- IPv6 address's /64 (one subscriber is given a whole /64 and could rotate inside it).
+create function private.client_network(p_address text)
+returns cidr
+language plpgsql
+immutable
+security definer
+set search_path = ''
+as $$
+declare
+  v inet;
+begin
+  v := btrim(p_address)::inet;
+  return network(set_masklen(v, case family(v) when 4 then 32 else 64 end));
+exception when invalid_text_representation then
+  return null;
+end;
+$$;
+
+revoke all on function private.client_network(text) from public, anon, authenticated;
 
 -- Payment outcome for a Daraja result code: 0 paid, 1032 cancelled by the customer, 1037 and
 -- 1019 no answer in time, anything else failed (codes can be strings such as SFC_IC0003).
@@ -405,8 +477,8 @@ revoke all on function private.issue_payment_voucher(uuid) from public, anon, au
 -- Returns {ok: true, payment_id, status_token, amount_kes, phone, organization_id, plan_name,
 -- existing, push: bool (false when an existing payment must not be pushed again)} or
 -- {ok: false, error: 'invalid_phone'|'plan_not_sold'|'hotspot_unavailable' (organization
--- suspended)|'router_not_at_site'|'not_configured'|'too_soon'|'rate_limited', retry_after_seconds}. Limits: phone 5, MAC 5 per 10 minutes;
--- router 30 per minute; one push per phone and site per two minutes.
+-- suspended)|'router_not_at_site'|'not_configured'|'too_soon'|'rate_limited', retry_after_seconds}.
+-- One push per phone and site per two minutes; the caps per 10-minute window are below.
 create function private.pay_start(
   p_site_id uuid,
   p_plan_id uuid,
@@ -414,7 +486,9 @@ create function private.pay_start(
   p_router_id uuid,
   p_client_mac text,
   p_idempotency_key text,
-  p_language text
+  p_language text,
+  p_client_ip text default null,
+  p_login_host text default null
 )
 returns jsonb
 language plpgsql
@@ -426,6 +500,8 @@ declare
   v_org uuid;
   v_plan public.plans;
   v_mac macaddr;
+  v_ip cidr;
+  v_router uuid := p_router_id;
   v_existing public.payments;
   v_payment public.payments;
   v_key text := nullif(btrim(coalesce(p_idempotency_key, '')), '');
@@ -452,9 +528,23 @@ begin
   ) then
     return jsonb_build_object('ok', false, 'error', 'router_not_at_site');
   end if;
+  -- The router the customer came from, by the login address its hotspot variables name (its
+  -- login_host or nas_ip), when the caller did not name it: the per-router cap.
+  if v_router is null and btrim(coalesce(p_login_host, '')) <> '' then
+    select min(r.id::text)::uuid into v_router from public.routers r
+    where r.site_id = p_site_id
+      and (r.login_host = lower(btrim(p_login_host)) or host(r.nas_ip) = lower(btrim(p_login_host)))
+    having count(*) = 1;
+  end if;
   if btrim(coalesce(p_client_mac, '')) <> '' then
     v_mac := private.mac_or_null(p_client_mac);
     if v_mac is null then
+      return jsonb_build_object('ok', false, 'error', 'invalid_request');
+    end if;
+  end if;
+  if btrim(coalesce(p_client_ip, '')) <> '' then
+    v_ip := private.client_network(p_client_ip);
+    if v_ip is null then
       return jsonb_build_object('ok', false, 'error', 'invalid_request');
     end if;
   end if;
@@ -490,15 +580,29 @@ begin
     );
   end if;
 
-  if not private.rate_limit_hit('start:phone:' || v_phone, 5, 600)
-     or (v_mac is not null and not private.rate_limit_hit('start:mac:' || v_mac::text, 5, 600))
-     or (p_router_id is not null and not private.rate_limit_hit('start:router:' || p_router_id, 30, 60)) then
-    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 60);
+  -- Caps where abuse happens, per 10-minute window, narrowest first: a refused request stops
+  -- before the wider buckets, so it never spends another device's, site's or operator's share.
+  -- The device (its MAC, per organization) is soft: "wait" (too_soon), as a customer retrying.
+  if v_mac is not null and not private.rate_limit_hit('start:device:' || v_org || ':' || v_mac::text, 4, 600) then
+    return jsonb_build_object('ok', false, 'error', 'too_soon',
+                              'retry_after_seconds', private.rate_limit_wait(600));
+  end if;
+  -- The client's public address is a whole hotspot behind one NAT: sized for a busy site.
+  if (v_ip is not null and not private.rate_limit_hit('start:ip:' || v_ip::text, 60, 600))
+     or (v_router is not null and not private.rate_limit_hit('start:router:' || v_router, 60, 600))
+     or not private.rate_limit_hit('start:site:' || p_site_id, 120, 600)
+     -- Per phone within this organization: another operator's traffic never fills it.
+     or not private.rate_limit_hit('start:org-phone:' || v_org || ':' || v_phone, 5, 600)
+     -- Platform-wide per phone, 3x one organization's cap: only pushes an organization's own cap
+     -- admitted get here, so no single operator can exhaust it.
+     or not private.rate_limit_hit('start:phone:' || v_phone, 15, 600) then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited',
+                              'retry_after_seconds', private.rate_limit_wait(600));
   end if;
 
   insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, router_id,
                                client_mac, idempotency_key, status_token, language)
-  values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, p_router_id, v_mac, v_key,
+  values (v_org, p_site_id, p_plan_id, v_phone, v_plan.price_kes, v_router, v_mac, v_key,
           encode(extensions.gen_random_bytes(16), 'hex'),
           private.language_or_default(p_language))
   returning * into v_payment;
@@ -506,18 +610,22 @@ begin
 end;
 $$;
 
-revoke all on function private.pay_start(uuid, uuid, text, uuid, text, text, text) from public, anon, authenticated;
+revoke all on function private.pay_start(uuid, uuid, text, uuid, text, text, text, text, text) from public, anon, authenticated;
 
-comment on function private.pay_start(uuid, uuid, text, uuid, text, text, text) is
+comment on function private.pay_start(uuid, uuid, text, uuid, text, text, text, text, text) is
 'Records a pending payment before the STK push, or returns the one this request already made.
 Callers: postgres only (edge function pay-start); no API role.
 Returns: {ok: true, payment_id, status_token, organization_id, amount_kes, phone, plan_name, status,
 push_error, existing, push (false: an existing payment, do not push again)} or {ok: false, error:
-invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC) | plan_not_sold |
+invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC or address) | plan_not_sold |
 router_not_at_site | not_configured | too_soon | rate_limited, retry_after_seconds?}.
 Under an advisory lock per phone and site: same idempotency key = same payment; a push to that
 phone and site in the last 2 minutes = that payment if pending for the same plan, else too_soon;
-limits 5 per phone and 5 per MAC per 10 minutes, 30 per router per minute.';
+per 10 minutes: 4 per device MAC in the organization (too_soon), then 60 per client address, 60
+per router, 120 per site, 5 per phone in the organization, 15 per phone platform-wide
+(rate_limited); retry_after_seconds = the rest of the window. p_client_ip: the customer''s public
+address (the portal''s trusted X-Forwarded-For); p_login_host: the hotspot''s login address, which
+names the router (login_host or nas_ip, one router of the site) when p_router_id is null.';
 
 -- pay_start's answer for a payment.
 create function private.pay_start_answer(p_payment public.payments, p_existing boolean, p_plan_name text)
@@ -794,9 +902,49 @@ Callers: postgres only (pay_callback, edge function pay-reconcile with p_via que
 Returns: {outcome: success | duplicate | recorded | ignored | unmatched | mismatch | replay,
 payment_id?, status?, voucher_id?, reason? (mismatch)}.';
 
--- An STK callback, exactly as the pay-notify function received it: stores the raw body first,
--- then (when the function could parse it) settles in a subtransaction, so a failure while
--- settling still leaves the callback stored with verdict 'error' for review. p_parsed holds
+-- Counts one junk callback and keeps it as a sample while its hour has fewer than 5. The first
+-- of each hour also deletes counters and samples older than 30 days (the retention job).
+create function private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text)
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_hour timestamptz := date_trunc('hour', now());
+  v_hits bigint;
+begin
+  insert into private.callback_junk as j (kind, reason, hour, hits)
+  values (p_kind, p_reason, v_hour, 1)
+  on conflict (kind, reason, hour) do update set hits = j.hits + 1
+  returning j.hits into v_hits;
+  if v_hits <= 5 then
+    insert into private.callback_junk_samples (kind, reason, hour, ref, body)
+    values (p_kind, p_reason, v_hour, left(p_ref, 100), left(coalesce(p_body, ''), 1024));
+  end if;
+  if v_hits = 1 then
+    delete from private.callback_junk j where j.hour < now() - interval '30 days';
+    delete from private.callback_junk_samples s where s.hour < now() - interval '30 days';
+  end if;
+  return v_hits;
+end;
+$$;
+
+revoke all on function private.callback_junk(text, text, text, text) from public, anon, authenticated;
+
+comment on function private.callback_junk(text, text, text, text) is
+'Counts a junk callback in private.callback_junk (kind stk | c2b; reason forged | malformed |
+oversized | expired) and keeps the first 5 per kind, reason and hour in
+private.callback_junk_samples (body cut to 1,024 characters); the first of an hour deletes
+counters and samples older than 30 days.
+Callers: postgres only (pay_callback; edge function pay-c2b); no API role.
+Returns: the hour''s count so far.';
+
+-- An STK callback, exactly as the pay-notify function received it. Junk (p_verdict forged,
+-- malformed or oversized, or a signed URL whose payment settled longer ago than the platform's
+-- callback_url_hours) is only counted (private.callback_junk): a flood costs no rows. A real
+-- one is stored raw first, then settled in a subtransaction, so a failure while settling still
+-- leaves the callback stored with verdict 'error' for review. p_parsed holds
 -- {checkout_request_id, merchant_request_id, result_code, result_desc, amount, receipt, phone}.
 create function private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb)
 returns jsonb
@@ -808,16 +956,24 @@ declare
   v_id bigint;
   v_result jsonb;
   v_org uuid;
+  v_settled_at timestamptz;
 begin
-  select p.organization_id into v_org from public.payments p where p.id = p_payment_id;
+  if p_verdict <> 'received' or p_parsed is null then
+    perform private.callback_junk('stk', p_verdict, p_payment_id::text, p_body);
+    return jsonb_build_object('outcome', p_verdict);
+  end if;
+  select p.organization_id, p.settled_at into v_org, v_settled_at
+  from public.payments p where p.id = p_payment_id;
+  if v_settled_at < now() - (select make_interval(hours => s.callback_url_hours)
+                             from private.platform_settings s) then
+    perform private.callback_junk('stk', 'expired', p_payment_id::text, p_body);
+    return jsonb_build_object('outcome', 'expired');
+  end if;
   insert into private.payment_callbacks (kind, payment_id, organization_id, checkout_request_id,
                                          receipt, verdict, body)
   values ('stk', p_payment_id, v_org, left(p_parsed ->> 'checkout_request_id', 100),
           left(p_parsed ->> 'receipt', 40), p_verdict, left(coalesce(p_body, ''), 65536))
   returning id into v_id;
-  if p_verdict <> 'received' or p_parsed is null then
-    return jsonb_build_object('outcome', p_verdict, 'callback_id', v_id);
-  end if;
   begin
     v_result := private.settle_payment(
       p_payment_id,
@@ -842,13 +998,16 @@ $$;
 revoke all on function private.pay_callback(uuid, text, text, jsonb) from public, anon, authenticated;
 
 comment on function private.pay_callback(uuid, text, text, jsonb) is
-'An STK callback as pay-notify received it: stores the raw body (first 64 KiB) in
-private.payment_callbacks with p_verdict (received, or forged | malformed | oversized); a received
-one with p_parsed {checkout_request_id, merchant_request_id, result_code, result_desc, amount,
-receipt, phone} is settled by settle_payment in a subtransaction, and its outcome becomes the
-verdict (a failure: verdict error, the callback stays stored).
+'An STK callback as pay-notify received it. p_verdict forged | malformed | oversized, or a
+signed URL whose payment settled more than platform_settings.callback_url_hours (48) ago
+(outcome expired): counted by private.callback_junk, not stored. Otherwise (p_verdict received,
+p_parsed {checkout_request_id, merchant_request_id, result_code, result_desc, amount, receipt,
+phone}) the raw body (first 64 KiB) is stored in private.payment_callbacks and settled by
+settle_payment in a subtransaction, and its outcome becomes the verdict (a failure: verdict
+error, the callback stays stored).
 Callers: postgres only (edge function pay-notify); no API role.
-Returns: settle_payment''s answer plus callback_id, or {outcome: <verdict> | error, callback_id}.';
+Returns: settle_payment''s answer plus callback_id, {outcome: error, callback_id}, or
+{outcome: forged | malformed | oversized | expired} (nothing stored).';
 
 -- Pending payments for the reconciler: older than p_older_than_seconds, oldest first.
 create function private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer)

@@ -142,10 +142,13 @@ Returns: integer KES, or null when it sells nothing.';
 -- overpaid. A C2B receipt, whose payer M-Pesa only describes (masked or hashed MSISDN), is
 -- checked against that description (private.msisdn_matches). Unknown, refunded, wrong phone,
 -- another organization's receipt: all the same
--- {ok: false, error: 'not_found'} (no enumeration); 5 tries per phone and 30 per site per
--- 10 minutes ({ok: false, error: 'rate_limited'}). Success: {ok: true, voucher_code, plan_name,
+-- {ok: false, error: 'not_found'} (no enumeration); per 10 minutes 5 tries per phone, and 5 per
+-- client (address + MAC, named by the portal), 22 per address, 30 per site, a client over its
+-- budget spending nothing of the site's (private.lookup_throttle) ({ok: false, error: 'rate_limited'}). Success: {ok: true, voucher_code, plan_name,
 -- amount_kes}; no plan that cheap: {ok: false, error: 'amount_too_small', amount_kes}.
-create function public.recover_voucher(p_site_slug text, p_receipt text, p_phone text)
+create function public.recover_voucher(
+  p_site_slug text, p_receipt text, p_phone text, p_client text default null
+)
 returns jsonb
 language plpgsql
 security definer
@@ -159,15 +162,19 @@ declare
   v_unmatched private.unmatched_receipts;
   v_plan public.plans;
   v_payment_id uuid;
+  v_wait integer;
   v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
 begin
   select s.* into v_site from public.sites s where s.slug = lower(btrim(p_site_slug));
   if v_site.id is null or v_phone is null or v_receipt !~ '^[A-Z0-9]{6,20}$' then
     return v_not_found;
   end if;
-  if not private.rate_limit_hit('recover:phone:' || v_phone, 5, 600)
-     or not private.rate_limit_hit('recover:site:' || v_site.id, 30, 600) then
+  if not private.rate_limit_hit('recover:phone:' || v_phone, 5, 600) then
     return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', 600);
+  end if;
+  v_wait := private.lookup_throttle('recover', v_site.id, p_client, 30, null);
+  if v_wait is not null then
+    return jsonb_build_object('ok', false, 'error', 'rate_limited', 'retry_after_seconds', v_wait);
   end if;
 
   select p.* into v_payment from public.payments p
@@ -228,20 +235,21 @@ begin
 end;
 $$;
 
-revoke execute on function public.recover_voucher(text, text, text) from public, anon, authenticated;
+revoke execute on function public.recover_voucher(text, text, text, text) from public, anon, authenticated;
 
-grant execute on function public.recover_voucher(text, text, text) to anon, authenticated;
+grant execute on function public.recover_voucher(text, text, text, text) to anon, authenticated, service_role;
 
-comment on function public.recover_voucher(text, text, text) is
+comment on function public.recover_voucher(text, text, text, text) is
 'Portal receipt recovery: an M-Pesa receipt and the phone that paid give back its voucher (the
 same one every time). An unmatched receipt of the site''s organization is redeemed once, for the
 dearest active plan sold at the site that it covers (overpaid_kes recorded); a C2B receipt''s
-phone is checked against its msisdn_hint.
-Callers: anon, authenticated.
+phone is checked against its msisdn_hint. p_client (''<address>|<mac>'') counts only from the
+service role (the portal server); anyone else is the one address ''direct''.
+Callers: anon, authenticated, service_role.
 Returns: {ok: true, voucher_code, plan_name, amount_kes} | {ok: false, error: not_found} (unknown,
 refunded, wrong phone, another organization: no enumeration) | {ok: false, error:
-amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (5 per phone
-and 30 per site per 10 minutes). Bad input is not_found, never an error.';
+amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (per 10
+minutes 5 per phone, 5 per client, 22 per address, 30 per site: private.lookup_throttle). Bad input is not_found, never an error.';
 
 -- Money that bought nothing yet, newest first (owners and admins): [{receipt, amount_kes, phone,
 -- msisdn_hint, reason, received_at, payment_id, redeemed_at, redeemed_payment_id, overpaid_kes,

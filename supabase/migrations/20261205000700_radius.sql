@@ -295,6 +295,10 @@ begin
   ) then
     return 'WB_SUSPENDED';
   end if;
+  -- A printed or agent-issued voucher is not internet until it is sold or released.
+  if p_voucher.status = 'inactive' then
+    return 'WB_NOT_ACTIVE';
+  end if;
   if p_voucher.status = 'revoked' then
     return 'WB_REVOKED';
   end if;
@@ -429,12 +433,12 @@ device). p_nas_ip is the packet''s source address (the matched client), never NA
 Callers: freeradius only (grant below).
 Returns: one row (reject_reason, password, session_timeout, acct_interim_interval, rate_limit,
 bandwidth_max_down, bandwidth_max_up, total_limit, total_limit_gigawords): either a reject_reason
-(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_REVOKED, WB_EXPIRED, WB_EXHAUSTED_TIME,
-WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the user name as typed;
-the code matches in any case) and the reply attributes. The reason is what the router may be
-told: WB_LOCKED only for a lockout at the router''s organization, WB_UNKNOWN also for a voucher
-of another organization, WB_WRONG_SITE only for the router''s organization''s own voucher whose
-plan is not sold at the router''s site.';
+(WB_LOCKED, WB_UNKNOWN, WB_WRONG_SITE, WB_SUSPENDED, WB_NOT_ACTIVE, WB_REVOKED, WB_EXPIRED,
+WB_EXHAUSTED_TIME, WB_EXHAUSTED_DATA, WB_DEVICE_LIMIT) and nulls, or the password to check (the
+user name as typed; the code matches in any case) and the reply attributes. The reason is what
+the router may be told: WB_LOCKED only for a lockout at the router''s organization, WB_UNKNOWN
+also for a voucher of another organization, WB_WRONG_SITE only for the router''s organization''s
+own voucher whose plan is not sold at the router''s site.';
 
 -- Logs an Access-Accept or Access-Reject (without any password). An accept binds the device to
 -- the voucher and closes that device's own stale sessions; a MAC login binds nothing new, it

@@ -135,6 +135,12 @@ create trigger routers_audit_coa_port
   for each row when (old.coa_port is distinct from new.coa_port)
   execute function private.audit_row();
 
+-- Changing it decides where the portal may send customers' voucher codes: audited too.
+create trigger routers_audit_login_host
+  after update of login_host on public.routers
+  for each row when (old.login_host is distinct from new.login_host)
+  execute function private.audit_row();
+
 -- ---------------------------------------------------------------------------------------------
 -- Support actions for owners and admins (the admin app), each audited
 -- ---------------------------------------------------------------------------------------------

@@ -329,6 +329,11 @@ create table private.platform_settings (
   -- change.
   address_quarantine_days integer not null default 30
     check (address_quarantine_days between 0 and 365),
+  -- Hours a signed STK callback URL keeps working after its payment settled (48 by default):
+  -- later callbacks to it are refused and only counted (private.pay_callback).
+  callback_url_hours integer not null default 48 check (callback_url_hours between 1 and 8760),
+  -- Days a portal status token answers payment_status() after its payment started (7).
+  status_token_days integer not null default 7 check (status_token_days between 1 and 365),
   updated_at timestamptz not null default now(),
   updated_by uuid references auth.users (id) on delete set null
 );
@@ -338,7 +343,7 @@ alter table private.platform_settings enable row level security;
 revoke all on table private.platform_settings from public, anon, authenticated, service_role;
 
 comment on table private.platform_settings is
-'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings(), set_signup_mode() and set_address_quarantine_days().';
+'The platform-wide settings (one row, defaults documented per column). No API role; platform staff read and set them through platform_settings(), set_signup_mode(), set_address_quarantine_days() and set_payment_link_lifetimes().';
 
 insert into private.platform_settings default values;
 
@@ -357,7 +362,8 @@ revoke all on function private.signup_mode() from public, anon, authenticated;
 
 -- The settings, for the platform section of the admin app.
 create function public.platform_settings()
-returns table (signup_mode text, address_quarantine_days integer, updated_at timestamptz)
+returns table (signup_mode text, address_quarantine_days integer, callback_url_hours integer,
+               status_token_days integer, updated_at timestamptz)
 language plpgsql
 stable
 security definer
@@ -366,7 +372,9 @@ as $$
 begin
   perform private.require_platform_staff();
   return query
-  select s.signup_mode, s.address_quarantine_days, s.updated_at from private.platform_settings s;
+  select s.signup_mode, s.address_quarantine_days, s.callback_url_hours, s.status_token_days,
+         s.updated_at
+  from private.platform_settings s;
 end;
 $$;
 
@@ -377,7 +385,9 @@ grant execute on function public.platform_settings() to authenticated;
 comment on function public.platform_settings() is
 'The platform-wide settings: signup_mode (invite_only, the default, or open),
 address_quarantine_days (30 by default: how long a router address one organization released is
-held back from the others) and when they last changed.
+held back from the others), callback_url_hours (48: how long a signed STK callback URL works
+after its payment settled), status_token_days (7: how long a portal status token answers) and
+when they last changed.
 Callers: authenticated platform staff.
 Returns: one row.
 Errors: 42501 not_platform_staff.';
@@ -445,6 +455,43 @@ Audited in private.platform_audit.
 Callers: authenticated platform staff.
 Returns: nothing.
 Errors: 42501 not_platform_staff; 22023 address_quarantine_days_invalid.';
+
+-- Sets how long signed STK callback URLs and portal status tokens work (audited): after that,
+-- a callback to the URL is refused and only counted, and the token answers nothing.
+create function public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_platform_staff();
+  if p_callback_url_hours is null or p_callback_url_hours not between 1 and 8760
+     or p_status_token_days is null or p_status_token_days not between 1 and 365 then
+    raise exception 'callback URLs work 1 to 8760 hours, status tokens 1 to 365 days'
+      using errcode = '22023', hint = 'payment_link_lifetimes_invalid';
+  end if;
+  update private.platform_settings
+  set callback_url_hours = p_callback_url_hours, status_token_days = p_status_token_days,
+      updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail)
+  values (auth.uid(), 'set_payment_link_lifetimes',
+          jsonb_build_object('callback_url_hours', p_callback_url_hours,
+                             'status_token_days', p_status_token_days));
+end;
+$$;
+
+revoke all on function public.set_payment_link_lifetimes(integer, integer) from public, anon;
+
+grant execute on function public.set_payment_link_lifetimes(integer, integer) to authenticated;
+
+comment on function public.set_payment_link_lifetimes(integer, integer) is
+'Sets how many hours (1 to 8760; 48 by default) a signed STK callback URL keeps working after its
+payment settled, and how many days (1 to 365; 7 by default) a portal status token answers
+payment_status() after its payment started. Audited in private.platform_audit.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; 22023 payment_link_lifetimes_invalid.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Addresses are not recycled into another tenant

@@ -79,7 +79,7 @@ test('the dashboard shows revenue, payments and sales by plan, and filters by si
 
   // Agents get no revenue figures.
   const agent = await newUser('agent');
-  await owner.client
+  await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
   await page.getByRole('button', { name: 'Sign out' }).click();

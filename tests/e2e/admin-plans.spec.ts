@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 
 test('an owner creates, edits and stops selling a plan; an agent only reads', async ({ page }) => {
   const owner = await newOperator();
@@ -49,9 +49,25 @@ test('an owner creates, edits and stops selling a plan; an agent only reads', as
     .single();
   expect(after.data).toEqual({ price_kes: 60, active: false });
 
+  // Only the owner sets how far below its price the plan may be sold for cash.
+  await plan.getByLabel('Cash discount allowed (KES)').fill('5');
+  await plan.getByRole('button', { name: 'Save discount' }).click();
+  await expect
+    .poll(
+      async () =>
+        (
+          await owner.client
+            .from('plans')
+            .select('max_discount_kes')
+            .eq('id', stored.data!.id)
+            .single()
+        ).data?.max_discount_kes,
+    )
+    .toBe(5);
+
   // An agent of the same organization sees the plans but no controls.
   const agent = await newUser('agent');
-  const joined = await owner.client
+  const joined = await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
   expect(joined.error).toBeNull();
@@ -61,4 +77,5 @@ test('an owner creates, edits and stops selling a plan; an agent only reads', as
   await expect(page.getByRole('listitem', { name: '1 day' })).toContainText('KES 60');
   await expect(page.getByText('New plan')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Edit' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Save discount' })).toHaveCount(0);
 });

@@ -1,7 +1,7 @@
 import { expect, test, type Download } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { newOperator, newUser, signInAs } from './operator.ts';
+import { newOperator, newUser, serviceClient, signInAs } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 const text = async (download: Download) => readFile((await download.path())!, 'utf8');
@@ -86,7 +86,7 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
 
   // An agent of the organization sees neither routers nor their files.
   const agent = await newUser('agent');
-  const member = await owner.client
+  const member = await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
   expect(member.error).toBeNull();

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 
 // Message-Authenticator on the Sites screen: an owner switches it off only with a reason; an
 // admin sees that it is off and why, cannot switch it off, but may require it again.
@@ -38,7 +38,7 @@ test('sites: only an owner switches Message-Authenticator off, with a reason an 
 
   // An admin of the organization: read-only, with the owner's reason.
   const admin = await newUser('admin');
-  const joined = await owner.client
+  const joined = await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: admin.id, role: 'admin' });
   expect(joined.error).toBeNull();

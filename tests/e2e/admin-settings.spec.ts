@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 // A 1×1 PNG: small enough for the 8 KB limit, and a real image for the portal's type check.
@@ -68,7 +68,7 @@ test('settings: M-Pesa secrets are write-only, admins only see hints, the portal
 
   // An admin sees that M-Pesa is configured, not the form.
   const admin = await newUser('admin');
-  await owner.client
+  await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: admin.id, role: 'admin' });
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -190,7 +190,7 @@ test('settings: an owner downloads the export of their organization, an admin ha
   ]);
 
   const admin = await newUser('admin');
-  await owner.client
+  await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: admin.id, role: 'admin' });
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -11,7 +11,7 @@ import {
   VOUCHER_CODE_LENGTH,
   VOUCHER_CODE_MAX_LENGTH,
 } from '../../supabase/functions/_shared/domain/voucher-code.ts';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 import { stack, type Stack } from './stack-file.ts';
 
 const DEMO_ORG = 'd0000000-0000-4000-8000-000000000010';
@@ -178,7 +178,7 @@ test('support: issue a voucher for and refund unmatched receipts, re-check a pay
 test('support: agents see no unmatched receipts', async ({ page }) => {
   const owner = await newOperator();
   const agent = await newUser('agent');
-  const added = await owner.client
+  const added = await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
   expect(added.error).toBeNull();

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 type Mail = { subject: string; links: string[] };
@@ -29,7 +29,7 @@ async function choosePassword(page: Page, password: string) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-test('team: an owner invites an agent by email, who accepts and has no team controls', async ({
+test('team: an owner invites an agent by email, who joins by accepting and has no team controls', async ({
   page,
   browser,
 }) => {
@@ -53,11 +53,12 @@ test('team: an owner invites an agent by email, who accepts and has no team cont
   await page.getByLabel('Role', { exact: true }).selectOption('agent');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(
-    page.getByRole('status').filter({ hasText: `${invitee} was added as agent.` }),
+    page.getByRole('status').filter({ hasText: `${invitee} was invited as agent` }),
   ).toBeVisible();
-  const row = members.getByRole('listitem', { name: invitee });
-  await expect(row).toContainText('invitation not accepted yet');
-  await expect(row.getByLabel(`Role of ${invitee}`)).toHaveValue('agent');
+  // Invited is not a member: nobody joins without accepting.
+  const invitations = page.getByRole('list', { name: 'Invitations' });
+  await expect(invitations.getByRole('listitem', { name: invitee })).toContainText('Agent');
+  await expect(members.getByRole('listitem', { name: invitee })).toHaveCount(0);
   await shot(page, 'team');
 
   const mail = await emailTo(invitee);
@@ -73,6 +74,8 @@ test('team: an owner invites an agent by email, who accepts and has no team cont
   await expect(phone).toHaveURL(/\/accept$/);
   await expect(phone.getByRole('heading', { name: 'Welcome' })).toBeVisible();
   await expect(phone.getByText(`You are signed in as ${invitee}`)).toBeVisible();
+  await phone.getByRole('button', { name: `Join ${organization.data!.name}` }).click();
+  await expect(phone.getByRole('status')).toContainText(`You joined ${organization.data!.name}`);
   await shot(phone, 'accept');
   await phone.getByLabel('New password').fill('short');
   await phone.getByLabel('Repeat the password').fill('short');
@@ -95,6 +98,29 @@ test('team: an owner invites an agent by email, who accepts and has no team cont
   await expect(members.getByRole('listitem', { name: invitee })).not.toContainText(
     'invitation not accepted yet',
   );
+  await expect(invitations.getByRole('listitem', { name: invitee })).toHaveCount(0);
+});
+
+test('team: someone with an account is only invited, and joins from the banner', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  const existing = await newUser('existing');
+  const sent = await owner.client.functions.invoke('team-invite', {
+    body: { organization_id: owner.organizationId, email: existing.email, role: 'admin' },
+  });
+  expect(sent.error).toBeNull();
+  await signInAs(page, existing);
+  await page.getByRole('link', { name: 'You are invited to join an organization: review' }).click();
+  await expect(page).toHaveURL(/\/accept$/);
+  await page.getByRole('button', { name: /^Join / }).click();
+  await expect(page.getByRole('status')).toContainText('You joined');
+  const joined = await owner.client
+    .from('memberships')
+    .select('role')
+    .eq('organization_id', owner.organizationId)
+    .eq('user_id', existing.id);
+  expect(joined.data).toEqual([{ role: 'admin' }]);
 });
 
 test('team: an owner changes a role and removes a member; the last owner cannot leave', async ({
@@ -102,7 +128,7 @@ test('team: an owner changes a role and removes a member; the last owner cannot 
 }) => {
   const owner = await newOperator();
   const member = await newUser('member');
-  const added = await owner.client
+  const added = await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: member.id, role: 'agent' });
   expect(added.error).toBeNull();

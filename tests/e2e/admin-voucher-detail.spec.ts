@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 import { stack } from './stack-file.ts';
 
 test('voucher detail: sale, usage, bound devices and sessions; agents see only their own', async ({
@@ -82,7 +82,7 @@ test('voucher detail: sale, usage, bound devices and sessions; agents see only t
 
     // An agent opens the vouchers they issued, not the owner's.
     const agent = await newUser('agent');
-    const member = await owner.client
+    const member = await serviceClient()
       .from('memberships')
       .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
     expect(member.error).toBeNull();
@@ -97,7 +97,10 @@ test('voucher detail: sale, usage, bound devices and sessions; agents see only t
     await page.goto(`${stack().adminUrl}/vouchers/${voucher!.id}`);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
     await page.goto(`${stack().adminUrl}/vouchers/${own.data!.id}`);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${own.data!.code} · active`);
+    // Not sold yet: an agent's voucher is inactive until they sell it.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      `${own.data!.code} · inactive`,
+    );
     await expect(page.getByText(/by you$/)).toBeVisible();
     await expect(page.getByText('Not sold for cash')).toBeVisible();
     await expect(page.getByLabel('Usage')).toContainText('First used');

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { newOperator, newUser, signInAs, shot } from './operator.ts';
+import { newOperator, newUser, serviceClient, shot, signInAs } from './operator.ts';
 
-test('vouchers: make a batch, find one, sell it for cash, revoke; agents see only their own', async ({
+test('vouchers: make a batch (inactive), find one, sell it for cash, revoke, release another; agents sell one at a time', async ({
   page,
 }) => {
   const owner = await newOperator();
@@ -33,6 +33,8 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
 
   const codes = page.locator('.vouchers code');
   await expect(codes).toHaveCount(5);
+  // Printed cards are not internet until sold or released.
+  await expect(page.locator('.vouchers li').filter({ hasText: 'inactive' })).toHaveCount(5);
   for (const code of await codes.allTextContents()) expect(code).toMatch(/^AB[2-9A-HJKMNP-Z]{10}$/);
   await shot(page, 'vouchers');
 
@@ -54,9 +56,30 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
     .single();
   expect(stored.data).toEqual({ status: 'revoked', sold_by: owner.id, sold_price_kes: 10 });
 
-  // An agent makes and sells their own vouchers, and sees nobody else's.
+  // Another one is given away: released without a sale.
+  await page.getByLabel('Search code').fill('');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(codes).toHaveCount(5);
+  const other = (await page
+    .locator('.vouchers li')
+    .filter({ hasText: 'inactive' })
+    .first()
+    .locator('code')
+    .textContent())!;
+  const given = page.getByRole('listitem', { name: other });
+  await given.getByRole('button', { name: 'Release (free)' }).click();
+  await expect(given).toContainText('· active');
+  await expect(given).toContainText('Not sold');
+  // The rest of the print run is handed out at once.
+  const unsold = page.locator('.vouchers li').filter({ hasText: 'inactive' });
+  await expect(unsold).toHaveCount(3);
+  await unsold.first().getByRole('button', { name: 'Release its batch' }).click();
+  await expect(unsold).toHaveCount(0);
+
+  // An agent makes no batch: they sell one voucher at a time, not below the plan's price unless
+  // the owner allowed a discount, and see nobody else's vouchers.
   const agent = await newUser('agent');
-  await owner.client
+  await serviceClient()
     .from('memberships')
     .insert({ organization_id: owner.organizationId, user_id: agent.id, role: 'agent' });
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -66,13 +89,18 @@ test('vouchers: make a batch, find one, sell it for cash, revoke; agents see onl
     .getByRole('link', { name: 'Vouchers' })
     .click();
   await expect(page.getByText('No vouchers yet.')).toBeVisible();
-  await page.getByText('Make vouchers').first().click();
-  await page.getByLabel('How many (up to 10,000)').fill('2');
-  await page.getByRole('button', { name: 'Make vouchers' }).click();
-  await expect(codes).toHaveCount(2);
-  await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
-  await page.getByRole('button', { name: 'Sell for cash' }).first().click();
+  await expect(page.getByText('Make vouchers')).toHaveCount(0);
+  await page.getByText('Sell a voucher').first().click();
+  await page.getByLabel('Price in KES (empty: the plan’s price)').fill('5');
+  await page.getByRole('button', { name: 'Sell a voucher' }).click();
+  await expect(page.getByRole('alert')).toContainText('below what the owner allows');
+  await expect(page.getByText('No vouchers yet.')).toBeVisible();
+  await page.getByLabel('Price in KES (empty: the plan’s price)').fill('');
+  await page.getByRole('button', { name: 'Sell a voucher' }).click();
+  await expect(codes).toHaveCount(1);
   await expect(page.getByText(/Sold .* for KES 10/)).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Release (free)' })).toHaveCount(0);
   const sales = await owner.client.from('vouchers').select('sold_by').eq('sold_by', agent.id);
   expect(sales.data).toHaveLength(1);
 });

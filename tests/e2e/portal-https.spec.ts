@@ -37,6 +37,9 @@ test.beforeAll(async () => {
   const full = stack();
   if (!full.radius) throw new Error('the stack has no FreeRADIUS: install freeradius');
   sql = postgres(full.dbUrl, { max: 2, onnotice: () => {} });
+  // The router's hotspot answers at a host name, not its RADIUS address: register it as the
+  // router's login host, or the portal refuses to send codes there (SECURITY.md).
+  await sql`update public.routers set login_host = 'router.test' where nas_ip = ${full.demo.routerIp}`;
 
   // The portal behind a TLS proxy, as in production (a CDN or nginx in front of adapter-node).
   // In production ORIGIN is the public https origin; this stack's portal believes it is
@@ -93,11 +96,16 @@ async function newVoucher(): Promise<string> {
 
 test('Chromium warns before any form goes from an https page to an http router', async () => {
   const page = await phone();
-  await page.goto(`${portalOrigin}/s/demo`);
-  // A form like the one an http portal sends, written into the https page.
-  await page.setContent(
-    `<form method="post" action="${sim.loginUrl}"><input name="username" value="X"><button>Go</button></form>`,
+  // A form like the one an http portal sends, on an https page of the portal's origin. The test
+  // serves it: the portal's own pages would not send it at all (their CSP form-action names
+  // only the login target of that response).
+  await page.route(`${portalOrigin}/insecure-form`, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<form method="post" action="${sim.loginUrl}"><input name="username" value="X"><button>Go</button></form>`,
+    }),
   );
+  await page.goto(`${portalOrigin}/insecure-form`);
   await page.getByRole('button', { name: 'Go' }).click();
   await expect(
     page.getByText('The information you’re about to submit is not secure'),

@@ -582,9 +582,27 @@ const TINY_PNG = Buffer.from(
   'base64',
 );
 
+/** A pending invitation of adminB (as an agent) to organization A, renewed; its address. */
+async function inviteAdminB(w: World): Promise<string> {
+  const email = w.users.adminB.email.toLowerCase();
+  await sql()`insert into private.invitations (organization_id, email, role, invited_by)
+              values (${w.a.id}, ${email}, 'agent', ${w.users.ownerA.id})
+              on conflict (organization_id, email) do update set expires_at = now() + interval '7 days'`;
+  return email;
+}
+
 const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCall>> = {
   // The payments migration's support RPCs: drivers kept next to the payments test support.
   ...PAYMENT_SUPPORT_RPC_DRIVERS,
+  'portal_login_host_allowed(text, text)': async (w) => {
+    const [router] = await sql()`select host(nas_ip) as host from public.routers
+                                 where id = ${w.a.routerId}`;
+    return {
+      args: { p_slug: w.a.siteSlug, p_host: router.host as string },
+      allowed: async (data) => expect(data).toBe(true),
+      denied: async () => {},
+    };
+  },
   'portal_site(text)': async (w) => ({
     args: { p_slug: `  ${w.a.siteSlug.toUpperCase()} ` },
     allowed: async (data) => {
@@ -689,6 +707,24 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
       },
       denied: async () =>
         expect(await read()).toEqual({ sold_by: null, sold_at: null, sold_price_kes: null }),
+    };
+  },
+
+  // A fresh one-voucher batch (inactive) released by its id: allowed activates it, denied leaves
+  // it inactive.
+  'release_vouchers(uuid, uuid)': async (w) => {
+    const [batch] = await sql()`
+      insert into public.voucher_batches (organization_id, plan_id, count, created_by)
+      values (${w.a.id}, ${w.a.planId}, 1, ${w.users.ownerA.id}) returning id`;
+    const status = async () =>
+      (await sql()`select status from public.vouchers where batch_id = ${batch.id}`)[0]?.status;
+    return {
+      args: { p_batch_id: batch.id },
+      allowed: async (data) => {
+        expect(data).toEqual({ released: 1 });
+        expect(await status()).toBe('active');
+      },
+      denied: async () => expect(await status()).toBe('inactive'),
     };
   },
 
@@ -949,7 +985,7 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
 
   // A paid voucher settled 40 days ago (outside revenue_summary's windows), one phone per call
   // (recover_voucher allows 5 tries per phone in 10 minutes).
-  'recover_voucher(text, text, text)': async (w) => {
+  'recover_voucher(text, text, text, text)': async (w) => {
     const phone = randomPhone();
     const receipt = `R${randomTag(5)}`.toUpperCase();
     const [voucher] = await sql()`
@@ -979,7 +1015,7 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
   },
 
   // A fresh, unused voucher of organization A, typed in lower case with a dash.
-  'portal_voucher_status(text, text)': async (w) => {
+  'portal_voucher_status(text, text, text)': async (w) => {
     const [voucher] = await sql()`
       insert into public.vouchers (organization_id, plan_id, created_by)
       values (${w.a.id}, ${w.a.planId}, ${w.users.ownerA.id}) returning code`;
@@ -1043,6 +1079,15 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
       expect(row!.address_quarantine_days).toBe(30);
     },
   }),
+  'set_payment_link_lifetimes(integer, integer)': async () => ({
+    args: { p_callback_url_hours: 8760, p_status_token_days: 365 },
+    allowed: async () => {},
+    denied: async () => {
+      const [row] = await sql()`
+        select callback_url_hours, status_token_days from private.platform_settings`;
+      expect(row).toEqual({ callback_url_hours: 48, status_token_days: 7 });
+    },
+  }),
   'platform_address_quarantine()': async () => ({
     args: {},
     allowed: async (data) => expect(Array.isArray(data)).toBe(true),
@@ -1071,6 +1116,65 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     allowed: async () => {},
     denied: async () => {},
   }),
+
+  'invite_member(uuid, text, text)': async (w) => {
+    const email = `rls-invite-${randomTag()}@invite.test`;
+    const invitations = () =>
+      sql()`select role, invited_by from private.invitations where email = ${email}`;
+    return {
+      args: { p_organization_id: w.a.id, p_email: email, p_role: 'agent' },
+      allowed: async (data, persona) => {
+        expect(data).toMatchObject({ email, role: 'agent' });
+        expect(await invitations()).toEqual([{ role: 'agent', invited_by: w.userId(persona) }]);
+      },
+      denied: async () => expect(await invitations()).toEqual([]),
+    };
+  },
+
+  'team_invitations(uuid)': async (w) => {
+    const email = await inviteAdminB(w);
+    return {
+      args: { p_organization_id: w.a.id },
+      allowed: async (data) =>
+        expect(data).toContainEqual(expect.objectContaining({ email, role: 'agent' })),
+      denied: async () => {},
+    };
+  },
+
+  'my_invitations()': async (w) => {
+    await inviteAdminB(w);
+    return {
+      args: {},
+      allowed: async (data, persona) => {
+        const found = (data as { organization_id: string }[]).filter(
+          (i) => i.organization_id === w.a.id,
+        );
+        expect(found).toHaveLength(persona === 'adminB' ? 1 : 0);
+      },
+      denied: async () => {},
+    };
+  },
+
+  // adminB joins A as an agent, and leaves again so the world stays as it was.
+  'accept_invitation(uuid)': async (w) => {
+    await inviteAdminB(w);
+    const [invitation] = await sql()`
+      select id from private.invitations
+      where organization_id = ${w.a.id} and email = ${w.users.adminB.email.toLowerCase()}`;
+    const membership = () =>
+      sql()`select role from public.memberships
+            where organization_id = ${w.a.id} and user_id = ${w.users.adminB.id}`;
+    return {
+      args: { p_invitation_id: invitation.id },
+      allowed: async (data) => {
+        expect(data).toEqual({ organization_id: w.a.id, role: 'agent' });
+        expect(await membership()).toEqual([{ role: 'agent' }]);
+        await sql()`delete from public.memberships
+                    where organization_id = ${w.a.id} and user_id = ${w.users.adminB.id}`;
+      },
+      denied: async () => expect(await membership()).toEqual([]),
+    };
+  },
 
   'team_members(uuid)': async (w) => ({
     args: { p_organization_id: w.a.id },
@@ -1350,7 +1454,7 @@ describe('finer rules', () => {
 
   it('API inserts record the caller as creator of batches and their vouchers', async () => {
     const planId = await freshPlan(w.a.id);
-    const response = await w.clients.agentA
+    const response = await w.clients.adminA
       .from('voucher_batches')
       .insert({ organization_id: w.a.id, plan_id: planId, count: 2 });
     expect(response.error).toBeNull();
@@ -1359,8 +1463,8 @@ describe('finer rules', () => {
       from public.voucher_batches b join public.vouchers v on v.batch_id = b.id
       where b.plan_id = ${planId}`;
     expect(rows).toEqual([
-      { batch_by: w.users.agentA.id, voucher_by: w.users.agentA.id },
-      { batch_by: w.users.agentA.id, voucher_by: w.users.agentA.id },
+      { batch_by: w.users.adminA.id, voucher_by: w.users.adminA.id },
+      { batch_by: w.users.adminA.id, voucher_by: w.users.adminA.id },
     ]);
   });
 
@@ -1423,9 +1527,12 @@ describe('finer rules', () => {
     expect(await readRow('vouchers', 'id', id)).toEqual(before);
   });
 
-  // Router settings an owner or admin may change besides the basics: coa_port (and
+  // Router settings an owner or admin may change besides the basics: coa_port, login_host (and
   // require_message_authenticator, which only an owner may switch off: below).
-  for (const [column, value] of [['coa_port', 1700]] as const) {
+  for (const [column, value] of [
+    ['coa_port', 1700],
+    ['login_host', 'hotspot.example.net'],
+  ] as const) {
     it(`only owners and admins change routers.${column}, and it is audited`, async () => {
       const id = await DRIVERS.routers.target(w);
       const before = await readRow('routers', 'id', id);

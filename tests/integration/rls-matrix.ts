@@ -75,12 +75,12 @@ export const TABLES: Record<string, TableRules> = {
       adminB: 'none',
       service_role: 'all',
     },
-    // A new agent.
+    // A new agent: nobody adds members directly (joining is accept_invitation()).
     insert: {
       anon: 'denied',
       agentA: 'denied',
-      adminA: 'allowed',
-      ownerA: 'allowed',
+      adminA: 'denied',
+      ownerA: 'denied',
       adminB: 'denied',
       service_role: 'allowed',
     },
@@ -298,7 +298,7 @@ export const TABLES: Record<string, TableRules> = {
     },
     insert: {
       anon: 'denied',
-      agentA: 'allowed',
+      agentA: 'denied',
       adminA: 'allowed',
       ownerA: 'allowed',
       adminB: 'denied',
@@ -482,6 +482,17 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
+  // Whether the portal may send a code to a host: yes or no for anyone, nothing listed.
+  'portal_login_host_allowed(text, text)': {
+    "organization A's router": {
+      anon: 'allowed',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
   'create_organization(text)': {
     'a new organization': {
       anon: 'denied',
@@ -512,6 +523,16 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
     'a voucher ownerA issued': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'release_vouchers(uuid, uuid)': {
+    'an inactive batch voucher of organization A': {
       anon: 'denied',
       agentA: 'denied',
       adminA: 'allowed',
@@ -643,7 +664,7 @@ export const RPCS: Record<string, RpcRules> = {
     },
   },
   // Anyone holding the M-Pesa receipt and the phone that paid (the portal), by design.
-  'recover_voucher(text, text, text)': {
+  'recover_voucher(text, text, text, text)': {
     "a paid voucher at organization A's site by receipt and phone": {
       anon: 'allowed',
       agentA: 'allowed',
@@ -697,8 +718,8 @@ export const RPCS: Record<string, RpcRules> = {
     },
   },
   // Anyone holding a code, at its organization's site (the
-  // portal's status page), throttled per site.
-  'portal_voucher_status(text, text)': {
+  // portal's status page), throttled per client and per site.
+  'portal_voucher_status(text, text, text)': {
     "a voucher of organization A at A's site": {
       anon: 'allowed',
       agentA: 'allowed',
@@ -760,6 +781,16 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
+  'set_payment_link_lifetimes(integer, integer)': {
+    'keeping callback URLs and status tokens working longer': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   'platform_address_quarantine()': {
     'the addresses held back from other organizations': {
       anon: 'denied',
@@ -811,6 +842,48 @@ export const RPCS: Record<string, RpcRules> = {
     },
   },
   // The team screen's member list with emails.
+  // Invitations: made by owners and admins, seen and accepted only by their addressee.
+  'invite_member(uuid, text, text)': {
+    'an agent invitation to organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'team_invitations(uuid)': {
+    "organization A's invitations": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // Everyone signed in may ask; only adminB, the addressee, finds it.
+  'my_invitations()': {
+    "organization A's invitation of adminB": {
+      anon: 'denied',
+      agentA: 'allowed',
+      adminA: 'allowed',
+      ownerA: 'allowed',
+      adminB: 'allowed',
+      service_role: 'allowed',
+    },
+  },
+  'accept_invitation(uuid)': {
+    "organization A's invitation of adminB": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'allowed',
+      service_role: 'denied',
+    },
+  },
   'team_members(uuid)': {
     "organization A's team": {
       anon: 'denied',

@@ -191,8 +191,9 @@ describe('portal RPCs', () => {
       ok: false,
       error: 'not_found',
     });
-    // After 20 misses in a 10-minute window the site answers rate_limited (a window may end
-    // on the way, hence the margin).
+    // After 15 misses in a 10-minute window from callers without the secret key (one address
+    // to private.lookup_throttle) it answers rate_limited (a window may end on the way, hence
+    // the margin).
     let last: RpcReply<'portal_voucher_status'> | undefined;
     for (let i = 0; i < 45 && !(last && !last.ok && last.error === 'rate_limited'); i++) {
       last = await reply(anon, 'portal_voucher_status', unknown);
@@ -285,6 +286,36 @@ describe('admin RPCs', () => {
     expect(
       await reply(asOwner, 'dashboard_alerts', { p_organization_id: bareOrganizationId }),
     ).toEqual([]);
+  });
+
+  it('invite_member and accept_invitation: invited, then joined', async () => {
+    const invitee = await createTestUser('replies-invitee');
+    // An organization of its own: the exports below count the members of the others.
+    const created = await asOwner.rpc('create_organization', { p_name: 'Invites' });
+    const organizationId = created.data as string;
+    const invited = await reply(asOwner, 'invite_member', {
+      p_organization_id: organizationId,
+      p_email: invitee.email,
+      p_role: 'admin',
+    });
+    expect(invited).toMatchObject({ email: invitee.email, role: 'admin' });
+    expect(
+      await reply(clientAs(invitee), 'accept_invitation', {
+        p_invitation_id: invited.invitation_id,
+      }),
+    ).toEqual({ organization_id: organizationId, role: 'admin' });
+  });
+
+  it('release_vouchers: a batch released, then nothing left to release', async () => {
+    const [batch] = await ownerSql()`
+      insert into public.voucher_batches (organization_id, plan_id, count)
+      values (${hotspot.organizationId}, ${hotspot.planId}, 2) returning id`;
+    expect(await reply(asOwner, 'release_vouchers', { p_batch_id: batch!.id })).toEqual({
+      released: 2,
+    });
+    expect(await reply(asOwner, 'release_vouchers', { p_batch_id: batch!.id })).toEqual({
+      released: 0,
+    });
   });
 
   it('sessions_online, session_history, router_health, voucher_sessions', async () => {

@@ -1,8 +1,10 @@
 // The team-invite edge function through the gateway, with the caller's JWT as the admin app
-// sends it (supabase.functions.invoke), and the team_members RPC the team screen lists.
+// sends it (supabase.functions.invoke), and the team_members RPC the team screen lists. An
+// invitation is only an invitation: nobody is a member until they accept it
+// (team-invite-consent.test.ts has the attacker's side).
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mailsTo } from '../support/mail.ts';
+import { mailsTo, openInvitation } from '../support/mail.ts';
 import { stackInfo } from '../support/stack.ts';
 import { clientAs, createTestUser, ownerSql, type TestUser } from '../support/users.ts';
 
@@ -44,7 +46,7 @@ beforeAll(async () => {
 });
 
 describe('team-invite', () => {
-  it('lets an owner invite a new address: email with the accept link, membership, audit', async () => {
+  it('lets an owner invite a new address: email with the accept link; a member once accepted', async () => {
     const email = newEmail('new-agent');
     const { data, error } = await clientAs(owner).functions.invoke('team-invite', {
       body: {
@@ -55,8 +57,14 @@ describe('team-invite', () => {
       },
     });
     expect(error).toBeNull();
-    expect(data).toMatchObject({ email, role: 'agent', invited: true });
-    const userId = (data as { user_id: string }).user_id;
+    expect(Object.keys(data as object).sort()).toEqual([
+      'email',
+      'expires_at',
+      'invitation_id',
+      'role',
+    ]);
+    expect(data).toMatchObject({ email, role: 'agent' });
+    const [{ id: userId }] = await sql()`select id from auth.users where email = ${email}`;
 
     const [mail] = await mailsTo(email);
     expect(mail.subject).toBe('You have been invited');
@@ -64,17 +72,37 @@ describe('team-invite', () => {
     expect(link.searchParams.get('type')).toBe('invite');
     expect(link.searchParams.get('redirect_to')).toBe(`${adminUrl}/accept`);
 
-    const rows = await sql()`select role from public.memberships
-                             where organization_id = ${organizationId} and user_id = ${userId}`;
-    expect(rows).toEqual([{ role: 'agent' }]);
+    const membership = () => sql()`select role from public.memberships
+                                   where organization_id = ${organizationId} and user_id = ${userId}`;
+    expect(await membership()).toEqual([]);
+    const invited = await clientAs(owner).rpc('team_invitations', {
+      p_organization_id: organizationId,
+    });
+    expect(invited.data).toContainEqual(expect.objectContaining({ email, role: 'agent' }));
+
+    // The invitee opens the link and accepts in the admin app (/accept).
+    const invitee = await openInvitation(email);
+    const mine = await clientAs(invitee).rpc('my_invitations');
+    expect(mine.data).toEqual([
+      expect.objectContaining({ organization_id: organizationId, role: 'agent' }),
+    ]);
+    const accepted = await clientAs(invitee).rpc('accept_invitation', {
+      p_invitation_id: (data as { invitation_id: string }).invitation_id,
+    });
+    expect(accepted).toMatchObject({ error: null, data: { organization_id: organizationId } });
+    expect(await membership()).toEqual([{ role: 'agent' }]);
     const audit = await sql()`select actor, action from public.audit_log
       where table_name = 'memberships' and new ->> 'user_id' = ${userId}`;
-    expect(audit).toEqual([{ actor: owner.id, action: 'insert' }]);
+    expect(audit).toEqual([{ actor: userId, action: 'insert' }]);
+    const invitationAudit = await sql()`select actor from public.audit_log
+      where table_name = 'invitations' and new ->> 'email' = ${email}`;
+    expect(invitationAudit).toEqual([{ actor: owner.id }]);
 
     const team = await clientAs(owner).rpc('team_members', { p_organization_id: organizationId });
     expect(team.error).toBeNull();
     expect(team.data).toContainEqual(
-      expect.objectContaining({ user_id: userId, email, role: 'agent', invitation_pending: true }),
+      // Accepting through the link confirmed the address.
+      expect.objectContaining({ user_id: userId, email, role: 'agent', invitation_pending: false }),
     );
     expect(team.data).toContainEqual(
       expect.objectContaining({ user_id: owner.id, role: 'owner', invitation_pending: false }),
@@ -85,7 +113,7 @@ describe('team-invite', () => {
     const email = newEmail('by-admin');
     const ok = await invite(admin, { organization_id: organizationId, email, role: 'admin' });
     expect(ok.status).toBe(201);
-    expect(ok.body.invited).toBe(true);
+    expect(ok.body).toMatchObject({ email, role: 'admin' });
 
     const ownerEmail = newEmail('would-be-owner');
     const refused = await invite(admin, {
@@ -118,18 +146,20 @@ describe('team-invite', () => {
     expect(await mailsTo(email)).toEqual([]);
   });
 
-  it('gives an existing account the membership without an email; a member twice is 409', async () => {
+  it('gives an existing account a pending invitation, no email; a member is 409', async () => {
     const existing = await createTestUser('existing');
     const added = await invite(owner, {
       organization_id: organizationId,
       email: existing.email,
       role: 'admin',
     });
-    expect(added).toEqual({
-      status: 201,
-      body: { user_id: existing.id, email: existing.email, role: 'admin', invited: false },
-    });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ email: existing.email, role: 'admin' });
     expect(await mailsTo(existing.email)).toEqual([]);
+    const accepted = await clientAs(existing).rpc('accept_invitation', {
+      p_invitation_id: added.body.invitation_id as string,
+    });
+    expect(accepted.error).toBeNull();
     const again = await invite(owner, {
       organization_id: organizationId,
       email: existing.email,

@@ -167,6 +167,7 @@ describe('CoovaChilli', () => {
 describe('controller errors', () => {
   it('maps reason codes and MikroTik texts to plain-word kinds', () => {
     expect(classifyLoginError('WB_EXPIRED')).toBe('expired');
+    expect(classifyLoginError('WB_NOT_ACTIVE')).toBe('not-active');
     expect(classifyLoginError('Access denied: WB_DEVICE_LIMIT')).toBe('devices');
     expect(classifyLoginError('invalid username or password')).toBe('unknown');
     expect(classifyLoginError('no more sessions are allowed for user')).toBe('devices');

@@ -14,6 +14,7 @@ export const ACTION_LABELS: Record<(typeof ACTIONS)[number], string> = {
 export const TABLES = [
   'organizations',
   'memberships',
+  'invitations',
   'sites',
   'routers',
   'router_setup',
@@ -26,6 +27,7 @@ export const TABLES = [
 export const TABLE_LABELS: Record<(typeof TABLES)[number], string> = {
   organizations: 'Organization',
   memberships: 'Team',
+  invitations: 'Invitations',
   sites: 'Sites',
   routers: 'Routers',
   router_setup: 'Router files',

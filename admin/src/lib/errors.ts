@@ -41,6 +41,8 @@ export const CODE_WORDS = {
   nas_ip_quarantined:
     'Another organization used this address until recently, so it is held back for a while (30 days unless the platform says otherwise) to keep their routers’ traffic away from yours. Use your router’s own address, or ask the platform team.',
   last_owner: 'An organization must keep at least one owner. Make another member owner first.',
+  invitation_not_found:
+    'This invitation is not for this account, was already used or has expired. Ask for a new one.',
   message_authenticator_owner_only:
     'Only an owner can switch Message-Authenticator off for a router, or change why it is off.',
   message_authenticator_reason_required:
@@ -59,10 +61,14 @@ export const CODE_WORDS = {
   voucher_codes_exhausted:
     'Not enough unused voucher codes are left with this prefix. Make fewer, or use another prefix.',
   voucher_already_sold: 'This voucher was already sold.',
-  voucher_not_sellable: 'Only active vouchers can be sold.',
+  voucher_not_sellable: 'Only inactive or active vouchers can be sold.',
   voucher_code_invalid: 'That is not a voucher code.',
-  voucher_status_invalid: 'A voucher is active, revoked, exhausted or expired.',
+  voucher_status_invalid: 'A voucher is inactive, active, revoked, exhausted or expired.',
   price_negative: 'A price cannot be below 0 KES.',
+  price_below_discount:
+    'That price is below what the owner allows for this plan. Sell at the plan’s price, or ask the owner to set a discount on the plan.',
+  discount_owner_only: 'Only an owner can set how much discount a plan allows.',
+  release_target_invalid: 'Choose one voucher or one batch to release.',
 
   // Payments, receipts and SMS.
   payment_not_found: 'That payment no longer exists.',

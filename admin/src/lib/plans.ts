@@ -16,6 +16,7 @@ const planSchema = z.object({
   download_kbps: z.number().nullable(),
   upload_kbps: z.number().nullable(),
   devices_allowed: z.number(),
+  max_discount_kes: z.number(),
   active: z.boolean(),
   plan_sites: z.array(z.object({ site_id: z.string() })),
 });
@@ -27,6 +28,8 @@ export type Site = z.infer<typeof siteSchema>;
 export type PlansPage = {
   organization: { id: string; name: string };
   canEdit: boolean;
+  /** Only owners set how far below its price a plan may be sold for cash. */
+  canSetDiscount: boolean;
   plans: Plan[];
   sites: Site[];
 };
@@ -51,6 +54,7 @@ export async function loadPlansPage(
   return {
     organization: membership.organization,
     canEdit: roleAtLeast(membership.role, 'admin'),
+    canSetDiscount: membership.role === 'owner',
     plans: checked(plans, z.array(planSchema), 'plans'),
     sites: checked(sites, z.array(siteSchema), 'sites'),
   };
@@ -107,4 +111,22 @@ export async function setPlanActive(
 ): Promise<string | null> {
   const { error } = await supabase.from('plans').update({ active }).eq('id', planId);
   return error ? errorWords(error, `${active ? 'activate' : 'deactivate'} the plan`) : null;
+}
+
+export const discountSchema = z.coerce
+  .number({ error: 'Enter the discount in whole KES (0: sell only at the plan’s price).' })
+  .int({ error: 'Enter the discount in whole KES (0: sell only at the plan’s price).' })
+  .min(0, { error: 'A discount cannot be below 0 KES.' });
+
+/** The owner's cash discount on a plan: admins and agents may sell at most this far below price. */
+export async function setPlanDiscount(
+  supabase: SupabaseClient,
+  planId: string,
+  maxDiscountKes: number,
+): Promise<string | null> {
+  const { error } = await supabase
+    .from('plans')
+    .update({ max_discount_kes: maxDiscountKes })
+    .eq('id', planId);
+  return error ? errorWords(error, 'set the discount') : null;
 }

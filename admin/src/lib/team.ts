@@ -3,6 +3,7 @@ import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
 import { canManageMember, ROLES, roleAtLeast, type Role } from '$domain/roles.ts';
 import { errorWords } from './errors.ts';
+import { rpc } from './rpc.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 
 /** The role order and who may hand out which role (owners any, admins admin and agent; RLS agrees). */
@@ -19,8 +20,22 @@ const memberSchema = z.object({
   last_sign_in_at: z.string().nullable(),
 });
 export type Member = z.infer<typeof memberSchema>;
-/** members is null for agents: they have no team screen (the RPC refuses them too). */
-export type TeamPage = { membership: Membership; members: Member[] | null };
+
+const invitationSchema = z.object({
+  invitation_id: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  invited_at: z.string(),
+  expires_at: z.string(),
+});
+export type Invitation = z.infer<typeof invitationSchema>;
+
+/** members and invitations are null for agents: no team screen (the RPCs refuse them too). */
+export type TeamPage = {
+  membership: Membership;
+  members: Member[] | null;
+  invitations: Invitation[] | null;
+};
 
 export async function loadTeamPage(
   supabase: SupabaseClient,
@@ -28,13 +43,19 @@ export async function loadTeamPage(
 ): Promise<TeamPage | null> {
   const membership = await currentMembership(supabase, userId);
   if (!membership) return null;
-  if (!roleAtLeast(membership.role, 'admin')) return { membership, members: null };
-  const members = checked(
-    await supabase.rpc('team_members', { p_organization_id: membership.organization.id }),
-    z.array(memberSchema),
-    'the team',
-  );
-  return { membership, members };
+  if (!roleAtLeast(membership.role, 'admin')) {
+    return { membership, members: null, invitations: null };
+  }
+  const organization = { p_organization_id: membership.organization.id };
+  const [members, invitations] = await Promise.all([
+    supabase.rpc('team_members', organization),
+    supabase.rpc('team_invitations', organization),
+  ]);
+  return {
+    membership,
+    members: checked(members, z.array(memberSchema), 'the team'),
+    invitations: checked(invitations, z.array(invitationSchema), 'the invitations'),
+  };
 }
 
 /** Whether the signed-in user may change or remove this member (admins never touch owners). */
@@ -51,13 +72,16 @@ export const inviteFormSchema = z.object({
   role: z.enum(ROLES, { error: 'Choose a role.' }),
 });
 
-/** Sends the invitation through the team-invite edge function; a problem to show, or null. */
+/**
+ * Sends the invitation through the team-invite edge function: a pending invitation, accepted (or
+ * not) by its addressee; the answer never says whether the address has an account.
+ */
 export async function inviteMember(
   supabase: SupabaseClient,
   organizationId: string,
   invite: z.output<typeof inviteFormSchema>,
   acceptUrl: string,
-): Promise<{ invited: boolean } | { problem: string }> {
+): Promise<{ expires_at: string } | { problem: string }> {
   const { data, error } = await supabase.functions.invoke('team-invite', {
     body: { organization_id: organizationId, ...invite, redirect_to: acceptUrl },
   });
@@ -70,7 +94,7 @@ export async function inviteMember(
     }
     return { problem: 'Could not send the invitation. Check your connection and try again.' };
   }
-  const parsed = z.object({ invited: z.boolean() }).safeParse(data);
+  const parsed = z.object({ expires_at: z.string() }).safeParse(data);
   return parsed.success ? parsed.data : { problem: 'The server sent an answer we cannot read.' };
 }
 
@@ -119,4 +143,27 @@ export function linkError(hash: string): string | null {
   }
   const description = params.get('error_description');
   return description ? `This link did not work: ${description}.` : null;
+}
+
+const myInvitationSchema = z.object({
+  invitation_id: z.string(),
+  organization_id: z.string(),
+  organization_name: z.string(),
+  role: z.enum(ROLES),
+  expires_at: z.string(),
+});
+export type MyInvitation = z.infer<typeof myInvitationSchema>;
+
+/** Invitations waiting for the signed-in user (by their confirmed email address). */
+export async function loadMyInvitations(supabase: SupabaseClient): Promise<MyInvitation[]> {
+  return checked(await supabase.rpc('my_invitations'), z.array(myInvitationSchema), 'invitations');
+}
+
+/** Joins the organization of an invitation: the only way an invitation makes a member. */
+export async function acceptInvitation(
+  supabase: SupabaseClient,
+  invitationId: string,
+): Promise<string | null> {
+  const { error } = await rpc(supabase, 'accept_invitation', { p_invitation_id: invitationId });
+  return error ? errorWords(error, 'accept the invitation') : null;
 }

@@ -7,7 +7,7 @@ import { rpcData, type RpcReply } from './rpc.ts';
 const voucherSchema = z.object({
   id: z.string(),
   code: z.string(),
-  status: z.enum(['active', 'revoked', 'exhausted', 'expired']),
+  status: z.enum(['inactive', 'active', 'revoked', 'exhausted', 'expired']),
   price_kes: z.number(),
   validity_seconds: z.number(),
   time_quota_seconds: z.number().nullable(),

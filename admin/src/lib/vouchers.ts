@@ -1,15 +1,19 @@
 import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
 import { VOUCHER_PREFIX_MAX_LENGTH, VOUCHER_PREFIX_PATTERN } from '$domain/voucher-code.ts';
-import { errorWords } from './errors.ts';
+import { CODE_WORDS, errorWords } from './errors.ts';
 import { rpc } from './rpc.ts';
 import { checked, currentMembership, type Membership } from './membership.ts';
 import { olderThan, toPage } from './keyset.ts';
+import type { Database } from '$contract/call-rpc.ts';
+
+type VoucherInsert = Database['public']['Tables']['vouchers']['Insert'];
 
 const voucherSchema = z.object({
   id: z.string(),
   code: z.string(),
-  status: z.enum(['active', 'revoked', 'exhausted', 'expired']),
+  status: z.enum(['inactive', 'active', 'revoked', 'exhausted', 'expired']),
+  batch_id: z.string().nullable(),
   price_kes: z.number(),
   sold_at: z.string().nullable(),
   sold_price_kes: z.number().nullable(),
@@ -19,7 +23,12 @@ const voucherSchema = z.object({
 });
 export type Voucher = z.infer<typeof voucherSchema>;
 
-const planOptionSchema = z.object({ id: z.string(), name: z.string(), price_kes: z.number() });
+const planOptionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  price_kes: z.number(),
+  max_discount_kes: z.number(),
+});
 export type PlanOption = z.infer<typeof planOptionSchema>;
 
 export type VoucherFilter = {
@@ -49,7 +58,7 @@ export async function loadVouchersPage(
   if (!membership) return null;
   const organizationId = membership.organization.id;
   const columns =
-    'id, code, status, price_kes, sold_at, sold_price_kes, first_used_at, created_at, plan:plans(name)';
+    'id, code, status, batch_id, price_kes, sold_at, sold_price_kes, first_used_at, created_at, plan:plans(name)';
   // Codes are upper-case letters and digits only. A search goes through search_vouchers, whose
   // trigram index serves it (a `like` under RLS reads every voucher of the organization).
   const search = filter.search.toUpperCase().replace(/[^0-9A-Z]/g, '');
@@ -70,7 +79,7 @@ export async function loadVouchersPage(
   const [plans, vouchers] = await Promise.all([
     supabase
       .from('plans')
-      .select('id, name, price_kes')
+      .select('id, name, price_kes, max_discount_kes')
       .eq('organization_id', organizationId)
       .eq('active', true)
       .order('price_kes'),
@@ -126,13 +135,84 @@ export async function setVoucherStatus(
   return error ? errorWords(error, 'change the voucher') : null;
 }
 
-/** Records a cash sale by the signed-in user (their own sales and cash-up come from this). */
+/**
+ * Records a cash sale by the signed-in user (their own sales and cash-up come from this); the
+ * sale activates an inactive voucher. Without a price it is the plan's; below it only within the
+ * discount the owner set on the plan (owners: any price).
+ */
 export async function sellVoucher(
   supabase: SupabaseClient,
   voucherId: string,
+  priceKes?: number,
 ): Promise<string | null> {
-  const { error } = await rpc(supabase, 'sell_voucher', { p_voucher_id: voucherId });
+  const { error } = await rpc(supabase, 'sell_voucher', {
+    p_voucher_id: voucherId,
+    ...(priceKes === undefined ? {} : { p_price_kes: priceKes }),
+  });
   return error ? errorWords(error, 'record the sale') : null;
+}
+
+export const saleFormSchema = z.object({
+  plan_id: z.string().min(1, { error: 'Choose a plan.' }),
+  price: z
+    .string()
+    .trim()
+    .transform((text) => (text === '' ? undefined : Number(text)))
+    .pipe(
+      z
+        .number({ error: 'Enter the price in whole KES, or leave it empty for the plan’s price.' })
+        .int({ error: 'Enter the price in whole KES, or leave it empty for the plan’s price.' })
+        .min(0, { error: 'A price cannot be below 0 KES.' })
+        .optional(),
+    ),
+});
+
+/**
+ * Why a sale at this price will be refused (below the plan's price less the owner's discount),
+ * said before a voucher is issued for nothing; sell_voucher() is what enforces it.
+ */
+export function saleRefusal(plan: PlanOption | undefined, priceKes: number | undefined) {
+  if (!plan || priceKes === undefined) return null;
+  return priceKes < plan.price_kes - plan.max_discount_kes ? CODE_WORDS.price_below_discount : null;
+}
+
+/**
+ * An agent's sale: issues one voucher (inactive until sold, so an abandoned sale is no free
+ * internet) and sells it at once.
+ */
+export async function issueAndSell(
+  supabase: SupabaseClient,
+  organizationId: string,
+  sale: z.output<typeof saleFormSchema>,
+): Promise<string | null> {
+  // The generated type requires the plan's price and limits, which the database copies into the
+  // voucher itself (voucher_freeze_plan) and API users may not send (column grants).
+  const row = { organization_id: organizationId, plan_id: sale.plan_id };
+  const issued = await supabase
+    .from('vouchers')
+    .insert(
+      row as typeof row & Pick<VoucherInsert, 'price_kes' | 'validity_seconds' | 'devices_allowed'>,
+    )
+    .select('id')
+    .single();
+  if (issued.error) return errorWords(issued.error, 'issue the voucher');
+  return sellVoucher(supabase, issued.data.id, sale.price);
+}
+
+/**
+ * Owners and admins hand out inactive vouchers without a sale (printed cards given away): one
+ * voucher, or every inactive voucher of its batch. Audited.
+ */
+export async function releaseVouchers(
+  supabase: SupabaseClient,
+  target: { voucherId: string } | { batchId: string },
+): Promise<string | null> {
+  const { error } = await rpc(
+    supabase,
+    'release_vouchers',
+    'batchId' in target ? { p_batch_id: target.batchId } : { p_voucher_id: target.voucherId },
+  );
+  return error ? errorWords(error, 'release the vouchers') : null;
 }
 
 const printableSchema = z.object({
@@ -149,7 +229,7 @@ export type Printable = z.infer<typeof printableSchema>;
 /** Most vouchers on one print run (a batch). */
 export const PRINT_LIMIT = 1000;
 
-/** Unsold active vouchers matching the list's search, for the print sheet. */
+/** Unsold unused vouchers (active or still inactive) matching the search, for the print sheet. */
 export async function loadPrintable(
   supabase: SupabaseClient,
   userId: string,
@@ -162,7 +242,7 @@ export async function loadPrintable(
     .from('vouchers')
     .select('id, code, price_kes, plan:plans(name, plan_sites(site:sites(slug)))')
     .eq('organization_id', membership.organization.id)
-    .eq('status', 'active')
+    .in('status', ['active', 'inactive'])
     .is('sold_at', null)
     .order('created_at', { ascending: false })
     .order('code')

@@ -10,6 +10,7 @@ export type LoginError =
   | 'retry'
   | 'wrong-site'
   | 'revoked'
+  | 'not-active'
   | 'expired'
   | 'time-used'
   | 'data-used'
@@ -23,6 +24,8 @@ const byCode: Record<string, LoginError> = {
   WB_BAD_PASSWORD: 'retry',
   WB_WRONG_SITE: 'wrong-site',
   WB_REVOKED: 'revoked',
+  // A printed card not yet sold or released by the operator (SECURITY.md, agents).
+  WB_NOT_ACTIVE: 'not-active',
   WB_EXPIRED: 'expired',
   WB_EXHAUSTED_TIME: 'time-used',
   WB_EXHAUSTED_DATA: 'data-used',
@@ -66,6 +69,10 @@ const en: Record<LoginError, Words> = {
   revoked: {
     title: 'This voucher has been cancelled',
     body: 'Please ask the hotspot staff, or buy a new plan.',
+  },
+  'not-active': {
+    title: 'This voucher is not active yet',
+    body: 'Ask the person who sold it to you to activate it, or buy a plan here.',
   },
   expired: {
     title: 'This voucher has expired',
@@ -113,6 +120,10 @@ const sw: Record<LoginError, Words> = {
   revoked: {
     title: 'Vocha hii imefutwa',
     body: 'Tafadhali uliza mhudumu wa hotspot, au nunua kifurushi kipya.',
+  },
+  'not-active': {
+    title: 'Vocha hii bado haijawashwa',
+    body: 'Muombe aliyekuuzia aiwashe, au nunua kifurushi hapa.',
   },
   expired: {
     title: 'Muda wa vocha hii umekwisha',

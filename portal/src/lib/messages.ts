@@ -35,6 +35,8 @@ const en = {
   keepCode: 'Keep this code: you can use it again until your plan runs out.',
   genericTitle: 'Your code is ready',
   genericBody: 'Open the hotspot’s login page and type this code as both user name and password.',
+  loginRefused:
+    'This link does not lead to this hotspot’s router, so your code was not sent. Scan the code posted by the hotspot’s staff, or open the hotspot’s login page and type the code there.',
   backToPlans: 'Back to plans',
   codeEmpty: 'Type the code from your voucher.',
   codeLookalike: 'Voucher codes never contain 0, O, 1, I or L. Check the code and type it again.',
@@ -121,6 +123,8 @@ const sw: typeof en = {
   genericTitle: 'Nambari yako iko tayari',
   genericBody:
     'Fungua ukurasa wa kuingia wa hotspot kisha uandike nambari hii kama jina la mtumiaji na nenosiri.',
+  loginRefused:
+    'Kiungo hiki hakielekei kwenye ruta ya hotspot hii, kwa hivyo nambari yako haikutumwa. Changanua msimbo uliowekwa na wahudumu wa hotspot, au fungua ukurasa wa kuingia wa hotspot na uandike nambari hapo.',
   backToPlans: 'Rudi kwenye vifurushi',
   codeEmpty: 'Andika nambari iliyo kwenye vocha yako.',
   codeLookalike: 'Nambari za vocha hazina 0, O, 1, I wala L. Angalia nambari kisha uiandike tena.',

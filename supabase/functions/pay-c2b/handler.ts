@@ -6,6 +6,8 @@
 // A confirmation is stored raw and kept as an unmatched receipt (reason 'c2b'); the customer
 // then redeems it on the portal with the receipt code (public.recover_voucher), buying the
 // dearest plan the amount covers. Validation refuses amounts below the cheapest plan.
+// Junk (forged token, malformed or oversized body) is only counted per hour with a small
+// sample (private.callback_junk): a flood leaves no rows behind. Its answers are unchanged.
 import { callbackToken, verifyCallbackToken } from '../_shared/domain/callback-token.ts';
 import { c2bNotification, c2bRegisterRequest } from '../_shared/domain/daraja.ts';
 import { darajaPost, loadDaraja } from '../_shared/daraja-client.ts';
@@ -31,21 +33,26 @@ export async function handlePayC2b(request: Request): Promise<Response> {
     return json(404, { ResultCode: 1, ResultDesc: 'Not found' });
   }
   const secret = requireEnv('PAY_CALLBACK_SECRET');
+  const body = await readLimited(request, 16 * 1024);
   if (!(await verifyCallbackToken(secret, organizationId!, token!, 'c2b'))) {
-    await request.body?.cancel();
     console.warn(`pay-c2b: forged token for organization ${organizationId}`);
+    await junk('forged', organizationId!, body);
     return json(403, { ResultCode: 'C2B00016', ResultDesc: 'Rejected' });
   }
-  const body = await readLimited(request, 16 * 1024);
-  if (body === null) return json(413, { ResultCode: 'C2B00016', ResultDesc: 'Too large' });
+  if (body === null) {
+    await junk('oversized', organizationId!, null);
+    return json(413, { ResultCode: 'C2B00016', ResultDesc: 'Too large' });
+  }
   let decoded: unknown;
   try {
     decoded = JSON.parse(body);
   } catch {
+    await junk('malformed', organizationId!, body);
     return json(400, { ResultCode: 'C2B00016', ResultDesc: 'Malformed JSON' });
   }
   const parsed = c2bNotification.safeParse(decoded);
   if (!parsed.success) {
+    await junk('malformed', organizationId!, body);
     return json(400, { ResultCode: 'C2B00016', ResultDesc: 'Malformed notification' });
   }
   const note = parsed.data;
@@ -70,6 +77,17 @@ export async function handlePayC2b(request: Request): Promise<Response> {
     console.warn(`pay-c2b: ${note.TransID} for shortcode ${note.BusinessShortCode}, not ours`);
   }
   return json(200, { ResultCode: 0, ResultDesc: 'Success' });
+}
+
+/** Counts a junk notification. Best effort: the answer to the sender stays the same even with
+ * the database unreachable. */
+async function junk(reason: string, organizationId: string, body: string | null): Promise<void> {
+  try {
+    await db()`select private.callback_junk('c2b', ${reason}, ${organizationId},
+                                            ${(body ?? '').slice(0, 1024)})`;
+  } catch (error) {
+    console.error(`pay-c2b: counting junk failed: ${(error as Error).message}`);
+  }
 }
 
 /** The C2B URLs of an organization (public, for registering them with Daraja). */

@@ -1,9 +1,11 @@
 // Daraja's STK callback. Public (verify_jwt = false: Safaricom sends no JWT) but authenticated
 // its own way: the URL is /pay-notify/<payment id>/<HMAC token> and the token is checked in
 // constant time before anything else, so a leaked URL forges nothing about other payments.
-// The raw body is stored first; settlement is one SQL function in one transaction
-// (private.pay_callback → private.settle_payment). Answers Daraja's acknowledgement right
-// after the transaction commits and does no work after answering.
+// A real callback's raw body is stored first; settlement is one SQL function in one transaction
+// (private.pay_callback → private.settle_payment). Junk (forged, malformed, oversized, or a URL
+// whose payment settled more than the platform's callback_url_hours ago) is only counted per
+// hour, with a small sample (private.callback_junk), so a flood leaves no rows behind. Answers
+// Daraja's acknowledgement right after the transaction commits and does no work after answering.
 import { parseCallbackPath, verifyCallbackToken } from '../_shared/domain/callback-token.ts';
 import { parseStkCallback } from '../_shared/domain/daraja.ts';
 import { db } from '../_shared/db.ts';
@@ -42,7 +44,7 @@ async function notify(request: Request): Promise<Response> {
   const body = await readLimited(request, MAX_CALLBACK_BYTES);
   if (!genuine) {
     console.warn(`pay-notify: forged token for payment ${target.paymentId}`);
-    await record(target.paymentId, (body ?? '').slice(0, 4096), 'forged');
+    await record(target.paymentId, (body ?? '').slice(0, 1024), 'forged');
     return json(403, { ResultCode: 1, ResultDesc: 'Rejected' });
   }
   if (body === null) {
@@ -76,12 +78,17 @@ async function notify(request: Request): Promise<Response> {
       phone: cb.phone,
     })}) as result`;
   const outcome = row!.result.outcome;
+  if (outcome === 'expired') {
+    console.warn(`pay-notify: callback for payment ${target.paymentId} after its URL expired`);
+    return json(403, { ResultCode: 1, ResultDesc: 'Rejected' });
+  }
   if (outcome === 'error' || outcome === 'mismatch' || outcome === 'unmatched') {
     console.warn(`pay-notify: payment ${target.paymentId}: ${JSON.stringify(row!.result)}`);
   }
   return json(200, ACCEPTED);
 }
 
+/** Counts a junk callback (private.pay_callback keeps no body beyond a small sample). */
 async function record(paymentId: string, body: string, verdict: string): Promise<void> {
   await db()`select private.pay_callback(${paymentId}, ${body}, ${verdict}, null)`;
 }

@@ -38,3 +38,19 @@ Deno.test('pay-start refuses an oversized body with 413', async () => {
   const response = await post(JSON.stringify({ pad: 'x'.repeat(20_000) }));
   assertEquals(response.status, 413);
 });
+
+Deno.test('pay-start refuses a client_ip that is not an IP address', async () => {
+  const response = await post(
+    JSON.stringify({
+      site_id: '3f9c1e7a-0000-4000-8000-000000000001',
+      plan_id: '3f9c1e7a-0000-4000-8000-000000000002',
+      phone: '0712345678',
+      client_ip: '203.0.113.9, 10.0.0.1',
+      idempotency_key: 'form-12345678',
+    }),
+  );
+  assertEquals(response.status, 400);
+  const answer = await response.json();
+  assertEquals(answer.error, 'invalid_request');
+  assertEquals(/client_ip/.test(answer.detail), true);
+});

@@ -1,7 +1,8 @@
 // Starts an M-Pesa payment: validates the portal's request, records the pending payment (with
 // its price and the device's MAC) through private.pay_start — idempotency key, two-minute guard
-// and rate limits live there — then sends the STK push with the organization's credentials and
-// stores Daraja's CheckoutRequestID. Answers {payment_id, status_token, status, amount_kes,
+// and the caps per device, client address, router, site and phone live there, so a refused
+// request never reaches Daraja — then sends the STK push with the organization's credentials
+// and stores Daraja's CheckoutRequestID. Answers {payment_id, status_token, status, amount_kes,
 // message}; the portal polls public.payment_status(status_token).
 //
 // Callers: the portal server (the secret key, kept server-side) or a signed-in owner/admin of
@@ -108,7 +109,7 @@ async function start(request: Request): Promise<Response> {
   const [row] = await sql<{ result: StartRow }[]>`
     select private.pay_start(${input.site_id}, ${input.plan_id}, ${input.phone},
       ${input.router_id ?? null}, ${input.client_mac ?? null}, ${input.idempotency_key},
-      ${input.language}) as result`;
+      ${input.language}, ${input.client_ip ?? null}, ${input.login_host ?? null}) as result`;
   const started = row!.result;
   if (!started.ok) {
     return fail(

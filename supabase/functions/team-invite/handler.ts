@@ -1,12 +1,12 @@
 // Invites someone into the caller's organization: a signed-in owner or admin sends
-// {organization_id, email, role, redirect_to?}. Owners may invite any role, admins admins and
-// agents, agents nobody (the same rules as the memberships policies). A new address gets Supabase
-// Auth's invitation email (the auth admin API, the only use of the secret key here); an
-// address that already has an account just gets the membership. The membership is inserted
-// through the API with the caller's own JWT, so row-level security has the last word and the
-// audit trigger records the caller as the actor.
+// {organization_id, email, role, redirect_to?}. public.invite_member (called with the caller's
+// own JWT, so the database checks their role and the audit log names them) records a pending
+// invitation; nobody becomes a member until they accept it in the admin app (/accept). A new
+// address also gets Supabase Auth's invitation email (the auth admin API, the only use of the
+// secret key here). The answer is the same whether or not the address has an account, so the
+// function cannot be used to find out who has one.
 import { z } from 'zod';
-import { assignableRoles, isRole, ROLES, roleAtLeast } from '../_shared/domain/roles.ts';
+import { ROLES } from '../_shared/domain/roles.ts';
 import { publishableKey, secretKey } from '../_shared/api-keys.ts';
 import { db } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
@@ -77,72 +77,61 @@ async function invite(request: Request): Promise<Response> {
   const callerId = await authUserId(request);
   if (!callerId) return fail('not_signed_in', 'Sign in to invite people');
 
-  const sql = db();
-  const [caller] = await sql<{ role: string }[]>`
-    select role from public.memberships
-    where organization_id = ${input.organization_id} and user_id = ${callerId}`;
-  const callerRole = isRole(caller?.role) ? caller.role : null;
-  if (!callerRole || !roleAtLeast(callerRole, 'admin')) {
-    return fail('forbidden', 'Only owners and admins of the organization can invite people');
-  }
-  if (!assignableRoles(callerRole).includes(input.role)) {
-    return fail('forbidden', 'Only owners can invite owners');
-  }
-
-  let userId = await userIdOf(input.email);
-  if (userId) {
-    const [member] = await sql`
-      select 1 from public.memberships
-      where organization_id = ${input.organization_id} and user_id = ${userId}`;
-    if (member) return fail('already_member', `${input.email} is already a member`);
-  }
-  const invited = !userId;
-  if (!userId) {
-    const sent = await sendInvite(input.email, input.redirect_to);
-    if ('problem' in sent) return fail('invite_failed', sent.problem);
-    userId = sent.id;
-  }
-
-  // As the caller: RLS decides, the audit log names them.
-  const response = await fetch(`${requireEnv('SUPABASE_URL')}/rest/v1/memberships`, {
+  // As the caller: invite_member checks their role, and the audit log names them.
+  const response = await fetch(`${requireEnv('SUPABASE_URL')}/rest/v1/rpc/invite_member`, {
     method: 'POST',
     headers: {
       apikey: publishableKey(),
       authorization: `Bearer ${bearer(request)}`,
       'content-type': 'application/json',
-      prefer: 'return=minimal',
     },
     body: JSON.stringify({
-      organization_id: input.organization_id,
-      user_id: userId,
-      role: input.role,
+      p_organization_id: input.organization_id,
+      p_email: input.email,
+      p_role: input.role,
     }),
     signal: AbortSignal.timeout(10_000),
   });
+  const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
-    const answer = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
-    if (answer.code === '23505')
-      return fail('already_member', `${input.email} is already a member`);
-    if (response.status === 401 || response.status === 403 || answer.code === '42501') {
-      return fail('forbidden', 'You may not add this member');
-    }
-    throw new Error(`membership insert: HTTP ${response.status} ${answer.message ?? ''}`);
+    const refusal = REFUSALS[String(answer.hint)];
+    if (refusal) return fail(refusal[0], refusal[1](input.email));
+    if (response.status === 401) return fail('not_signed_in', 'Sign in to invite people');
+    throw new Error(`invite_member: HTTP ${response.status} ${String(answer.message ?? '')}`);
   }
-  await response.body?.cancel();
-  return json(201, { user_id: userId, email: input.email, role: input.role, invited });
+
+  // Only an address without a confirmed account gets mail (Auth's invitation, which makes the
+  // account); a confirmed account finds the invitation in the admin app. Either way the answer
+  // is the same.
+  if (!(await hasConfirmedAccount(input.email))) {
+    const sent = await sendInvite(input.email, input.redirect_to);
+    if (sent) return fail('invite_failed', sent);
+  }
+  return json(201, {
+    invitation_id: answer.invitation_id,
+    email: input.email,
+    role: input.role,
+    expires_at: answer.expires_at,
+  });
 }
 
-async function userIdOf(email: string): Promise<string | null> {
-  const [row] = await db()<{ id: string }[]>`
-    select id from auth.users where lower(email) = ${email} and deleted_at is null`;
-  return row?.id ?? null;
+/** invite_member's refusals, by their stable code (hint), as this function's answers. */
+const REFUSALS: Record<string, [Problem, (email: string) => string]> = {
+  not_allowed: ['forbidden', () => 'Only owners and admins of the organization can invite people'],
+  owners_invite_owners: ['forbidden', () => 'Only owners can invite owners'],
+  already_member: ['already_member', (email) => `${email} is already a member`],
+  email_invalid: ['invalid_request', () => 'email: Enter a valid email address'],
+};
+
+async function hasConfirmedAccount(email: string): Promise<boolean> {
+  const [row] = await db()`
+    select 1 from auth.users
+    where lower(email) = ${email} and deleted_at is null and email_confirmed_at is not null`;
+  return row !== undefined;
 }
 
 /** Supabase Auth's admin invite (POST /auth/v1/invite): creates the user and mails the link. */
-async function sendInvite(
-  email: string,
-  redirectTo: string | undefined,
-): Promise<{ id: string } | { problem: string }> {
+async function sendInvite(email: string, redirectTo: string | undefined): Promise<string | null> {
   const key = secretKey();
   const query = redirectTo ? `?${new URLSearchParams({ redirect_to: redirectTo })}` : '';
   const response = await fetch(`${requireEnv('SUPABASE_URL')}/auth/v1/invite${query}`, {
@@ -152,20 +141,13 @@ async function sendInvite(
     signal: AbortSignal.timeout(15_000),
   });
   const answer = (await response.json().catch(() => ({}))) as {
-    id?: string;
     code?: string;
     error_code?: string;
     msg?: string;
     message?: string;
   };
-  if (response.ok && typeof answer.id === 'string') return { id: answer.id };
-  // Signed up between our look-up and the invite: they just get the membership.
-  if ((answer.code ?? answer.error_code) === 'email_exists') {
-    const id = await userIdOf(email);
-    if (id) return { id };
-  }
+  // Signed up between our look-up and the invite: the pending invitation waits for them.
+  if (response.ok || (answer.code ?? answer.error_code) === 'email_exists') return null;
   console.error(`team-invite: auth invite HTTP ${response.status} ${answer.msg ?? answer.message}`);
-  return {
-    problem: `The invitation email could not be sent: ${answer.msg ?? answer.message ?? `HTTP ${response.status}`}`,
-  };
+  return `The invitation email could not be sent: ${answer.msg ?? answer.message ?? `HTTP ${response.status}`}`;
 }

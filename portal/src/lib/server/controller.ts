@@ -148,7 +148,9 @@ export function coovaPapPassword(
 export type ControllerLogin =
   | { method: 'post' | 'get'; action: string; fields: [string, string][] }
   | { method: 'link'; href: string }
-  | { method: 'none' };
+  | { method: 'none' }
+  // The login address is not one of this site's routers (./login-target.ts): no login.
+  | { method: 'refused' };
 
 /**
  * The login for a voucher code: user name and password are both the code (what FreeRADIUS

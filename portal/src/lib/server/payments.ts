@@ -2,6 +2,8 @@ import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Lang } from '$lib/language.ts';
 import type { RpcReply } from '$contract/rpc-replies.ts';
+import { clientAddress, clientKey } from './client.ts';
+import { detectController, type ControllerVars } from './controller.ts';
 import { callFunction, orUnavailable, rpc } from './supabase.ts';
 
 /** The portal server's side of an M-Pesa payment: start it, follow it, resume it, recover it. */
@@ -14,21 +16,44 @@ const started = z.union([
 export type StartOutcome =
   { ok: true; token: string } | { ok: false; error: string; message: string; status: number };
 
-/** pay-start with what the form and the controller gave; its refusals come back in words. */
+/**
+ * pay-start with what the form and the controller gave, and the client's address (adapter-node's,
+ * from the proxy's X-Forwarded-For) for the per-address cap; its refusals come back in words.
+ */
 export async function startPayment(
   input: {
     site_id: string;
     plan_id: string;
     phone: string;
+    login_host: string | null;
     client_mac: string | null;
     idempotency_key: string;
     language: Lang;
   },
   fetch: typeof globalThis.fetch,
 ): Promise<StartOutcome> {
-  const answer = await callFunction('pay-start', input, started, fetch);
+  const body = { ...input, client_ip: clientAddress() };
+  const answer = await callFunction('pay-start', body, started, fetch);
   if ('status_token' in answer.body) return { ok: true, token: answer.body.status_token };
   return { ok: false, status: answer.status, ...answer.body };
+}
+
+/** The host of the login address the hotspot's variables name: pay-start finds the router by it. */
+export function loginHost(vars: ControllerVars): string | null {
+  const controller = detectController(vars);
+  const url =
+    controller.kind === 'mikrotik'
+      ? controller.loginUrl
+      : controller.kind === 'coova'
+        ? controller.logonUrl
+        : controller.kind === 'opennds'
+          ? controller.authUrl
+          : null;
+  try {
+    return url ? new URL(url).hostname : null;
+  } catch {
+    return null;
+  }
 }
 
 export type PaymentState = NonNullable<RpcReply<'payment_status'>>;
@@ -61,12 +86,17 @@ export async function resumablePayment(
 
 export type Recovered = RpcReply<'recover_voucher'>;
 
-/** The voucher an M-Pesa receipt bought (or buys now, for money that matched no payment). */
+/**
+ * The voucher an M-Pesa receipt bought (or buys now, for money that matched no payment). With
+ * the secret key, naming the client: its own budget is spent before the site's.
+ */
 export function recoverVoucher(
   slug: string,
   receipt: string,
   phone: string,
   fetch: typeof globalThis.fetch,
+  mac?: string | null,
 ): Promise<Recovered> {
-  return rpc('recover_voucher', { p_site_slug: slug, p_receipt: receipt, p_phone: phone }, fetch);
+  const args = { p_site_slug: slug, p_receipt: receipt, p_phone: phone, p_client: clientKey(mac) };
+  return rpc('recover_voucher', args, fetch, 'service');
 }

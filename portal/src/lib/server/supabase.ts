@@ -127,6 +127,20 @@ export async function rpc<N extends JsonbRpc>(
   }
 }
 
+/** Calls an RPC that answers a plain boolean (no jsonb reply, so no contract schema). */
+export async function rpcBoolean(
+  name: string,
+  args: Record<string, string>,
+  fetch: typeof globalThis.fetch,
+): Promise<boolean> {
+  const response = await post(name, `rest/v1/rpc/${name}`, args, 'anon', fetch);
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok || typeof body !== 'boolean') {
+    throw new PortalBackendError(`${name}: HTTP ${response.status}, not a boolean`);
+  }
+  return body;
+}
+
 /**
  * Calls an edge function as the portal server. Its own refusals (4xx, and 503 with a reason)
  * are answers for the customer, returned with their status; a body that is not JSON is not.

@@ -1,18 +1,25 @@
 import type { RpcReply } from '$contract/rpc-replies.ts';
 import { statusRefusals } from '$lib/errors.ts';
 import type { LoginError } from '$lib/login-errors.ts';
+import { clientKey } from './client.ts';
 import { PortalBackendError, rpc } from './supabase.ts';
 
 /** What is left on a voucher, as the `portal_voucher_status` RPC answers. */
 
 export type VoucherStatus = RpcReply<'portal_voucher_status'>;
 
+/**
+ * With the secret key, naming the client (its address and the device's MAC): the throttle is
+ * kept per client before the site's, so one client cannot lock the site's pages for everyone.
+ */
 export function fetchVoucherStatus(
   slug: string,
   code: string,
   fetch: typeof globalThis.fetch,
+  mac?: string | null,
 ): Promise<VoucherStatus> {
-  return rpc('portal_voucher_status', { p_site_slug: slug, p_code: code }, fetch);
+  const args = { p_site_slug: slug, p_code: code, p_client: clientKey(mac) };
+  return rpc('portal_voucher_status', args, fetch, 'service');
 }
 
 /**

@@ -22,8 +22,13 @@ const int = z.number().int();
 const count = int.nonnegative();
 
 const paymentStatus = z.enum(['pending', 'success', 'failed', 'cancelled', 'timeout']);
-/** `vouchers_values_valid` allows these four; `portal_voucher_status` reports `expired` early. */
+/**
+ * What `portal_voucher_status` reports: `vouchers_values_valid` also allows `inactive` (an unsold
+ * batch voucher), which it reports as `revoked`; it reports `expired` early.
+ */
 const voucherStatus = z.enum(['active', 'revoked', 'exhausted', 'expired']);
+/** `private.roles()`. */
+const role = z.enum(['owner', 'admin', 'agent']);
 /** What `private.image_type()` recognises and `private.site_logos` allows. */
 const imageType = z.enum(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
 const routerVendor = z.enum(['mikrotik', 'coovachilli', 'opennds', 'unifi', 'generic']);
@@ -95,6 +100,9 @@ const rateLimited = z.object({
 });
 
 export const rpcReplies = {
+  /** The membership the invitation gave (unchanged if the caller was a member already). */
+  accept_invitation: z.object({ organization_id: id, role }),
+
   create_router: z.object({ router_id: id, secret: z.string().regex(/^[0-9a-f]{32}$/) }),
 
   /** Failing STK pushes (the last hour), failing SMS (the last day), routers gone quiet. */
@@ -152,6 +160,9 @@ export const rpcReplies = {
     /** By id. */
     audit_log: z.array(tableRow),
   }),
+
+  /** A pending invitation; the same whether or not the address has an account. */
+  invite_member: z.object({ invitation_id: id, email: z.string(), role, expires_at: timestamp }),
 
   payment_settings: paymentSettings,
 
@@ -242,6 +253,9 @@ export const rpcReplies = {
       z.object({ ok: z.literal(false), error: z.literal('amount_too_small'), amount_kes: count }),
     ]),
   ]),
+
+  /** How many inactive vouchers (of a batch, or the one voucher) became active. */
+  release_vouchers: z.object({ released: count }),
 
   revenue_summary: z.object({
     today_kes: count,

@@ -1,7 +1,7 @@
 /**
  * What the portal server sends to start a payment (pay-start), validated with zod: the site and
  * plan, the phone as the customer typed it (normalised to E.164), what the hotspot controller
- * told the portal (router, client MAC), the form's one-time idempotency key and the language.
+ * told the portal (router, client MAC), the client's address, the form's one-time idempotency key and the language.
  *
  * Pure TypeScript shared by the apps and the Deno edge functions: only `zod` may be imported.
  */
@@ -25,6 +25,12 @@ export const startPaymentInput = z.object({
   phone: kenyanPhone,
   router_id: z.uuid({ error: 'router_id must be a UUID' }).nullish(),
   client_mac: mac.nullish(),
+  // The customer's public address as the portal's trusted proxy saw it (X-Forwarded-For): the
+  // per-address cap. Behind a hotspot's NAT it is the whole site's address.
+  // The hotspot's login address from its variables (link-login-only, uamip, gatewayaddress):
+  // names the router (its login_host or nas_ip) when router_id is not given.
+  login_host: z.string().max(253, { error: 'login_host is at most 253 characters' }).nullish(),
+  client_ip: z.union([z.ipv4(), z.ipv6()], { error: 'client_ip must be an IP address' }).nullish(),
   idempotency_key: z
     .string({ error: 'idempotency_key is required' })
     .trim()

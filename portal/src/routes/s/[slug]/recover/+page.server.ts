@@ -3,7 +3,7 @@ import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { formatVoucherCode } from '$domain/voucher-code.ts';
 import { recoverErrorKeys } from '$lib/errors.ts';
 import { messages, phoneErrorKeys } from '$lib/messages.ts';
-import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { loginFor } from '$lib/server/login.ts';
 import { recoverVoucher } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
@@ -34,12 +34,19 @@ export const actions: Actions = {
     const phone = normalizeKenyanPhone(typedPhone);
     if (!phone.ok) return refused(400, t[phoneErrorKeys[phone.reason]]);
     if (!/^[A-Z0-9]{6,20}$/.test(receipt)) return refused(400, t.recoverNotFound);
-    const found = await orUnavailable(recoverVoucher(params.slug, receipt, phone.e164, fetch));
+    const found = await orUnavailable(
+      recoverVoucher(params.slug, receipt, phone.e164, fetch, clientMac(vars)),
+    );
     if (!found.ok) {
       const status = { rate_limited: 429, amount_too_small: 402, not_found: 404 }[found.error];
       return refused(status, t[recoverErrorKeys[found.error]]);
     }
-    const login = loginFor({ url, request }, vars, found.voucher_code);
+    const login = await loginFor(
+      { url, request, locals, fetch },
+      params.slug,
+      vars,
+      found.voucher_code,
+    );
     return {
       code: formatVoucherCode(found.voucher_code),
       planName: found.plan_name,

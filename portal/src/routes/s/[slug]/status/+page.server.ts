@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { parseVoucherCode } from '$domain/voucher-code.ts';
 import { orUnavailable } from '$lib/server/supabase.ts';
-import { controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { fetchVoucherStatus } from '$lib/server/voucher-status.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,7 +20,9 @@ export const actions: Actions = {
     const parsed = parseVoucherCode(typeof typed === 'string' ? typed.slice(0, 64) : '');
     const vars = controllerQuery(controllerVars(form));
     if (!parsed.ok) return fail(400, { codeError: parsed.reason, vars });
-    const status = await orUnavailable(fetchVoucherStatus(params.slug, parsed.code, fetch));
+    // The device's MAC (from the controller's variables) tells customers behind one NAT apart.
+    const mac = clientMac(controllerVars(form));
+    const status = await orUnavailable(fetchVoucherStatus(params.slug, parsed.code, fetch, mac));
     return status.ok
       ? { status, vars }
       : fail(status.error === 'rate_limited' ? 429 : 404, { status, vars });

@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 };
 
 export const actions: Actions = {
-  default: async ({ request, url, params, fetch }) => {
+  default: async ({ request, url, params, fetch, locals }) => {
     const form = await request.formData();
     const typed = form.get('code');
     const parsed = parseVoucherCode(typeof typed === 'string' ? typed.slice(0, 64) : '');
@@ -35,7 +35,7 @@ export const actions: Actions = {
       const refusal = await voucherRefusal(params.slug, parsed.code, fetch);
       if (refusal) return fail(403, { loginError: refusal, vars: controllerQuery(vars) });
     }
-    const login = loginFor({ url, request }, vars, parsed.code);
+    const login = await loginFor({ url, request, locals, fetch }, params.slug, vars, parsed.code);
     return { code: formatVoucherCode(parsed.code), login, vars: controllerQuery(vars) };
   },
 };

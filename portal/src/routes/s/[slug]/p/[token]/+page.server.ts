@@ -17,10 +17,10 @@ export const load: PageServerLoad = async ({ params, url, request, fetch, locals
   // Straight from the router (resume) the challenge is fresh; after polling it may not be.
   const login =
     code &&
-    loginFor({ url, request }, vars, code, {
+    (await loginFor({ url, request, locals, fetch }, slug, vars, code, {
       fresh: url.searchParams.get('via') !== 'router',
       dst: new URL(sitePath(slug, `/p/${params.token}/connected`, [], locals.lang), url).href,
-    });
+    }));
   return {
     site,
     lang: locals.lang,

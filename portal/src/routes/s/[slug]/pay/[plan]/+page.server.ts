@@ -4,7 +4,7 @@ import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { normalizeMac } from '$domain/mac.ts';
 import { messages, phoneErrorKeys, sitePath } from '$lib/messages.ts';
 import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
-import { startPayment } from '$lib/server/payments.ts';
+import { loginHost, startPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { orUnavailable } from '$lib/server/supabase.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -52,6 +52,7 @@ export const actions: Actions = {
           site_id: site.id,
           plan_id: plan.id,
           phone: phone.e164,
+          login_host: loginHost(controller),
           client_mac: normalizeMac(clientMac(controller) ?? ''),
           idempotency_key: key,
           language: locals.lang,
