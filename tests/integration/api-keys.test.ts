@@ -78,7 +78,7 @@ const reconcile = (headers: Record<string, string>) =>
     body: JSON.stringify({ payment_id: randomUUID() }),
   });
 
-/** team-invite adding `member` to the organization, with the given credentials. */
+/** team-invite inviting `member` to the organization, with the given credentials. */
 const inviteMember = (headers: Record<string, string>) =>
   fetch(fn('team-invite'), {
     method: 'POST',
@@ -153,8 +153,9 @@ describe('the new keys, as the apps use them', () => {
   it('a function checks a user session itself (ES256, verified against the JWKS)', async () => {
     const response = await inviteMember({ authorization: `Bearer ${owner.accessToken}` });
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({ user_id: member.id, invited: false });
-    expect(await membersOf(organizationId)).toBe(2);
+    // An invitation, not a membership: the member joins only by accepting it.
+    expect(await response.json()).toMatchObject({ email: member.email, role: 'agent' });
+    expect(await membersOf(organizationId)).toBe(1);
   });
 
   it("Supabase's verify_jwt refuses a valid ES256 session: the reason ours is off", async () => {
