@@ -67,3 +67,38 @@ test('sites: only an owner switches Message-Authenticator off, with a reason an 
     message_authenticator_off_reason: null,
   });
 });
+
+// The login address the portal may send codes to (SECURITY.md, login target): set from Sites.
+test('sites: an owner registers the hotspot login address the portal may send codes to', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  const address = `2001:db8:${randomBytes(2).toString('hex')}::${randomBytes(2).toString('hex')}`;
+  const created = await owner.client.rpc('create_router', {
+    p_site_id: owner.site.id,
+    p_name: 'Cafe hAP',
+    p_nas_ip: address,
+    p_vendor: 'mikrotik',
+  });
+  expect(created.error).toBeNull();
+
+  await signInAs(page, owner);
+  await page.getByRole('link', { name: 'Sites' }).click();
+  const site = page.getByRole('region', { name: owner.siteName });
+  await site.getByText(`Login address: ${address}`).click();
+  const field = site.getByLabel("Hotspot login address, as customers' phones reach it");
+  await field.fill('not a host!');
+  await site.getByRole('button', { name: 'Use this login address' }).click();
+  await expect(site.getByRole('alert')).toContainText('Enter an address or host name');
+  await field.fill('Hotspot.Cafe.lan');
+  await site.getByRole('button', { name: 'Use this login address' }).click();
+  await expect(site.getByText('Login address: hotspot.cafe.lan')).toBeVisible();
+
+  const [row] = (
+    await owner.client
+      .from('routers')
+      .select('login_host')
+      .eq('id', (created.data as { router_id: string }).router_id)
+  ).data!;
+  expect(row).toEqual({ login_host: 'hotspot.cafe.lan' });
+});

@@ -12,6 +12,7 @@ const routerSchema = z.object({
   vendor: z.string(),
   require_message_authenticator: z.boolean(),
   message_authenticator_off_reason: z.string().nullable(),
+  login_host: z.string().nullable(),
 });
 export type SiteRouter = z.infer<typeof routerSchema>;
 const siteSchema = z.object({
@@ -50,7 +51,7 @@ export async function loadSitesPage(
     supabase
       .from('sites')
       .select(
-        'id, slug, name, support_phone, routers(id, name, nas_ip, vendor, require_message_authenticator, message_authenticator_off_reason)',
+        'id, slug, name, support_phone, routers(id, name, nas_ip, vendor, require_message_authenticator, message_authenticator_off_reason, login_host)',
       )
       .eq('organization_id', membership.organization.id)
       .order('name'),
@@ -186,4 +187,35 @@ export async function setMessageAuthenticator(
     .single();
   const action = `${setting.required ? 'require' : 'switch off'} Message-Authenticator`;
   return error ? errorWords(error, action, waitWords(error)) : null;
+}
+
+/**
+ * Where the router's login page sends customers' codes, as their phones reach it (e.g. MikroTik's
+ * hotspot address 10.5.50.1 or DNS name). The portal posts a code only to a router's registered
+ * address or this host (SECURITY.md, login target); empty clears it. Lowercase, as the
+ * database's check wants it.
+ */
+export const loginHostFormSchema = z.object({
+  login_host: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((host) => host === '' || /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(host), {
+      error: 'Enter an address or host name, e.g. 10.5.50.1 or hotspot.cafe.lan.',
+    })
+    .transform((host) => (host === '' ? null : host)),
+});
+
+export async function setLoginHost(
+  supabase: SupabaseClient,
+  routerId: string,
+  form: z.output<typeof loginHostFormSchema>,
+): Promise<string | null> {
+  const { error } = await supabase
+    .from('routers')
+    .update({ login_host: form.login_host })
+    .eq('id', routerId)
+    .select('id')
+    .single();
+  return error ? errorWords(error, "save the router's login address", waitWords(error)) : null;
 }
