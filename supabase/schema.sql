@@ -1655,6 +1655,23 @@ $$;
 ALTER FUNCTION private.plan_discount_owner_only() OWNER TO postgres;
 
 --
+-- Name: platform_settings_changed(text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.platform_settings_changed(p_action text, p_detail jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update private.platform_settings set updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail) values (auth.uid(), p_action, p_detail);
+end;
+$$;
+
+
+ALTER FUNCTION private.platform_settings_changed(p_action text, p_detail jsonb) OWNER TO postgres;
+
+--
 -- Name: organizations; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -4439,10 +4456,9 @@ begin
     raise exception 'the address quarantine is 0 to 365 days'
       using errcode = '22023', hint = 'address_quarantine_days_invalid';
   end if;
-  update private.platform_settings
-  set address_quarantine_days = p_days, updated_at = now(), updated_by = auth.uid();
-  insert into private.platform_audit (actor, action, detail)
-  values (auth.uid(), 'set_address_quarantine_days', jsonb_build_object('days', p_days));
+  update private.platform_settings set address_quarantine_days = p_days;
+  perform private.platform_settings_changed('set_address_quarantine_days',
+                                            jsonb_build_object('days', p_days));
 end;
 $$;
 
@@ -4544,12 +4560,11 @@ begin
       using errcode = '22023', hint = 'payment_link_lifetimes_invalid';
   end if;
   update private.platform_settings
-  set callback_url_hours = p_callback_url_hours, status_token_days = p_status_token_days,
-      updated_at = now(), updated_by = auth.uid();
-  insert into private.platform_audit (actor, action, detail)
-  values (auth.uid(), 'set_payment_link_lifetimes',
-          jsonb_build_object('callback_url_hours', p_callback_url_hours,
-                             'status_token_days', p_status_token_days));
+  set callback_url_hours = p_callback_url_hours, status_token_days = p_status_token_days;
+  perform private.platform_settings_changed(
+    'set_payment_link_lifetimes',
+    jsonb_build_object('callback_url_hours', p_callback_url_hours,
+                       'status_token_days', p_status_token_days));
 end;
 $$;
 
@@ -4582,10 +4597,9 @@ begin
     raise exception 'sign-up mode must be invite_only or open'
       using errcode = '22023', hint = 'signup_mode_invalid';
   end if;
-  update private.platform_settings
-  set signup_mode = p_mode, updated_at = now(), updated_by = auth.uid();
-  insert into private.platform_audit (actor, action, detail)
-  values (auth.uid(), 'set_signup_mode', jsonb_build_object('signup_mode', p_mode));
+  update private.platform_settings set signup_mode = p_mode;
+  perform private.platform_settings_changed('set_signup_mode',
+                                            jsonb_build_object('signup_mode', p_mode));
 end;
 $$;
 
@@ -9522,6 +9536,13 @@ REVOKE ALL ON FUNCTION private.payment_transition() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.plan_discount_owner_only() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION platform_settings_changed(p_action text, p_detail jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.platform_settings_changed(p_action text, p_detail jsonb) FROM PUBLIC;
 
 
 --

@@ -347,6 +347,22 @@ comment on table private.platform_settings is
 
 insert into private.platform_settings default values;
 
+-- What every staff setter does after changing its settings: stamps who changed the row and when,
+-- and audits the change under the setter's name.
+create function private.platform_settings_changed(p_action text, p_detail jsonb)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update private.platform_settings set updated_at = now(), updated_by = auth.uid();
+  insert into private.platform_audit (actor, action, detail) values (auth.uid(), p_action, p_detail);
+end;
+$$;
+
+revoke all on function private.platform_settings_changed(text, jsonb) from public, anon, authenticated;
+
 -- The sign-up mode create_organization() follows.
 create function private.signup_mode()
 returns text
@@ -405,10 +421,9 @@ begin
     raise exception 'sign-up mode must be invite_only or open'
       using errcode = '22023', hint = 'signup_mode_invalid';
   end if;
-  update private.platform_settings
-  set signup_mode = p_mode, updated_at = now(), updated_by = auth.uid();
-  insert into private.platform_audit (actor, action, detail)
-  values (auth.uid(), 'set_signup_mode', jsonb_build_object('signup_mode', p_mode));
+  update private.platform_settings set signup_mode = p_mode;
+  perform private.platform_settings_changed('set_signup_mode',
+                                            jsonb_build_object('signup_mode', p_mode));
 end;
 $$;
 
@@ -437,10 +452,9 @@ begin
     raise exception 'the address quarantine is 0 to 365 days'
       using errcode = '22023', hint = 'address_quarantine_days_invalid';
   end if;
-  update private.platform_settings
-  set address_quarantine_days = p_days, updated_at = now(), updated_by = auth.uid();
-  insert into private.platform_audit (actor, action, detail)
-  values (auth.uid(), 'set_address_quarantine_days', jsonb_build_object('days', p_days));
+  update private.platform_settings set address_quarantine_days = p_days;
+  perform private.platform_settings_changed('set_address_quarantine_days',
+                                            jsonb_build_object('days', p_days));
 end;
 $$;
 
@@ -472,12 +486,11 @@ begin
       using errcode = '22023', hint = 'payment_link_lifetimes_invalid';
   end if;
   update private.platform_settings
-  set callback_url_hours = p_callback_url_hours, status_token_days = p_status_token_days,
-      updated_at = now(), updated_by = auth.uid();
-  insert into private.platform_audit (actor, action, detail)
-  values (auth.uid(), 'set_payment_link_lifetimes',
-          jsonb_build_object('callback_url_hours', p_callback_url_hours,
-                             'status_token_days', p_status_token_days));
+  set callback_url_hours = p_callback_url_hours, status_token_days = p_status_token_days;
+  perform private.platform_settings_changed(
+    'set_payment_link_lifetimes',
+    jsonb_build_object('callback_url_hours', p_callback_url_hours,
+                       'status_token_days', p_status_token_days));
 end;
 $$;
 
