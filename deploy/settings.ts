@@ -53,6 +53,12 @@ export const settingsSchema = z
     SUPABASE_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
     SUPABASE_PUBLISHABLE_KEY: apiKey('sb_publishable_'),
     SUPABASE_SECRET_KEY: apiKey('sb_secret_'),
+    // The portal server's own credential (the functions' secret PORTAL_API_KEY): the portal gets
+    // this instead of the secret key, and only pay-start and portal-rpc accept it.
+    PORTAL_API_KEY: z
+      .string()
+      .regex(/^[\w-]{32,}$/, 'at least 32 letters, digits, _ or - (openssl rand -hex 32)')
+      .refine((key) => !key.startsWith('sb_'), "the portal's own credential, not a Supabase key"),
     // Its database, directly (FreeRADIUS keeps connections, the worker LISTENs).
     DB_HOST: z.string().min(1),
     DB_PORT: port(5432),

@@ -21,6 +21,7 @@ import {
   type Attribute,
   type Packet,
 } from './packet.ts';
+import { maskUserName } from './log-mask.ts';
 
 export type DisconnectTarget = { host: string; port: number; secret: string };
 export type DisconnectResult = { result: 'ack' | 'nak' | 'timeout'; errorCause: number | null };
@@ -137,7 +138,7 @@ export function disconnectDelivery(options: DisconnectsOptions): Disconnects {
     const [state] = await sql<{ state: string | null }[]>`
       select radius.record_disconnect(${row.id}, ${answer.result}, ${answer.errorCause}) as state`;
     log(
-      `disconnect ${row.id} (${row.user_name ?? '?'} at ${row.nas_ip}:${row.coa_port}, attempt ${row.attempt}): ${answer.result}${answer.errorCause ? ` ${answer.errorCause}` : ''}${state?.state === 'pending' ? ', will retry' : ''}`,
+      `disconnect ${row.id} (${row.user_name ? maskUserName(row.user_name) : '?'} at ${row.nas_ip}:${row.coa_port}, attempt ${row.attempt}): ${answer.result}${answer.errorCause ? ` ${answer.errorCause}` : ''}${state?.state === 'pending' ? ', will retry' : ''}`,
     );
   };
   const deliverOnce = async () => {

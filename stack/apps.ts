@@ -117,8 +117,8 @@ export async function startPortal(options: {
   supabaseUrl: string;
   /** sb_publishable_…: public reads (the anon role). */
   publishableKey: string;
-  /** sb_secret_…: the portal server starts payments (pay-start) and resumes them (portal_resume). */
-  secretKey: string;
+  /** The portal's own credential: pay-start and portal-rpc (portal_resume, …) accept it, nothing else. */
+  portalKey: string;
   logDir: string;
 }): Promise<Service> {
   const internalPort = await freePort();
@@ -138,7 +138,7 @@ export async function startPortal(options: {
         SHUTDOWN_TIMEOUT: '1',
         SUPABASE_URL: options.supabaseUrl,
         SUPABASE_PUBLISHABLE_KEY: options.publishableKey,
-        SUPABASE_SECRET_KEY: options.secretKey,
+        PORTAL_API_KEY: options.portalKey,
         PORTAL_FAS_KEY: demo.fasKey,
       },
     },

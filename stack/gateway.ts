@@ -33,7 +33,8 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
   'access-control-allow-headers':
-    'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, x-upsert, accept',
+    // As supabase-js's own list (its cors.ts): postgrest-js sends x-retry-count on a retry.
+    'authorization, x-client-info, apikey, content-type, content-profile, accept-profile, prefer, range, x-supabase-api-version, x-upsert, accept, x-retry-count',
   'access-control-expose-headers': 'content-range, content-location, x-supabase-api-version',
   'access-control-max-age': '3600',
 };

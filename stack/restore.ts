@@ -5,8 +5,9 @@
 // Everything happens in one transaction (psql --single-transaction over pg_restore's script), so
 // a restore that fails leaves the target as it was. It refuses a target that already holds any
 // of our objects or any user unless --force, which then drops them first, in that same
-// transaction. Roles are not in a backup: set the passwords of `freeradius` and `worker` again
-// afterwards, as after the first migration (radius/README.md, worker/README.md).
+// transaction. Roles are not in a backup: set the passwords of `freeradius`, `worker` and
+// `edge_functions` again afterwards, as after the first migration (radius/README.md,
+// worker/README.md, deploy/README.md).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,8 +38,8 @@ const USAGE =
 
 /**
  * What the migrations create outside the schemas a backup holds, which pg_dump --schema leaves
- * out: the roles of 20261205000700_radius.sql (cluster-wide, and created without login as the
- * migration does), and 20261205000100_tenancy.sql's pg_trgm and database-wide default privilege
+ * out: the roles of 20261205000700_radius.sql and 20261205001300_functions_role.sql
+ * (cluster-wide, and created without login as the migrations do), and 20261205000100_tenancy.sql's pg_trgm and database-wide default privilege
  * (functions postgres creates are not executable by PUBLIC). Harmless where they exist.
  *
  * Then postgres's default privileges in public are emptied: pg_dump writes each object's grants
@@ -54,6 +55,9 @@ begin
   end if;
   if not exists (select from pg_roles where rolname = 'worker') then
     create role worker nologin noinherit;
+  end if;
+  if not exists (select from pg_roles where rolname = 'edge_functions') then
+    create role edge_functions nologin noinherit;
   end if;
 end
 $$;
@@ -266,8 +270,8 @@ try {
   console.log(
     `restored ${file} into ${redacted(url)}${found.length ? ' (replacing what it held)' : ''} ` +
       `in ${((performance.now() - began) / 1000).toFixed(1)} s.\n` +
-      'Roles are not in a backup: give freeradius and worker their passwords again ' +
-      '(radius/README.md, worker/README.md).',
+      'Roles are not in a backup: give freeradius, worker and edge_functions their passwords ' +
+      'again (radius/README.md, worker/README.md, deploy/README.md).',
   );
 } catch (error) {
   failure = (error as Error).message;

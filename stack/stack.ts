@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -32,12 +32,17 @@ import { radiusPlatformJobs } from '../radius/housekeeping.ts';
 import { functionCaller, paymentJobs } from '../worker/jobs.ts';
 import { startWorker } from '../worker/worker.ts';
 import { alertJobs } from '../worker/alerts.ts';
+import { retentionJobs } from '../worker/retention.ts';
 import { createMailer } from '../worker/mail.ts';
 
 /** Everything a test or tool needs to talk to a running stack (written to <dir>/stack.json). */
 export type StackInfo = PublicKeys & {
+  /** The portal server's own credential (`x-portal-key`): pay-start and portal-rpc only. */
+  portalKey: string;
   supabaseUrl: string;
   dbUrl: string;
+  /** The edge functions' own role `edge_functions` (FUNCTIONS_DB_URL). */
+  functionsDbUrl: string;
   superuserDbUrl: string;
   portalUrl: string;
   adminUrl: string;
@@ -77,7 +82,15 @@ export type StackOptions = {
   log: (line: string) => void;
 };
 
-export type Stack = { info: StackInfo; stop: () => Promise<void> };
+export type Stack = {
+  info: StackInfo;
+  stop: () => Promise<void>;
+  /**
+   * Every secret the stack made or holds (keys, role passwords, callback and RADIUS secrets),
+   * never written to stack.json: what the log scan (stack/log-scan.ts) looks for in its logs.
+   */
+  secrets: string[];
+};
 
 const DEFAULT_PORTS = {
   db: 54322,
@@ -101,8 +114,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (options.reset) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const logDir = join(dir, 'logs');
+  // Components that log through callbacks keep their lines in logDir too, next to the child
+  // processes' logs, so that everything the stack logged is there to read (and scan).
+  mkdirSync(logDir, { recursive: true });
+  const logTo = (file: string, prefix: string) => (line: string) => {
+    appendFileSync(join(logDir, `${file}.log`), `${line}\n`);
+    log(`${prefix}${line}`);
+  };
+  const workerLog = logTo('worker', 'worker: ');
   const ports = await allocatePorts(options.ports);
   const keys = await loadOrCreateKeys(join(dir, 'keys.json'));
+  const payCallbackSecret = createHmac('sha256', keys.jwtSecret).update('pay').digest('hex');
+  // The portal server's own credential (functions' secret PORTAL_API_KEY), no Supabase API key.
+  const portalKey = `wb_portal_${createHmac('sha256', keys.jwtSecret).update('portal').digest('base64url')}`;
+  const secrets = [
+    keys.secretKey,
+    keys.serviceRoleKey,
+    keys.jwtSecret,
+    keys.signingKey.d,
+    payCallbackSecret,
+    portalKey,
+    demo.fasKey,
+    demo.routerSecret,
+  ];
   const supabaseUrl = `http://127.0.0.1:${ports.gateway}`;
   const services: Service[] = [];
   const stop = async () => {
@@ -126,6 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     services.push({ name: 'postgres', stop: db.stop });
     const superuserUrl = db.superuserUrl;
     const passwords = await applyPlatform(superuserUrl);
+    secrets.push(...Object.values(passwords), new URL(superuserUrl).password);
     const dbUrl = roleUrl(db.superuserUrl, 'postgres', passwords.postgres);
     const applied = await applyMigrations(dbUrl);
     if (applied.length) log(`applied ${applied.length} migration(s)`);
@@ -135,13 +170,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // Daraja and Africa's Talking simulators unless real providers are wanted.
     const simulate = process.env.PAYMENT_PROVIDERS !== 'real';
-    const daraja = simulate ? await startDarajaSim({ port: ports.daraja, log }) : undefined;
+    const daraja = simulate
+      ? await startDarajaSim({ port: ports.daraja, log: logTo('sim-daraja', '') })
+      : undefined;
     const sms = simulate ? await startSmsSim({ port: ports.sms }) : undefined;
     for (const sim of [daraja, sms]) if (sim) services.push({ name: 'simulator', stop: sim.stop });
     if (daraja) await configureDemoPayments(dbUrl);
     const mail = await startMailSim({ smtpPort: ports.smtp, httpPort: ports.mail });
     services.push({ name: 'mail catcher', stop: mail.stop });
 
+    // The edge functions' own database role, as in production (supabase/functions/README.md).
+    const functionsPassword = await setRolePassword(superuserUrl, 'edge_functions');
+    secrets.push(functionsPassword);
+    const functionsDbUrl = roleUrl(db.superuserUrl, 'edge_functions', functionsPassword);
     const [postgrest, functions] = await Promise.all([
       startPostgrest({
         authenticatorUrl: roleUrl(db.superuserUrl, 'authenticator', passwords.authenticator),
@@ -157,7 +198,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           SUPABASE_URL: supabaseUrl,
           ...functionsKeyEnv(keys),
           SUPABASE_DB_URL: dbUrl,
-          PAY_CALLBACK_SECRET: createHmac('sha256', keys.jwtSecret).update('pay').digest('hex'),
+          FUNCTIONS_DB_URL: functionsDbUrl,
+          PAY_CALLBACK_SECRET: payCallbackSecret,
+          PORTAL_API_KEY: portalKey,
           ...(daraja ? { DARAJA_BASE_URL: daraja.url } : {}),
           ...(sms ? { AT_BASE_URL: sms.url } : {}),
         },
@@ -187,35 +230,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         siteUrl: `http://127.0.0.1:${ports.admin}`,
         mailer: smtpMailer({ ...mail.smtp, from: 'WiFi Billing <noreply@wifi-billing.local>' }),
       }),
-      log: (line) => log(`gateway: ${line}`),
+      log: logTo('gateway', 'gateway: '),
     });
     services.push({ name: 'gateway', stop: () => closeServer(gateway) });
     // The worker's own database role, as in production (worker/README.md).
-    const workerSql = postgres(
-      roleUrl(db.superuserUrl, 'worker', await setRolePassword(superuserUrl, 'worker')),
-      { max: 4, onnotice: () => {} },
-    );
+    const workerPassword = await setRolePassword(superuserUrl, 'worker');
+    secrets.push(workerPassword);
+    const workerSql = postgres(roleUrl(db.superuserUrl, 'worker', workerPassword), {
+      max: 4,
+      onnotice: () => {},
+    });
     services.push({ name: 'worker connection', stop: () => workerSql.end({ timeout: 2 }) });
 
     let radius: StackInfo['radius'];
     let radiusServer: Radius | undefined;
     if (radiusInstalled()) {
       const db = new URL(dbUrl);
+      const radiusPassword = await setRolePassword(superuserUrl, 'freeradius');
+      secrets.push(radiusPassword);
       const server = await startRadius({
         dir: join(dir, 'radius'),
         dbHost: db.hostname,
         dbPort: Number(db.port),
         dbName: db.pathname.slice(1),
-        dbPassword: await setRolePassword(superuserUrl, 'freeradius'),
+        dbPassword: radiusPassword,
         workerSql,
         authPort: ports.radiusAuth,
         acctPort: ports.radiusAcct,
         // Tests send many wrong codes on purpose; people at `npm start` get production's delay.
         rejectDelay: options.ports === 'free' ? 0 : 1,
         logDir,
-        log: (line) => log(`radius: ${line}`),
+        // radius.log is FreeRADIUS's own output; this is its supervisor's and its jobs'.
+        log: logTo('radius-jobs', 'radius: '),
       });
       services.push(server);
+      secrets.push(server.statusSecret);
       radiusServer = server;
       radius = {
         host: server.host,
@@ -233,26 +282,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // One worker runs every periodic job, as the systemd unit does in production.
     const radiusJobs = radiusPlatformJobs({
       sql: workerSql,
-      log: (line) => log(`worker: ${line}`),
+      log: workerLog,
     });
     const groups = [
       paymentJobs(functionCaller(`${supabaseUrl}/functions/v1`, keys.secretKey)),
       radiusJobs,
       ...(radiusServer ? [radiusServer.jobs] : []),
+      retentionJobs({ sql: workerSql, log: workerLog }),
       alertJobs({
         sql: workerSql,
         mailer: createMailer({
           url: new URL(`smtp://${mail.smtp.host}:${mail.smtp.port}`),
           from: 'WiFi Billing <noreply@wifi-billing.local>',
         }),
-        log: (line) => log(`worker: ${line}`),
+        log: workerLog,
       }),
     ];
     const worker = await startWorker({
       sql: workerSql,
       node: 'local',
       groups,
-      log: (line) => log(`worker: ${line}`),
+      log: workerLog,
     });
     services.push({
       name: 'worker',
@@ -270,7 +320,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await startPortal({
           port: ports.portal,
           ...apps,
-          secretKey: keys.secretKey,
+          portalKey,
           logDir,
         }),
       );
@@ -279,10 +329,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (radius) {
         const sim = await startHotspotSim({
           port: ports.hotspot,
-          portalUrl: `${portalUrl}/s/${demo.siteSlug}`,
+          // As the generated router files do: by the site's id, never its slug.
+          portalUrl: `${portalUrl}/s/${demo.siteId}`,
           radius,
           router: { nasIp: demo.routerIp, secret: demo.routerSecret },
-          log: (line) => log(`hotspot: ${line}`),
+          log: logTo('sim-hotspot', 'hotspot: '),
         });
         services.push({ name: 'hotspot simulator', stop: sim.stop });
         hotspotUrl = sim.url;
@@ -291,8 +342,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const info: StackInfo = {
       ...publicKeys(keys),
+      portalKey,
       supabaseUrl,
       dbUrl,
+      functionsDbUrl,
       superuserDbUrl: db.superuserUrl,
       portalUrl: `http://127.0.0.1:${ports.portal}`,
       adminUrl: `http://127.0.0.1:${ports.admin}`,
@@ -309,7 +362,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       hotspot: hotspotUrl ? { url: hotspotUrl } : undefined,
     };
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(info, null, 2), { mode: 0o600 });
-    return { info, stop };
+    return { info, stop, secrets };
   } catch (error) {
     await stop();
     throw error;

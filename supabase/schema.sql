@@ -54,6 +54,32 @@ CREATE SCHEMA radius;
 ALTER SCHEMA radius OWNER TO postgres;
 
 --
+-- Name: account_confirmed(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.account_confirmed(p_email text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1 from auth.users u
+    where lower(u.email) = lower(p_email) and u.deleted_at is null
+      and u.email_confirmed_at is not null);
+$$;
+
+
+ALTER FUNCTION private.account_confirmed(p_email text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION account_confirmed(p_email text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.account_confirmed(p_email text) IS 'Whether a confirmed, not deleted Auth account has this email (case-insensitive).
+Callers: edge_functions (team-invite).
+Returns: boolean.';
+
+
+--
 -- Name: add_payments(uuid, date, uuid, text, integer); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -86,6 +112,57 @@ $$;
 
 
 ALTER FUNCTION private.add_sale(p_organization_id uuid, p_day date, p_site_id uuid, p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint) OWNER TO postgres;
+
+--
+-- Name: audit_c2b_register(uuid, uuid, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, p_actor, 'authenticated', 'update', 'c2b_urls', p_organization_id::text,
+          p_new);
+$$;
+
+
+ALTER FUNCTION private.audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb) OWNER TO postgres;
+
+--
+-- Name: FUNCTION audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb) IS 'Writes the audit_log row of a C2B URL registration (table_name c2b_urls, action update, actor
+the owner, new p_new: shortcode, outcome, generation, URLs).
+Callers: edge_functions (pay-c2b).
+Returns: nothing.';
+
+
+--
+-- Name: audit_payment_recheck(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.audit_payment_recheck(p_payment_id uuid, p_user_id uuid) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select private.audit_support(p.organization_id, 'recheck_payment', p.id::text,
+                               jsonb_build_object('user_id', p_user_id))
+  from public.payments p where p.id = p_payment_id;
+$$;
+
+
+ALTER FUNCTION private.audit_payment_recheck(p_payment_id uuid, p_user_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION audit_payment_recheck(p_payment_id uuid, p_user_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.audit_payment_recheck(p_payment_id uuid, p_user_id uuid) IS 'Writes the support:recheck_payment audit row for the payment''s organization (private.audit_support).
+Callers: edge_functions (pay-reconcile).
+Returns: nothing.';
+
 
 --
 -- Name: audit_row(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -173,7 +250,7 @@ begin
                                             phone)
     values (v_receipt, p_organization_id, floor((p_parsed ->> 'amount')::numeric)::integer, 'c2b',
             left(p_parsed ->> 'msisdn', 100), private.normalise_phone(p_parsed ->> 'msisdn'))
-    on conflict (receipt) do nothing;
+    on conflict (receipt, organization_id) do nothing;
     v_outcome := case when found then 'recorded' else 'duplicate' end;
   end if;
   update private.payment_callbacks c set verdict = v_outcome where c.id = v_id;
@@ -189,12 +266,135 @@ ALTER FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_p
 --
 
 COMMENT ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) IS 'A C2B (paybill/till) confirmation for the organization its URL was signed for: stores the raw
-body in private.payment_callbacks, then keeps the money as an unmatched receipt (reason c2b,
-msisdn_hint = the masked or hashed MSISDN) that recover_voucher redeems. A repeated TransID
+body in private.payment_callbacks, then keeps the money as an unverified unmatched receipt
+(reason c2b, msisdn_hint = the masked or hashed MSISDN) that recover_voucher redeems once
+Daraja''s Transaction Status confirmed it (pay-verify, woken by the insert). A repeated TransID
 changes nothing. p_parsed: {receipt, amount, shortcode, msisdn, bill_ref}.
 Callers: postgres only (edge function pay-c2b); no API role.
 Returns: {outcome: recorded | duplicate | wrong_shortcode}. A malformed receipt or amount raises
 (23514 / 23502 / 22P02).';
+
+
+--
+-- Name: c2b_rotate(uuid, uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.c2b_rotate(p_organization_id uuid, p_actor uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_row private.c2b_url_generations;
+begin
+  if not exists (select 1 from public.memberships m where m.organization_id = p_organization_id
+                 and m.user_id = p_actor and m.role = 'owner') then
+    raise exception 'only owners can rotate C2B URLs' using errcode = '42501', hint = 'not_allowed';
+  end if;
+  insert into private.c2b_url_generations (organization_id) values (p_organization_id)
+  on conflict (organization_id) do nothing;
+  select * into v_row from private.c2b_url_generations g
+  where g.organization_id = p_organization_id for update;
+  update private.c2b_url_generations g
+  set generation = v_row.generation + 1,
+      -- A rotation still unregistered: Daraja has the previous generation, which stays.
+      previous_generation = case when v_row.registered_at is null and v_row.previous_generation is not null
+                                 then v_row.previous_generation else v_row.generation end,
+      previous_expires_at = null,
+      registered_at = null,
+      rotated_at = now(),
+      rotated_by = p_actor
+  where g.organization_id = p_organization_id
+  returning * into v_row;
+  insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
+  values (p_organization_id, p_actor, 'authenticated', 'update', 'c2b_urls', p_organization_id::text,
+          jsonb_build_object('rotated', true, 'generation', v_row.generation,
+                             'previous_generation', v_row.previous_generation));
+  return private.c2b_urls(p_organization_id);
+end;
+$$;
+
+
+ALTER FUNCTION private.c2b_rotate(p_organization_id uuid, p_actor uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION c2b_rotate(p_organization_id uuid, p_actor uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.c2b_rotate(p_organization_id uuid, p_actor uuid) IS 'Rotates the organization''s C2B URLs: generation + 1, not yet registered. The generation Daraja
+has stays accepted until the new one is registered (then 72 hours); older ones are refused at
+once. Audited (table_name c2b_urls, rotated true) without the URLs.
+Callers: postgres only (edge function pay-c2b /rotate, for the signed-in p_actor); no API role.
+Returns: c2b_urls(p_organization_id).
+Errors: 42501 p_actor is not an owner.';
+
+
+--
+-- Name: c2b_url_registered(uuid, integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.c2b_url_registered(p_organization_id uuid, p_generation integer) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into private.c2b_url_generations (organization_id) values (p_organization_id)
+  on conflict (organization_id) do nothing;
+  update private.c2b_url_generations g
+  set registered_at = now(),
+      previous_expires_at = case when g.previous_generation is null then null
+                                 else now() + interval '72 hours' end
+  where g.organization_id = p_organization_id
+    and g.generation = p_generation
+    and g.registered_at is null;
+  return private.c2b_urls(p_organization_id);
+end;
+$$;
+
+
+ALTER FUNCTION private.c2b_url_registered(p_organization_id uuid, p_generation integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION c2b_url_registered(p_organization_id uuid, p_generation integer); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.c2b_url_registered(p_organization_id uuid, p_generation integer) IS 'Records that Daraja accepted the C2B URLs of p_generation. When it is the current, unregistered
+generation: registered now, and the previous generation expires in 72 hours (the grace for
+confirmations already on their way); otherwise nothing changes (a later rotation won).
+Callers: postgres only (edge function pay-c2b /register and /rotate); no API role.
+Returns: c2b_urls(p_organization_id).';
+
+
+--
+-- Name: c2b_urls(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.c2b_urls(p_organization_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'generation', coalesce(g.generation, 1),
+    'registered_at', g.registered_at,
+    'rotated_at', g.rotated_at,
+    'previous_generation', case when g.previous_expires_at is null or g.previous_expires_at > now()
+                                then g.previous_generation end,
+    'previous_expires_at', case when g.previous_expires_at > now() then g.previous_expires_at end)
+  from (select 1) one
+  left join private.c2b_url_generations g on g.organization_id = p_organization_id
+$$;
+
+
+ALTER FUNCTION private.c2b_urls(p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION c2b_urls(p_organization_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.c2b_urls(p_organization_id uuid) IS 'The generations of an organization''s C2B URLs that work now.
+Callers: postgres only (edge function pay-c2b: every notification, and the admin''s view); no API role.
+Returns: {generation (1 when never rotated), registered_at, rotated_at, previous_generation (null
+once expired, or when there is none), previous_expires_at (null while the current generation is
+not registered: the previous one then works until it is)}.';
 
 
 --
@@ -217,10 +417,6 @@ begin
     insert into private.callback_junk_samples (kind, reason, hour, ref, body)
     values (p_kind, p_reason, v_hour, left(p_ref, 100), left(coalesce(p_body, ''), 1024));
   end if;
-  if v_hits = 1 then
-    delete from private.callback_junk j where j.hour < now() - interval '30 days';
-    delete from private.callback_junk_samples s where s.hour < now() - interval '30 days';
-  end if;
   return v_hits;
 end;
 $$;
@@ -232,11 +428,11 @@ ALTER FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_b
 -- Name: FUNCTION callback_junk(p_kind text, p_reason text, p_ref text, p_body text); Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) IS 'Counts a junk callback in private.callback_junk (kind stk | c2b; reason forged | malformed |
+COMMENT ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) IS 'Counts a junk callback in private.callback_junk (kind stk | c2b | status; reason forged | malformed |
 oversized | expired) and keeps the first 5 per kind, reason and hour in
-private.callback_junk_samples (body cut to 1,024 characters); the first of an hour deletes
-counters and samples older than 30 days.
-Callers: postgres only (pay_callback; edge function pay-c2b); no API role.
+private.callback_junk_samples (body cut to 1,024 characters); the retention job deletes
+counters and samples after 30 days (private.retention_run).
+Callers: postgres only (pay_callback; edge functions pay-c2b, pay-verify); no API role.
 Returns: the hour''s count so far.';
 
 
@@ -373,7 +569,7 @@ CREATE TABLE public.payments (
     CONSTRAINT payments_idempotency_key_check CHECK (((char_length(idempotency_key) >= 1) AND (char_length(idempotency_key) <= 200))),
     CONSTRAINT payments_language_check CHECK ((language = ANY (private.languages()))),
     CONSTRAINT payments_overpaid_kes_check CHECK ((overpaid_kes >= 0)),
-    CONSTRAINT payments_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text)),
+    CONSTRAINT payments_phone_check CHECK (((phone ~ '^\+254[17][0-9]{8}$'::text) OR (phone ~ '^erased:[0-9a-f]{32}$'::text))),
     CONSTRAINT payments_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'success'::text, 'failed'::text, 'cancelled'::text, 'timeout'::text]))),
     CONSTRAINT payments_status_token_check CHECK ((status_token ~ '^[0-9a-f]{32}$'::text)),
     CONSTRAINT payments_via_check CHECK ((via = ANY (ARRAY['callback'::text, 'query'::text, 'receipt'::text, 'c2b'::text, 'admin'::text])))
@@ -406,11 +602,6 @@ begin
   values (p_payment.organization_id, p_payment.plan_id, v_customer, null, now(),
           p_payment.amount_kes - coalesce(p_payment.overpaid_kes, 0))
   returning * into v_voucher;
-  if p_payment.client_mac is not null then
-    insert into radius.voucher_devices (voucher_id, mac)
-    values (v_voucher.id, radius.normalise_mac(p_payment.client_mac::text))
-    on conflict do nothing;
-  end if;
   insert into public.sms_outbox (organization_id, to_phone, body, payment_id)
   select p_payment.organization_id, p_payment.phone,
          private.voucher_sms_body(p_payment.language, v_voucher.code, pl.name,
@@ -450,6 +641,77 @@ $$;
 
 
 ALTER FUNCTION private.customer_for(p_organization_id uuid, p_phone text) OWNER TO postgres;
+
+--
+-- Name: unmatched_receipts; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.unmatched_receipts (
+    receipt text NOT NULL,
+    organization_id uuid NOT NULL,
+    site_id uuid,
+    payment_id uuid,
+    phone text,
+    amount_kes integer NOT NULL,
+    reason text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    redeemed_at timestamp with time zone,
+    redeemed_payment_id uuid,
+    overpaid_kes integer,
+    msisdn_hint text,
+    refunded_at timestamp with time zone,
+    refunded_by uuid,
+    note text,
+    verification text DEFAULT 'unverified'::text NOT NULL,
+    verification_requested_at timestamp with time zone,
+    verified_at timestamp with time zone,
+    verified_amount_kes integer,
+    verified_phone text,
+    verification_conversation_id text,
+    verification_error text,
+    CONSTRAINT unmatched_receipts_amount_kes_check CHECK ((amount_kes >= 0)),
+    CONSTRAINT unmatched_receipts_check CHECK (((verification <> 'confirmed'::text) OR (verified_amount_kes IS NOT NULL))),
+    CONSTRAINT unmatched_receipts_msisdn_hint_check CHECK ((char_length(msisdn_hint) <= 100)),
+    CONSTRAINT unmatched_receipts_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT unmatched_receipts_overpaid_kes_check CHECK ((overpaid_kes >= 0)),
+    CONSTRAINT unmatched_receipts_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text)),
+    CONSTRAINT unmatched_receipts_reason_check CHECK ((reason = ANY (ARRAY['no_payment'::text, 'amount_mismatch'::text, 'phone_mismatch'::text, 'second_payment'::text, 'plan_unavailable'::text, 'c2b'::text]))),
+    CONSTRAINT unmatched_receipts_receipt_check CHECK ((receipt ~ '^[A-Z0-9]{6,20}$'::text)),
+    CONSTRAINT unmatched_receipts_verification_check CHECK ((verification = ANY (ARRAY['unverified'::text, 'requested'::text, 'confirmed'::text, 'refuted'::text]))),
+    CONSTRAINT unmatched_receipts_verification_conversation_id_check CHECK ((char_length(verification_conversation_id) <= 100)),
+    CONSTRAINT unmatched_receipts_verification_error_check CHECK ((char_length(verification_error) <= 500)),
+    CONSTRAINT unmatched_receipts_verified_amount_kes_check CHECK ((verified_amount_kes >= 0)),
+    CONSTRAINT unmatched_receipts_verified_phone_check CHECK ((verified_phone ~ '^\+254[17][0-9]{8}$'::text))
+);
+
+
+ALTER TABLE private.unmatched_receipts OWNER TO postgres;
+
+--
+-- Name: TABLE unmatched_receipts; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.unmatched_receipts IS 'Money that bought nothing yet (no payment, wrong amount or phone, second payment, plan unavailable, C2B), unique per organization and receipt, redeemable once by receipt and phone after Daraja''s Transaction Status confirmed it (verification). No API role: recover_voucher, pay-verify and the support RPCs reach it.';
+
+
+--
+-- Name: customer_receipts(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.customer_receipts(p_organization_id uuid, p_phone text) RETURNS SETOF private.unmatched_receipts
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select u.*
+  from private.unmatched_receipts u
+  where u.organization_id = p_organization_id
+    and (u.phone = p_phone or u.verified_phone = p_phone
+         or (nullif(btrim(u.msisdn_hint), '') is not null and u.msisdn_hint !~ '\*'
+             and private.msisdn_matches(u.msisdn_hint, p_phone)))
+$$;
+
+
+ALTER FUNCTION private.customer_receipts(p_organization_id uuid, p_phone text) OWNER TO postgres;
 
 --
 -- Name: has_role(uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
@@ -834,6 +1096,33 @@ $$;
 ALTER FUNCTION private.lock_router_address(p_address inet) OWNER TO postgres;
 
 --
+-- Name: lock_site_slug(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.lock_site_slug(p_slug text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_slug is not null then
+    perform pg_advisory_xact_lock(hashtextextended('wifi-billing site slug ' || p_slug, 0));
+  end if;
+end;
+$$;
+
+
+ALTER FUNCTION private.lock_site_slug(p_slug text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION lock_site_slug(p_slug text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.lock_site_slug(p_slug text) IS 'Takes the transaction-level advisory lock of one slug.
+Callers: the sites triggers.
+Returns: nothing.';
+
+
+--
 -- Name: lookup_buckets(text, uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -929,6 +1218,47 @@ $$;
 ALTER FUNCTION private.mac_or_null(p_mac text) OWNER TO postgres;
 
 --
+-- Name: masked_phone(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.masked_phone(p_phone text) RETURNS text
+    LANGUAGE sql IMMUTABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+  select case when p_phone ~ '^\+254[17][0-9]{8}$'
+    then left(p_phone, 5) || '******' || right(p_phone, 2) end
+$_$;
+
+
+ALTER FUNCTION private.masked_phone(p_phone text) OWNER TO postgres;
+
+--
+-- Name: member_at_least(uuid, uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.member_at_least(p_user_id uuid, p_organization_id uuid, p_role text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1 from public.memberships m
+    where m.organization_id = p_organization_id and m.user_id = p_user_id
+      and m.role = any (private.roles_at_least(p_role)));
+$$;
+
+
+ALTER FUNCTION private.member_at_least(p_user_id uuid, p_organization_id uuid, p_role text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION member_at_least(p_user_id uuid, p_organization_id uuid, p_role text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.member_at_least(p_user_id uuid, p_organization_id uuid, p_role text) IS 'Whether the user is a member of the organization with at least that role.
+Callers: edge_functions (pay-c2b).
+Returns: boolean.';
+
+
+--
 -- Name: mpesa_credentials(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -949,8 +1279,8 @@ ALTER FUNCTION private.mpesa_credentials(p_organization_id uuid) OWNER TO postgr
 COMMENT ON FUNCTION private.mpesa_credentials(p_organization_id uuid) IS 'An organization''s Daraja credentials, secrets included, for the edge functions.
 Callers: postgres only (supabase/functions/_shared/daraja-client.ts); never an API role.
 Returns: the private.mpesa_settings row as jsonb (organization_id, environment, shortcode,
-account_type, till_number, passkey, consumer_key, consumer_secret, updated_at, updated_by), or
-null when M-Pesa is not configured.';
+account_type, till_number, passkey, consumer_key, consumer_secret, initiator_name,
+security_credential, updated_at, updated_by), or null when M-Pesa is not configured.';
 
 
 --
@@ -1103,6 +1433,33 @@ $$;
 
 
 ALTER FUNCTION private.notify_radius_clients() OWNER TO postgres;
+
+--
+-- Name: notify_receipt_verification(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.notify_receipt_verification() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform pg_notify('receipt_verification', '');
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.notify_receipt_verification() OWNER TO postgres;
+
+--
+-- Name: FUNCTION notify_receipt_verification(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.notify_receipt_verification() IS 'Trigger: NOTIFY receipt_verification when an unmatched receipt is stored, so the worker runs
+pay-verify at once (Transaction Status query) instead of at its next period.
+Callers: trigger unmatched_receipts_verify on private.unmatched_receipts.
+Returns: null (statement trigger).';
+
 
 --
 -- Name: notify_sms_outbox(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -1325,6 +1682,33 @@ Errors: P0002 unknown payment.';
 
 
 --
+-- Name: pay_reconcile_candidate(uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.pay_reconcile_candidate(p_payment_id uuid) RETURNS TABLE(payment_id uuid, organization_id uuid, checkout_request_id text, age_seconds integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select p.id, p.organization_id, p.checkout_request_id,
+         extract(epoch from now() - p.created_at)::integer
+  from public.payments p
+  where p.id = p_payment_id and p.status = 'pending';
+$$;
+
+
+ALTER FUNCTION private.pay_reconcile_candidate(p_payment_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION pay_reconcile_candidate(p_payment_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.pay_reconcile_candidate(p_payment_id uuid) IS 'A pending payment as a reconcile candidate (payment_id, organization_id, checkout_request_id,
+age_seconds); no row for an unknown or settled payment.
+Callers: edge_functions (pay-reconcile, a support re-check).
+Returns: zero or one row.';
+
+
+--
 -- Name: pay_reconcile_candidates(integer, integer); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -1429,6 +1813,10 @@ begin
   end if;
 
   -- A push to this phone for this site in the last two minutes (Daraja's result code 17 rule).
+  -- Another request never gets that payment: its status token would hand over the code to
+  -- whoever typed the phone number. The device is compared only to choose the words: the same
+  -- device (MAC) is told its payment is waiting on the phone (already_pending; the portal takes
+  -- the browser that started it back to it by its cookie), any other is told to wait.
   select p.* into v_existing from public.payments p
   where p.phone = v_phone and p.site_id = p_site_id
     and p.created_at > now() - interval '2 minutes'
@@ -1436,11 +1824,10 @@ begin
   order by p.created_at desc
   limit 1;
   if found then
-    if v_existing.status = 'pending' and v_existing.plan_id = p_plan_id then
-      return private.pay_start_answer(v_existing, true, v_plan.name);
-    end if;
     return jsonb_build_object(
-      'ok', false, 'error', 'too_soon',
+      'ok', false,
+      'error', case when v_existing.status = 'pending' and v_existing.client_mac = v_mac
+                    then 'already_pending' else 'too_soon' end,
       'retry_after_seconds',
       greatest(1, ceil(extract(epoch from v_existing.created_at + interval '2 minutes' - now())))::int
     );
@@ -1488,9 +1875,10 @@ Callers: postgres only (edge function pay-start); no API role.
 Returns: {ok: true, payment_id, status_token, organization_id, amount_kes, phone, plan_name, status,
 push_error, existing, push (false: an existing payment, do not push again)} or {ok: false, error:
 invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC or address) | plan_not_sold |
-router_not_at_site | not_configured | too_soon | rate_limited, retry_after_seconds?}.
+router_not_at_site | not_configured | already_pending | too_soon | rate_limited, retry_after_seconds?}.
 Under an advisory lock per phone and site: same idempotency key = same payment; a push to that
-phone and site in the last 2 minutes = that payment if pending for the same plan, else too_soon;
+phone and site in the last 2 minutes (another key) never returns that payment: already_pending
+when it is pending and from the same device MAC, else too_soon;
 per 10 minutes: 4 per device MAC in the organization (too_soon), then 60 per client address, 60
 per router, 120 per site, 5 per phone in the organization, 15 per phone platform-wide
 (rate_limited); retry_after_seconds = the rest of the window. p_client_ip: the customer''s public
@@ -1763,9 +2151,6 @@ begin
   values (p_bucket, v_window, 1)
   on conflict (bucket, window_start) do update set hits = r.hits + 1
   returning r.hits into v_hits;
-  if v_hits = 1 and random() < 0.01 then
-    delete from private.rate_limits where window_start < now() - interval '1 day';
-  end if;
   return v_hits <= p_limit;
 end;
 $$;
@@ -1833,6 +2218,220 @@ COMMENT ON FUNCTION private.rebuild_rollups(p_organization_id uuid) IS 'Recomput
 from its payments and vouchers: after a bulk load with triggers off, or as a repair.
 Callers: postgres only (an operator); no API role.
 Returns: the number of private.daily_sales rows written.';
+
+
+--
+-- Name: receipt_cross_check(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.receipt_cross_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_receipt text;
+begin
+  -- Each branch names only its own table's column (plpgsql checks fields when it runs them).
+  if tg_table_name = 'payments' then
+    v_receipt := new.mpesa_receipt;
+  else
+    v_receipt := new.receipt;
+  end if;
+  insert into private.receipt_alerts (receipt, organization_id, other_organization_id)
+  select v_receipt, new.organization_id, o.organization_id
+  from (select p.organization_id from public.payments p
+        where p.mpesa_receipt = v_receipt and p.organization_id <> new.organization_id
+        union
+        select u.organization_id from private.unmatched_receipts u
+        where u.receipt = v_receipt and u.organization_id <> new.organization_id) o
+  on conflict do nothing;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.receipt_cross_check() OWNER TO postgres;
+
+--
+-- Name: FUNCTION receipt_cross_check(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.receipt_cross_check() IS 'Trigger: a receipt (payments.mpesa_receipt, unmatched_receipts.receipt) that another organization
+already holds is recorded in private.receipt_alerts for platform staff.
+Callers: triggers payments_receipt_cross_check*, unmatched_receipts_cross_check.
+Returns: null (after-row trigger).';
+
+
+--
+-- Name: receipt_status_result(uuid, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_id bigint;
+  v_row private.unmatched_receipts;
+  v_code text := btrim(coalesce(p_parsed ->> 'result_code', ''));
+  v_desc text := left(p_parsed ->> 'result_desc', 300);
+  v_credit text := split_part(coalesce(p_parsed ->> 'credit_party', ''), ' - ', 1);
+  v_amount numeric;
+  v_outcome text;
+begin
+  insert into private.payment_callbacks (kind, organization_id, receipt, verdict, body)
+  values ('status', p_organization_id, left(p_receipt, 40), 'received', left(coalesce(p_body, ''), 65536))
+  returning id into v_id;
+  select u.* into v_row from private.unmatched_receipts u
+  where u.organization_id = p_organization_id and u.receipt = p_receipt
+  for update;
+  if v_row.receipt is null then
+    v_outcome := 'unknown';
+  elsif v_row.verification in ('confirmed', 'refuted') then
+    v_outcome := 'duplicate';
+  elsif coalesce((p_parsed ->> 'timeout')::boolean, false) then
+    update private.unmatched_receipts u
+    set verification = 'unverified', verification_requested_at = null,
+        verification_error = 'Daraja queue timeout; asking again'
+    where u.organization_id = p_organization_id and u.receipt = p_receipt;
+    v_outcome := 'timeout';
+  elsif v_code in ('2001', '18', '20', '8006') then
+    -- Our initiator or its credential is wrong: says nothing about the money. Keep it waiting.
+    update private.unmatched_receipts u
+    set verification = 'unverified',
+        verification_error = left('initiator refused: ' || v_code || ' ' || coalesce(v_desc, ''), 500)
+    where u.organization_id = p_organization_id and u.receipt = p_receipt;
+    v_outcome := 'initiator_error';
+  else
+    v_amount := case when coalesce(p_parsed ->> 'amount', '') ~ '^[0-9]{1,9}(\.[0-9]+)?$'
+                     then (p_parsed ->> 'amount')::numeric end;
+    if v_code = '0'
+       and upper(btrim(coalesce(p_parsed ->> 'receipt_no', ''))) = p_receipt
+       and lower(btrim(coalesce(p_parsed ->> 'transaction_status', ''))) = 'completed'
+       and v_amount is not null
+       and exists (select 1 from private.mpesa_settings m
+                   where m.organization_id = p_organization_id
+                     and btrim(v_credit) in (m.shortcode, m.till_number)) then
+      update private.unmatched_receipts u
+      set verification = 'confirmed', verified_at = now(), verified_amount_kes = floor(v_amount),
+          verified_phone = private.normalise_phone(
+            split_part(coalesce(p_parsed ->> 'debit_party', ''), ' - ', 1)),
+          verification_error = null
+      where u.organization_id = p_organization_id and u.receipt = p_receipt;
+      v_outcome := 'confirmed';
+    else
+      update private.unmatched_receipts u
+      set verification = 'refuted', verified_at = now(),
+          verification_error = left(case
+            when v_code <> '0' then 'Daraja: ' || v_code || ' ' || coalesce(v_desc, '')
+            when upper(btrim(coalesce(p_parsed ->> 'receipt_no', ''))) <> p_receipt then 'another receipt'
+            when lower(btrim(coalesce(p_parsed ->> 'transaction_status', ''))) <> 'completed'
+              then 'status ' || coalesce(p_parsed ->> 'transaction_status', '?')
+            when v_amount is null then 'no amount'
+            else 'credited to ' || coalesce(nullif(v_credit, ''), '?') || ', not this organization'
+          end, 500)
+      where u.organization_id = p_organization_id and u.receipt = p_receipt;
+      v_outcome := 'refuted';
+    end if;
+  end if;
+  update private.payment_callbacks c set verdict = v_outcome where c.id = v_id;
+  return jsonb_build_object('outcome', v_outcome);
+end;
+$_$;
+
+
+ALTER FUNCTION private.receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb) OWNER TO postgres;
+
+--
+-- Name: FUNCTION receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb) IS 'Daraja''s Transaction Status result (or queue timeout) for one unmatched receipt, from the
+ResultURL signed for the organization and receipt: the raw body is stored in
+private.payment_callbacks (kind status), then: ResultCode 0 naming this ReceiptNo, TransactionStatus
+Completed, CreditPartyName starting with the organization''s shortcode or till → confirmed, with
+verified_amount_kes = the confirmed Amount (what recover_voucher redeems) and verified_phone = the
+DebitPartyName phone when it is one; 2001/18/20/8006 (initiator or credential refused) → stays
+unverified with verification_error; timeout → unverified, asked again; anything else → refuted
+(recover_voucher answers not_found). Confirmed or refuted is final. p_parsed: {timeout?,
+result_code, result_desc, receipt_no, amount, transaction_status, debit_party, credit_party}.
+Callers: postgres only (edge function pay-verify); no API role.
+Returns: {outcome: confirmed | refuted | initiator_error | timeout | duplicate | unknown}.';
+
+
+--
+-- Name: receipt_verification_claim(integer, uuid); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.receipt_verification_claim(p_limit integer, p_organization_id uuid DEFAULT NULL::uuid) RETURNS TABLE(organization_id uuid, receipt text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+  with due as (
+    select u.receipt, u.organization_id
+    from private.unmatched_receipts u
+    join private.mpesa_settings m on m.organization_id = u.organization_id
+    where u.verification in ('unverified', 'requested')
+      and u.redeemed_payment_id is null and u.refunded_at is null
+      and (u.verification_requested_at is null
+           or u.verification_requested_at < now() - interval '5 minutes')
+      and m.initiator_name is not null and m.security_credential is not null
+      and (p_organization_id is null or u.organization_id = p_organization_id)
+    order by u.verification_requested_at nulls first, u.received_at
+    limit greatest(least(p_limit, 500), 1)
+    for update of u skip locked
+  )
+  update private.unmatched_receipts u
+  set verification = 'requested', verification_requested_at = now()
+  from due
+  where u.receipt = due.receipt and u.organization_id = due.organization_id
+  returning u.organization_id, u.receipt;
+end;
+$$;
+
+
+ALTER FUNCTION private.receipt_verification_claim(p_limit integer, p_organization_id uuid) OWNER TO postgres;
+
+--
+-- Name: FUNCTION receipt_verification_claim(p_limit integer, p_organization_id uuid); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.receipt_verification_claim(p_limit integer, p_organization_id uuid) IS 'Claims up to p_limit (1 to 500) unmatched receipts waiting for Daraja''s Transaction Status
+(unverified, or requested more than 5 minutes ago; not redeemed or refunded; the organization has
+an initiator), optionally of one organization, and marks them requested now (skip locked: runs
+never ask twice).
+Callers: postgres only (edge function pay-verify); no API role.
+Returns: setof (organization_id, receipt).';
+
+
+--
+-- Name: receipt_verification_sent(uuid, text, text, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  update private.unmatched_receipts u
+  set verification_conversation_id = coalesce(left(p_conversation_id, 100), u.verification_conversation_id),
+      verification_error = left(p_error, 500)
+  where u.organization_id = p_organization_id and u.receipt = p_receipt
+    and u.verification = 'requested'
+$$;
+
+
+ALTER FUNCTION private.receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text) IS 'Records Daraja''s synchronous answer to a Transaction Status query: the ConversationID, or the
+error (null when accepted); the receipt stays requested (asked again after 5 minutes).
+Callers: postgres only (edge function pay-verify); no API role.
+Returns: nothing.';
 
 
 --
@@ -1906,6 +2505,136 @@ $$;
 
 
 ALTER FUNCTION private.require_platform_staff() OWNER TO postgres;
+
+--
+-- Name: retention_cutoff(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.retention_cutoff(p_kind text) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select now() - make_interval(days => r.days) from private.retention_policies r where r.kind = p_kind
+$$;
+
+
+ALTER FUNCTION private.retention_cutoff(p_kind text) OWNER TO postgres;
+
+--
+-- Name: retention_run(integer); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.retention_run(p_batch integer DEFAULT 10000) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_done jsonb := '{}'::jsonb;
+  v_count integer;
+  v_cutoff timestamptz;
+begin
+  -- Sessions: rolled up into daily_usage in the statement that deletes them.
+  v_cutoff := private.retention_cutoff('radacct');
+  with gone as (
+    delete from radius.radacct a
+    where a.ctid = any (array(
+      select a2.ctid from radius.radacct a2
+      where a2.acctstoptime < v_cutoff
+      limit p_batch))
+    returning a.organization_id, a.router_id, a.acctstarttime, a.acctstoptime, a.acctsessiontime,
+              a.acctinputoctets, a.acctoutputoctets
+  ), rolled as (
+    insert into private.daily_usage as u (organization_id, day, router_id, sessions, seconds,
+                                          input_octets, output_octets)
+    select g.organization_id, private.nairobi_day(coalesce(g.acctstarttime, g.acctstoptime)),
+           g.router_id, count(*), coalesce(sum(g.acctsessiontime), 0),
+           coalesce(sum(g.acctinputoctets), 0), coalesce(sum(g.acctoutputoctets), 0)
+    from gone g
+    where g.organization_id is not null
+    group by 1, 2, 3
+    on conflict (organization_id, day, router_id) do update
+    set sessions = u.sessions + excluded.sessions,
+        seconds = u.seconds + excluded.seconds,
+        input_octets = u.input_octets + excluded.input_octets,
+        output_octets = u.output_octets + excluded.output_octets
+  )
+  select count(*) into v_count from gone;
+  v_done := v_done || jsonb_build_object('radacct', v_count);
+
+  v_cutoff := private.retention_cutoff('radpostauth');
+  delete from radius.radpostauth p
+  where p.ctid = any (array(
+    select p2.ctid from radius.radpostauth p2 where p2.authdate < v_cutoff limit p_batch));
+  get diagnostics v_count = row_count;
+  v_done := v_done || jsonb_build_object('radpostauth', v_count);
+
+  v_cutoff := private.retention_cutoff('payment_callbacks');
+  delete from private.payment_callbacks c
+  where c.ctid = any (array(
+    select c2.ctid from private.payment_callbacks c2 where c2.received_at < v_cutoff limit p_batch));
+  get diagnostics v_count = row_count;
+  v_done := v_done || jsonb_build_object('payment_callbacks', v_count);
+
+  v_cutoff := private.retention_cutoff('sms_outbox');
+  delete from public.sms_outbox s
+  where s.ctid = any (array(
+    select s2.ctid from public.sms_outbox s2
+    where s2.created_at < v_cutoff and s2.status <> 'queued' limit p_batch));
+  get diagnostics v_count = row_count;
+  v_done := v_done || jsonb_build_object('sms_outbox', v_count);
+
+  v_cutoff := private.retention_cutoff('disconnects');
+  delete from radius.disconnects d
+  where d.ctid = any (array(
+    select d2.ctid from radius.disconnects d2
+    where coalesce(d2.done_at, d2.created_at) < v_cutoff
+      and (d2.state <> 'pending' or d2.created_at < v_cutoff)
+    limit p_batch));
+  get diagnostics v_count = row_count;
+  v_done := v_done || jsonb_build_object('disconnects', v_count);
+
+  v_cutoff := private.retention_cutoff('callback_junk');
+  delete from private.callback_junk j where j.hour < v_cutoff;
+  get diagnostics v_count = row_count;
+  delete from private.callback_junk_samples s where s.hour < v_cutoff;
+  v_done := v_done || jsonb_build_object('callback_junk', v_count);
+
+  v_cutoff := private.retention_cutoff('rate_limits');
+  delete from private.rate_limits r
+  where r.ctid = any (array(
+    select r2.ctid from private.rate_limits r2 where r2.window_start < v_cutoff limit p_batch));
+  get diagnostics v_count = row_count;
+  v_done := v_done || jsonb_build_object('rate_limits', v_count);
+
+  v_cutoff := private.retention_cutoff('lockouts');
+  delete from radius.lockouts l
+  where l.ctid = any (array(
+    select l2.ctid from radius.lockouts l2
+    where greatest(l2.window_started_at, coalesce(l2.locked_until, l2.window_started_at)) < v_cutoff
+    limit p_batch));
+  get diagnostics v_count = row_count;
+  v_done := v_done || jsonb_build_object('lockouts', v_count);
+
+  return v_done;
+end;
+$$;
+
+
+ALTER FUNCTION private.retention_run(p_batch integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION retention_run(p_batch integer); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.retention_run(p_batch integer) IS 'Deletes, per kind in private.retention_policies, up to p_batch records older than its days:
+closed sessions (rolled up into private.daily_usage in the same statement), login attempts,
+M-Pesa callbacks, sent or failed SMS, finished disconnects (pending ones once past retention),
+junk-callback counters and samples (hours; not batched: one row per kind, reason and hour),
+rate-limit windows, lockouts. Payments, vouchers, customers and audit logs are never deleted.
+Callers: worker (the hourly retention job).
+Returns: {radacct, radpostauth, payment_callbacks, sms_outbox, disconnects, callback_junk,
+rate_limits, lockouts: rows deleted}.';
+
 
 --
 -- Name: roles(); Type: FUNCTION; Schema: private; Owner: postgres
@@ -2200,7 +2929,7 @@ begin
       insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes, reason)
       select v_receipt, o.id, v_site, v_phone, v_amount, 'no_payment'
       from public.organizations o where o.id = v_org
-      on conflict (receipt) do nothing;
+      on conflict (receipt, organization_id) do nothing;
       if found then
         return jsonb_build_object('outcome', 'unmatched');
       end if;
@@ -2241,7 +2970,8 @@ begin
     end if;
     if v_payment.mpesa_receipt is null and v_payment.receipt_missing then
       -- Settled by STK Query earlier; the callback brings the receipt.
-      if exists (select 1 from public.payments p where p.mpesa_receipt = v_receipt) then
+      if exists (select 1 from public.payments p
+                 where p.mpesa_receipt = v_receipt and p.organization_id = v_payment.organization_id) then
         return jsonb_build_object('outcome', 'replay', 'payment_id', v_payment.id);
       end if;
       update public.payments p
@@ -2252,9 +2982,13 @@ begin
     end if;
     v_reason := 'second_payment';
   elsif v_receipt is not null
-        and (exists (select 1 from public.payments p where p.mpesa_receipt = v_receipt)
-             or exists (select 1 from private.unmatched_receipts u where u.receipt = v_receipt)) then
-    -- Already credited, or kept to be redeemed: the same money never buys twice.
+        and (exists (select 1 from public.payments p
+                     where p.mpesa_receipt = v_receipt and p.organization_id = v_payment.organization_id)
+             or exists (select 1 from private.unmatched_receipts u
+                        where u.receipt = v_receipt and u.organization_id = v_payment.organization_id)) then
+    -- Already credited, or kept to be redeemed, here: the same money never buys twice. The same
+    -- receipt at another organization is not a replay of ours: it is kept and raises a receipt
+    -- alert (private.receipt_cross_check), so no operator can pre-claim another's receipt.
     return jsonb_build_object('outcome', 'replay', 'payment_id', v_payment.id);
   elsif v_amount is distinct from v_payment.amount_kes and not (p_via = 'query' and p_amount is null) then
     v_reason := 'amount_mismatch';
@@ -2268,7 +3002,7 @@ begin
                                               amount_kes, reason)
       values (v_receipt, v_payment.organization_id, v_payment.site_id, v_payment.id,
               coalesce(v_phone, v_payment.phone), v_amount, v_reason)
-      on conflict (receipt) do nothing;
+      on conflict (receipt, organization_id) do nothing;
     end if;
     if v_payment.status = 'pending' then
       update public.payments p
@@ -2306,7 +3040,7 @@ begin
                                               amount_kes, reason)
       values (v_receipt, v_payment.organization_id, v_payment.site_id, v_payment.id,
               v_payment.phone, coalesce(v_amount, v_payment.amount_kes), 'plan_unavailable')
-      on conflict (receipt) do nothing;
+      on conflict (receipt, organization_id) do nothing;
     end if;
     if v_payment.status = 'pending' then
       update public.payments p
@@ -2331,8 +3065,9 @@ COMMENT ON FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request
 row lock. Given p_payment_id (a signed callback URL, the reconciler) only that payment is
 settled. Result 0 with a receipt (via query or admin: without one, receipt_missing) = success,
 also over failed/cancelled/timeout, voucher issued once; wrong amount or phone, another checkout
-or a plan gone = kept in private.unmatched_receipts, not credited; a receipt already used =
-replay; 1032 cancelled, 1037/1019 timeout, other codes failed; success is final.
+or a plan gone = kept in private.unmatched_receipts (redeemable once Transaction Status confirms
+it), not credited; a receipt already used in the same organization = replay (at another
+organization it is kept and raises a receipt alert, private.receipt_cross_check); 1032 cancelled, 1037/1019 timeout, other codes failed; success is final.
 Callers: postgres only (pay_callback, edge function pay-reconcile with p_via query); no API role.
 Returns: {outcome: success | duplicate | recorded | ignored | unmatched | mismatch | replay,
 payment_id?, status?, voucher_id?, reason? (mismatch)}.';
@@ -2353,6 +3088,69 @@ $$;
 ALTER FUNCTION private.signup_mode() OWNER TO postgres;
 
 --
+-- Name: sites; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.sites (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    support_phone text,
+    primary_color text DEFAULT '#0f766e'::text NOT NULL,
+    default_language text DEFAULT (private.languages())[1] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sites_default_language_check CHECK ((default_language = ANY (private.languages()))),
+    CONSTRAINT sites_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
+    CONSTRAINT sites_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT sites_slug_check CHECK (((slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text) AND (slug !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))),
+    CONSTRAINT sites_support_phone_check CHECK ((support_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
+);
+
+
+ALTER TABLE public.sites OWNER TO postgres;
+
+--
+-- Name: TABLE sites; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.sites IS 'Hotspot locations: the portal serves each at /s/<id> (routers, printed vouchers) and /s/<slug> (cosmetic; a released slug is reserved for its organization, private.released_slugs); the rest is its branding. authenticated: members read, owners/admins insert, update, delete; anon: nothing (portal_site).';
+
+
+--
+-- Name: site_by_ref(text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.site_by_ref(p_ref text) RETURNS SETOF public.sites
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 1
+    SET search_path TO ''
+    AS $_$
+declare
+  v_ref text := lower(btrim(coalesce(p_ref, '')));
+begin
+  if v_ref ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    return query select s.* from public.sites s where s.id = v_ref::uuid;
+  else
+    return query select s.* from public.sites s where s.slug = v_ref;
+  end if;
+end;
+$_$;
+
+
+ALTER FUNCTION private.site_by_ref(p_ref text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION site_by_ref(p_ref text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.site_by_ref(p_ref text) IS 'The site a portal URL /s/<ref> names: its id (a uuid, any case) or its slug (trimmed, any case).
+Callers: the portal RPCs (portal_site, portal_login_host_allowed, portal_voucher_status,
+portal_logo, portal_resume, recover_voucher).
+Returns: the site, or no row.';
+
+
+--
 -- Name: site_logo_path(uuid); Type: FUNCTION; Schema: private; Owner: postgres
 --
 
@@ -2367,6 +3165,118 @@ $$;
 
 
 ALTER FUNCTION private.site_logo_path(p_site_id uuid) OWNER TO postgres;
+
+--
+-- Name: site_member_at_least(uuid, uuid, text); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1 from public.sites s
+    join public.memberships m on m.organization_id = s.organization_id
+    where s.id = p_site_id and m.user_id = p_user_id
+      and m.role = any (private.roles_at_least(p_role)));
+$$;
+
+
+ALTER FUNCTION private.site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text) IS 'Whether the user is a member of the site''s organization with at least that role.
+Callers: edge_functions (pay-start).
+Returns: boolean.';
+
+
+--
+-- Name: site_slug_claim(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.site_slug_claim() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' then
+    perform private.lock_site_slug(old.slug);
+    return old;
+  end if;
+  if tg_op = 'UPDATE' then
+    if new.slug is not distinct from old.slug
+       and new.organization_id is not distinct from old.organization_id then
+      return new;
+    end if;
+    perform private.lock_site_slug(least(old.slug, new.slug));
+    perform private.lock_site_slug(greatest(old.slug, new.slug));
+  else
+    perform private.lock_site_slug(new.slug);
+  end if;
+  if exists (
+    select 1 from private.released_slugs r
+    where r.slug = new.slug and r.until > now()
+      and r.organization_id is distinct from new.organization_id
+  ) then
+    raise exception 'slug % was released by another organization recently and is reserved', new.slug
+      using errcode = '23505', hint = 'slug_reserved';
+  end if;
+  delete from private.released_slugs r where r.slug = new.slug;
+  return new;
+end;
+$$;
+
+
+ALTER FUNCTION private.site_slug_claim() OWNER TO postgres;
+
+--
+-- Name: FUNCTION site_slug_claim(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.site_slug_claim() IS 'Trigger sites_slug_claim: refuses a slug reserved for another organization.
+Callers: the trigger only.
+Returns: the row.
+Errors: 23505 slug_reserved.';
+
+
+--
+-- Name: site_slug_release(); Type: FUNCTION; Schema: private; Owner: postgres
+--
+
+CREATE FUNCTION private.site_slug_release() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' and new.slug is not distinct from old.slug
+     and new.organization_id is not distinct from old.organization_id then
+    return null;
+  end if;
+  insert into private.released_slugs as r (slug, organization_id, released_at, until)
+  select old.slug, old.organization_id, now(),
+         now() + make_interval(days => s.slug_reservation_days)
+  from private.platform_settings s
+  on conflict (slug) do update
+    set organization_id = excluded.organization_id, released_at = excluded.released_at,
+        until = excluded.until;
+  return null;
+end;
+$$;
+
+
+ALTER FUNCTION private.site_slug_release() OWNER TO postgres;
+
+--
+-- Name: FUNCTION site_slug_release(); Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON FUNCTION private.site_slug_release() IS 'Trigger sites_slug_release: records the slug a site gave up in private.released_slugs.
+Callers: the trigger only.
+Returns: null (an after trigger).';
+
 
 --
 -- Name: sms_claim(integer); Type: FUNCTION; Schema: private; Owner: postgres
@@ -2881,6 +3791,93 @@ error''s detail is {"retry_after_seconds": n}).';
 
 
 --
+-- Name: customer_data_export(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.customer_data_export(p_organization_id uuid, p_phone text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_phone text := private.normalise_phone(p_phone);
+  v_customer public.customers;
+  v_vouchers uuid[];
+  v_export jsonb;
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners of the organization can export a customer''s data'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_phone is null then
+    raise exception 'not a Kenyan mobile number'
+      using errcode = '22023', hint = 'phone_invalid';
+  end if;
+  select * into v_customer from public.customers c
+  where c.organization_id = p_organization_id and c.phone = v_phone;
+  select coalesce(array_agg(distinct v.id), '{}') into v_vouchers
+  from public.vouchers v
+  where v.organization_id = p_organization_id
+    and (v.customer_id = v_customer.id
+         or v.id in (select p.voucher_id from public.payments p
+                     where p.organization_id = p_organization_id and p.phone = v_phone));
+  v_export := jsonb_build_object(
+    'phone', v_phone,
+    'organization_id', p_organization_id,
+    'exported_at', now(),
+    'customer', case when v_customer.id is not null then to_jsonb(v_customer) end,
+    'payments', (select coalesce(jsonb_agg(to_jsonb(p) order by p.created_at, p.id), '[]')
+                 from public.payments p
+                 where p.organization_id = p_organization_id
+                   and (p.phone = v_phone or p.customer_id = v_customer.id)),
+    'vouchers', (select coalesce(jsonb_agg(to_jsonb(v) order by v.created_at, v.id), '[]')
+                 from public.vouchers v where v.id = any (v_vouchers)),
+    'sessions', (select coalesce(jsonb_agg(jsonb_build_object(
+                   'id', r.radacctid, 'voucher_id', r.voucher_id, 'router_id', r.router_id,
+                   'started_at', r.acctstarttime, 'updated_at', r.acctupdatetime,
+                   'stopped_at', r.acctstoptime, 'seconds', r.acctsessiontime,
+                   'bytes_in', r.acctinputoctets, 'bytes_out', r.acctoutputoctets,
+                   'mac', r.mac, 'calling_station_id', r.callingstationid,
+                   'ip', host(r.framedipaddress), 'terminate_cause', r.acctterminatecause)
+                   order by r.acctstarttime, r.radacctid), '[]')
+                 from radius.radacct r
+                 where r.voucher_id = any (v_vouchers) and r.organization_id = p_organization_id),
+    'devices', (select coalesce(jsonb_agg(to_jsonb(d) order by d.first_seen_at, d.mac), '[]')
+                from radius.voucher_devices d
+                where d.voucher_id = any (v_vouchers) and d.mac <> ''),
+    'sms', (select coalesce(jsonb_agg(to_jsonb(s) order by s.created_at, s.id), '[]')
+            from public.sms_outbox s
+            where s.organization_id = p_organization_id and s.to_phone = v_phone),
+    'unmatched_receipts', (select coalesce(jsonb_agg(to_jsonb(u) order by u.received_at, u.receipt), '[]')
+                           from private.customer_receipts(p_organization_id, v_phone) u));
+  -- Who took a copy of whose data: the phone masked, rows per kind.
+  perform private.audit_support(
+    p_organization_id, 'customer_export', private.masked_phone(v_phone),
+    (select jsonb_object_agg(e.key, jsonb_array_length(e.value))
+     from jsonb_each(v_export) e where jsonb_typeof(e.value) = 'array'));
+  return v_export;
+end;
+$$;
+
+
+ALTER FUNCTION public.customer_data_export(p_organization_id uuid, p_phone text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION customer_data_export(p_organization_id uuid, p_phone text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.customer_data_export(p_organization_id uuid, p_phone text) IS 'A customer''s access request: everything the organization holds about one phone number (any
+Kenyan spelling), in one document; audited as support:customer_export with the phone masked
+(+2547******78) and the rows per kind. After erase_customer nothing matches the phone any more.
+Callers: authenticated owner.
+Returns: {phone, organization_id, exported_at, customer (the row or null), payments, vouchers
+(bought by that customer or phone), sessions (their RADIUS sessions: id, voucher_id, router_id,
+started_at, updated_at, stopped_at, seconds, bytes_in, bytes_out, mac, calling_station_id, ip,
+terminate_cause), devices (voucher_devices of those vouchers), sms (to that phone),
+unmatched_receipts (by phone, verified payer or an exact C2B hint)}: arrays oldest first.
+Errors: 42501 admin, agent, outsider, no user or null organization; 22023 phone_invalid.';
+
+
+--
 -- Name: dashboard_alerts(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -3119,6 +4116,149 @@ Errors: 42501 agent, outsider, unknown voucher or no user.';
 
 
 --
+-- Name: erase_customer(uuid, text); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.erase_customer(p_organization_id uuid, p_phone text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_phone text := private.normalise_phone(p_phone);
+  v_marker text := 'erased:' || replace(gen_random_uuid()::text, '-', '');
+  v_digits text;
+  v_customer uuid;
+  v_payments uuid[];
+  v_vouchers uuid[];
+  v_codes text[];
+  v_receipts text[];
+  v_macs text[];
+  v_counts jsonb;
+  v_n integer;
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners of the organization can erase a customer''s data'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_phone is null then
+    raise exception 'not a Kenyan mobile number'
+      using errcode = '22023', hint = 'phone_invalid';
+  end if;
+  -- The national digits, in whichever spelling a raw body holds them (254…, +254…, 0…).
+  v_digits := substr(v_phone, 5);
+  select c.id into v_customer from public.customers c
+  where c.organization_id = p_organization_id and c.phone = v_phone
+  for update;
+  select coalesce(array_agg(p.id), '{}') into v_payments
+  from public.payments p
+  where p.organization_id = p_organization_id
+    and (p.phone = v_phone or p.customer_id = v_customer);
+  select coalesce(array_agg(v.id), '{}'), coalesce(array_agg(v.code), '{}')
+  into v_vouchers, v_codes
+  from public.vouchers v
+  where v.organization_id = p_organization_id
+    and (v.customer_id = v_customer
+         or v.id in (select p.voucher_id from public.payments p where p.id = any (v_payments)));
+  select coalesce(array_agg(u.receipt), '{}') into v_receipts
+  from private.customer_receipts(p_organization_id, v_phone) u;
+  -- Every device the phone's payments and vouchers saw.
+  select coalesce(array_agg(distinct m.mac), '{}') into v_macs
+  from (
+    select p.client_mac::text as mac from public.payments p
+    where p.id = any (v_payments) and p.client_mac is not null
+    union all
+    select d.mac from radius.voucher_devices d where d.voucher_id = any (v_vouchers) and d.mac <> ''
+    union all
+    select radius.normalise_mac(r.callingstationid) from radius.radacct r
+    where r.voucher_id = any (v_vouchers) and r.callingstationid is not null
+    union all
+    select r.mac from radius.radacct r where r.voucher_id = any (v_vouchers) and r.mac <> ''
+  ) m;
+
+  update public.customers c set phone = v_marker where c.id = v_customer;
+  update public.payments p
+  set phone = v_marker, client_mac = null,
+      raw_callback = case when p.raw_callback is not null then
+        regexp_replace(p.raw_callback::text, '(\+?254|0)?' || v_digits, '0', 'g')::jsonb end
+  where p.id = any (v_payments);
+  get diagnostics v_n = row_count;
+  v_counts := jsonb_build_object('payments', v_n);
+  update private.payment_callbacks c
+  set body = regexp_replace(
+        regexp_replace(c.body, '(\+?254|0)?' || v_digits, '0', 'g'),
+        '"(FirstName|MiddleName|LastName|DebitPartyName)"(\s*:\s*)"[^"]*"', '"\1"\2"erased"', 'g')
+  where c.payment_id = any (v_payments)
+     or (c.organization_id = p_organization_id and c.receipt = any (v_receipts));
+  update public.sms_outbox s
+  set to_phone = v_marker, body = 'erased', provider_status = null,
+      provider_message_id = null, last_error = case when s.status = 'queued' then 'erased' else s.last_error end,
+      status = case when s.status = 'queued' then 'failed' else s.status end
+  where s.organization_id = p_organization_id
+    and (s.to_phone = v_phone or s.payment_id = any (v_payments));
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('sms', v_n);
+  update private.unmatched_receipts u
+  set phone = null, verified_phone = null, msisdn_hint = null
+  where u.organization_id = p_organization_id and u.receipt = any (v_receipts);
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('unmatched_receipts', v_n);
+  -- Devices keep their count (devices_allowed still holds) under a marker no MAC can match.
+  update radius.voucher_devices d
+  set mac = 'erased:' || substr(md5(d.voucher_id::text || d.mac || v_marker), 1, 12)
+  where d.voucher_id = any (v_vouchers) and d.mac <> '';
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('devices', v_n);
+  update radius.radacct r
+  set mac = null, callingstationid = null, framedipaddress = null
+  where r.voucher_id = any (v_vouchers);
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('sessions', v_n, 'vouchers', cardinality(v_vouchers));
+  update radius.radpostauth a
+  set callingstationid = null,
+      username = case when radius.normalise_mac(a.username) = any (v_macs) then 'erased' else a.username end
+  where a.username = any (v_codes)
+     or (radius.normalise_mac(a.callingstationid) = any (v_macs)
+         and a.nasipaddress in (select r.nas_ip from public.routers r
+                                where r.organization_id = p_organization_id));
+  delete from radius.lockouts l
+  where l.organization_id = p_organization_id and l.mac = any (v_macs);
+  delete from private.rate_limits l
+  where strpos(l.bucket, v_phone) > 0
+     or exists (select 1 from unnest(v_macs) m where strpos(l.bucket, m) > 0);
+  -- Support actions that named the phone (support:issue_voucher) keep their record, not the phone.
+  update public.audit_log a
+  set new = jsonb_set(a.new, '{phone}', to_jsonb(v_marker))
+  where a.organization_id = p_organization_id and a.new ->> 'phone' = v_phone;
+  perform private.audit_support(p_organization_id, 'customer_erase',
+                                private.masked_phone(v_phone), v_counts);
+  return jsonb_build_object('erased', v_customer is not null or cardinality(v_payments) > 0
+                                      or cardinality(v_receipts) > 0)
+         || v_counts;
+end;
+$$;
+
+
+ALTER FUNCTION public.erase_customer(p_organization_id uuid, p_phone text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION erase_customer(p_organization_id uuid, p_phone text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.erase_customer(p_organization_id uuid, p_phone text) IS 'A customer''s erasure request, in one transaction: the phone number (any Kenyan spelling) is
+replaced by one random marker erased:<32 hex> in customers, payments and sms_outbox, removed from
+unmatched receipts (phone, verified payer, C2B hint) and raw callbacks (digits and payer names),
+and the devices'' MACs are cleared or masked (payments.client_mac, voucher_devices, radacct,
+radpostauth, lockouts, rate limits); SMS texts become ''erased'' (queued ones fail). Amounts,
+receipts, dates, plans, vouchers and usage stay (the law''s money records; totals unchanged).
+Audited as support:customer_erase with the phone masked (+2547******78) and the counts.
+Callers: authenticated owner.
+Returns: {erased (whether anything matched), payments, sms, unmatched_receipts, devices, sessions,
+vouchers}: rows changed per kind.
+Errors: 42501 admin, agent, outsider, no user or null organization, or organization_suspended;
+22023 phone_invalid.';
+
+
+--
 -- Name: export_organization(uuid); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -3334,6 +4474,8 @@ begin
         'passkey_hint', '…' || right(m.passkey, 4),
         'consumer_key_hint', '…' || right(m.consumer_key, 4),
         'consumer_secret_hint', '…' || right(m.consumer_secret, 4),
+        'initiator_name', m.initiator_name,
+        'security_credential_hint', '…' || right(m.security_credential, 4),
         'updated_at', m.updated_at)
       from private.mpesa_settings m where m.organization_id = p_organization_id),
     'sms', (
@@ -3356,8 +4498,10 @@ COMMENT ON FUNCTION public.payment_settings(p_organization_id uuid) IS 'What the
 last 4 characters.
 Callers: authenticated owner/admin.
 Returns: {mpesa: null | {environment, shortcode, account_type, till_number, passkey_hint,
-consumer_key_hint, consumer_secret_hint, updated_at}, sms: null | {username, sender_id,
-api_key_hint, updated_at}}; hints look like …c919.
+consumer_key_hint, consumer_secret_hint, initiator_name, security_credential_hint, updated_at},
+sms: null | {username, sender_id, api_key_hint, updated_at}}; hints look like …c919;
+initiator_name and security_credential_hint are null without an initiator (unmatched receipts
+then cannot be verified with Transaction Status and stay waiting).
 Errors: 42501 agent or outsider.';
 
 
@@ -3518,6 +4662,41 @@ Errors: 42501 not_platform_staff.';
 
 
 --
+-- Name: platform_receipt_alerts(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.platform_receipt_alerts() RETURNS TABLE(receipt text, organization_id uuid, organization_name text, other_organization_id uuid, other_organization_name text, seen_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  return query
+  select a.receipt, a.organization_id, o.name, a.other_organization_id, other.name, a.seen_at
+  from private.receipt_alerts a
+  join public.organizations o on o.id = a.organization_id
+  join public.organizations other on other.id = a.other_organization_id
+  order by a.seen_at desc
+  limit 500;
+end;
+$$;
+
+
+ALTER FUNCTION public.platform_receipt_alerts() OWNER TO postgres;
+
+--
+-- Name: FUNCTION platform_receipt_alerts(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.platform_receipt_alerts() IS 'M-Pesa receipts that arrived at an organization while another organization already held them
+(a replayed or pre-claimed receipt), newest 500.
+Callers: authenticated platform staff.
+Returns: setof {receipt, organization_id, organization_name, other_organization_id,
+other_organization_name, seen_at}.
+Errors: 42501 not_platform_staff.';
+
+
+--
 -- Name: platform_settings(); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -3561,10 +4740,9 @@ CREATE FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) RETUR
     AS $$
   select exists (
     select 1
-    from public.sites s
+    from private.site_by_ref(p_slug) s
     join public.routers r on r.site_id = s.id and r.organization_id = s.organization_id
-    where s.slug = lower(btrim(p_slug))
-      and (r.login_host = lower(btrim(p_host)) or host(r.nas_ip) = lower(btrim(p_host)))
+    where (r.login_host = lower(btrim(p_host)) or host(r.nas_ip) = lower(btrim(p_host)))
   )
 $$;
 
@@ -3575,7 +4753,7 @@ ALTER FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) OWNER 
 -- Name: FUNCTION portal_login_host_allowed(p_slug text, p_host text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) IS 'Whether the portal of the site with this slug may send a voucher login to this host (trimmed,
+COMMENT ON FUNCTION public.portal_login_host_allowed(p_slug text, p_host text) IS 'Whether the portal of the site with this id or slug (private.site_by_ref) may send a voucher login to this host (trimmed,
 lower-cased): true when it is the nas_ip or login_host of one of the site''s routers.
 Callers: anon, authenticated, service_role.';
 
@@ -3591,8 +4769,7 @@ CREATE FUNCTION public.portal_logo(p_slug text) RETURNS jsonb
   -- encode() breaks base64 into 76-character lines; JSON wants one string.
   select jsonb_build_object('content_type', l.content_type,
                             'base64', translate(encode(l.bytes, 'base64'), E'\n', ''))
-  from public.sites s join private.site_logos l on l.site_id = s.id
-  where s.slug = lower(btrim(p_slug))
+  from private.site_by_ref(p_slug) s join private.site_logos l on l.site_id = s.id
 $$;
 
 
@@ -3602,7 +4779,8 @@ ALTER FUNCTION public.portal_logo(p_slug text) OWNER TO postgres;
 -- Name: FUNCTION portal_logo(p_slug text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.portal_logo(p_slug text) IS 'A site''s stored logo, which the portal serves at /s/<slug>/logo.
+COMMENT ON FUNCTION public.portal_logo(p_slug text) IS 'A site''s stored logo, which the portal serves at /s/<id or slug>/logo (p_slug: either,
+private.site_by_ref).
 Callers: anon, authenticated, service_role.
 Returns: {content_type, base64} or null.';
 
@@ -3616,11 +4794,10 @@ CREATE FUNCTION public.portal_resume(p_site_slug text, p_mac text) RETURNS jsonb
     SET search_path TO ''
     AS $$
   select jsonb_build_object('status_token', p.status_token, 'status', p.status)
-  from public.sites s
+  from private.site_by_ref(p_site_slug) s
   join public.payments p on p.site_id = s.id
   left join public.vouchers v on v.id = p.voucher_id
-  where s.slug = lower(btrim(p_site_slug))
-    and p.client_mac = private.mac_or_null(p_mac)
+  where p.client_mac = private.mac_or_null(p_mac)
     and p.created_at > now() - interval '30 minutes'
     and p.status_token is not null
     and (p.status = 'pending' or (p.status = 'success' and v.first_used_at is null))
@@ -3636,7 +4813,8 @@ ALTER FUNCTION public.portal_resume(p_site_slug text, p_mac text) OWNER TO postg
 --
 
 COMMENT ON FUNCTION public.portal_resume(p_site_slug text, p_mac text) IS 'The payment a device came back for: its newest payment at the site in the last 30 minutes that
-is pending, or paid with a voucher not used yet. p_mac in any spelling (junk matches nothing,
+is pending, or paid with a voucher not used yet. p_site_slug: the site''s id or slug
+(private.site_by_ref); p_mac in any spelling (junk matches nothing,
 never an error).
 Callers: service_role only (the portal server: the MAC comes from the hotspot controller''s
 redirect, and a device that paid can log in by MAC anyway).
@@ -3681,9 +4859,8 @@ CREATE FUNCTION public.portal_site(p_slug text) RETURNS jsonb
       where ps.site_id = s.id and p.active and o.suspended_at is null
     ), '[]'::jsonb)
   )
-  from public.sites s
+  from private.site_by_ref(p_slug) s
   join public.organizations o on o.id = s.organization_id
-  where s.slug = lower(btrim(p_slug))
 $$;
 
 
@@ -3693,9 +4870,10 @@ ALTER FUNCTION public.portal_site(p_slug text) OWNER TO postgres;
 -- Name: FUNCTION portal_site(p_slug text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.portal_site(p_slug text) IS 'The captive portal''s landing data for a site slug (trimmed, lower-cased).
+COMMENT ON FUNCTION public.portal_site(p_slug text) IS 'The captive portal''s landing data for a site reference p_slug: its id or its slug (trimmed, any
+case; private.site_by_ref).
 Callers: anon, authenticated, service_role.
-Returns: null for an unknown slug, else {id, name, slug, support_phone, primary_color, logo_url
+Returns: null for an unknown reference, else {id, name, slug, support_phone, primary_color, logo_url
 (the portal path /s/<slug>/logo?v=<version>, or null), default_language, available (false while
 platform staff suspend the organization: then no plans), plans: [{id, name, price_kes,
 validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
@@ -3719,7 +4897,7 @@ declare
   v_seconds_left bigint;
   v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
 begin
-  select s.* into v_site from public.sites s where s.slug = lower(btrim(coalesce(p_site_slug, '')));
+  select s.* into v_site from private.site_by_ref(p_site_slug) s;
   if v_site.id is null then
     return v_not_found;
   end if;
@@ -3752,11 +4930,9 @@ begin
   return jsonb_build_object(
     'ok', true,
     'code', v_voucher.code,
-    -- An unsold printed voucher (inactive) does not work yet: the portal has words for four
-    -- states, and to the customer it is as unusable as a revoked one.
+    -- inactive: a printed voucher not sold (or released) yet, which does not work until it is.
     'status', case
       when v_voucher.status = 'active' and v_voucher.expires_at <= now() then 'expired'
-      when v_voucher.status = 'inactive' then 'revoked'
       else v_voucher.status end,
     'plan_name', v_plan_name,
     'devices_allowed', v_voucher.devices_allowed,
@@ -3781,11 +4957,11 @@ ALTER FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_cli
 -- Name: FUNCTION portal_voucher_status(p_site_slug text, p_code text, p_client text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) IS 'The portal''s voucher status page: what is left on a code typed at a site (any case; spaces and
-dashes ignored); p_client (''<address>|<mac>'') counts only from the service role (the portal
+COMMENT ON FUNCTION public.portal_voucher_status(p_site_slug text, p_code text, p_client text) IS 'The portal''s voucher status page: what is left on a code typed at a site (p_site_slug: its id or
+slug, private.site_by_ref; the code in any case, spaces and dashes ignored); p_client (''<address>|<mac>'') counts only from the service role (the portal
 server), anyone else is the one address ''direct''.
 Callers: anon, authenticated, service_role.
-Returns: {ok: true, code, status (expired once expires_at has passed), plan_name, devices_allowed,
+Returns: {ok: true, code, status (active | inactive (not sold yet) | expired (once expires_at has passed) | exhausted | revoked), plan_name, devices_allowed,
 validity_seconds, first_used_at, expires_at, seconds_left, time_quota_seconds, used_seconds,
 data_quota_bytes, used_bytes, bytes_left} for a code of the site''s organization (seconds_left:
 the smaller of time quota left and time to expiry, the validity before first use, 0 unless
@@ -3814,7 +4990,7 @@ declare
   v_wait integer;
   v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
 begin
-  select s.* into v_site from public.sites s where s.slug = lower(btrim(p_site_slug));
+  select s.* into v_site from private.site_by_ref(p_site_slug) s;
   if v_site.id is null or v_phone is null or v_receipt !~ '^[A-Z0-9]{6,20}$' then
     return v_not_found;
   end if;
@@ -3834,9 +5010,18 @@ begin
     for update;
     if v_unmatched.receipt is null
        or (v_unmatched.refunded_at is not null and v_unmatched.redeemed_payment_id is null)
-       or (v_unmatched.phone is not null and v_unmatched.phone <> v_phone)
-       or (v_unmatched.phone is null and not private.msisdn_matches(v_unmatched.msisdn_hint, v_phone)) then
+       or (v_unmatched.redeemed_payment_id is null and v_unmatched.verification = 'refuted')
+       or (v_unmatched.verified_phone is not null and v_unmatched.verified_phone <> v_phone)
+       or (v_unmatched.verified_phone is null and v_unmatched.phone is not null
+           and v_unmatched.phone <> v_phone)
+       or (v_unmatched.verified_phone is null and v_unmatched.phone is null
+           and not private.msisdn_matches(v_unmatched.msisdn_hint, v_phone)) then
       return v_not_found;
+    end if;
+    if v_unmatched.redeemed_payment_id is null and v_unmatched.verification <> 'confirmed' then
+      -- Not confirmed by Daraja yet: wake pay-verify, ask the customer to try again shortly.
+      perform pg_notify('receipt_verification', '');
+      return jsonb_build_object('ok', false, 'error', 'verifying', 'retry_after_seconds', 5);
     end if;
     if v_unmatched.redeemed_payment_id is not null then
       select p.* into v_payment from public.payments p where p.id = v_unmatched.redeemed_payment_id;
@@ -3847,28 +5032,28 @@ begin
       select pl.* into v_plan
       from public.plans pl
       join public.plan_sites ps on ps.plan_id = pl.id and ps.organization_id = pl.organization_id
-      where ps.site_id = v_site.id and pl.active and pl.price_kes <= v_unmatched.amount_kes
+      where ps.site_id = v_site.id and pl.active and pl.price_kes <= v_unmatched.verified_amount_kes
       order by pl.price_kes desc, pl.id
       limit 1;
       if v_plan.id is null then
         return jsonb_build_object('ok', false, 'error', 'amount_too_small',
-                                  'amount_kes', v_unmatched.amount_kes);
+                                  'amount_kes', v_unmatched.verified_amount_kes);
       end if;
       -- The original payment (wrong amount/phone) keeps its failure; the receipt buys anew.
       insert into public.payments (organization_id, site_id, plan_id, phone, amount_kes, status,
                                    mpesa_receipt, result_code, result_desc, via, language,
                                    overpaid_kes, status_token)
-      values (v_site.organization_id, v_site.id, v_plan.id, v_phone, v_unmatched.amount_kes,
+      values (v_site.organization_id, v_site.id, v_plan.id, v_phone, v_unmatched.verified_amount_kes,
               'success', v_receipt, 0, 'redeemed by receipt (' || v_unmatched.reason || ')',
               case when v_unmatched.reason = 'c2b' then 'c2b' else 'receipt' end,
-              v_site.default_language, v_unmatched.amount_kes - v_plan.price_kes,
+              v_site.default_language, v_unmatched.verified_amount_kes - v_plan.price_kes,
               encode(extensions.gen_random_bytes(16), 'hex'))
       returning id into v_payment_id;
       perform private.issue_payment_voucher(v_payment_id);
       update private.unmatched_receipts u
       set redeemed_at = now(), redeemed_payment_id = v_payment_id,
-          overpaid_kes = v_unmatched.amount_kes - v_plan.price_kes
-      where u.receipt = v_receipt;
+          overpaid_kes = v_unmatched.verified_amount_kes - v_plan.price_kes
+      where u.receipt = v_receipt and u.organization_id = v_site.organization_id;
       select p.* into v_payment from public.payments p where p.id = v_payment_id;
     end if;
   elsif v_payment.phone <> v_phone or v_payment.status <> 'success' then
@@ -3892,13 +5077,17 @@ ALTER FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone 
 --
 
 COMMENT ON FUNCTION public.recover_voucher(p_site_slug text, p_receipt text, p_phone text, p_client text) IS 'Portal receipt recovery: an M-Pesa receipt and the phone that paid give back its voucher (the
-same one every time). An unmatched receipt of the site''s organization is redeemed once, for the
-dearest active plan sold at the site that it covers (overpaid_kes recorded); a C2B receipt''s
-phone is checked against its msisdn_hint. p_client (''<address>|<mac>'') counts only from the
+same one every time). An unmatched receipt of the site''s organization is redeemed once, after
+Daraja''s Transaction Status confirmed it (verification confirmed), for the dearest active plan
+sold at the site that the confirmed amount (verified_amount_kes) covers (overpaid_kes recorded);
+the phone must be the payer Daraja named (verified_phone), else the callback''s phone, else match
+a C2B receipt''s msisdn_hint. p_client (''<address>|<mac>'') counts only from the
 service role (the portal server); anyone else is the one address ''direct''.
 Callers: anon, authenticated, service_role.
 Returns: {ok: true, voucher_code, plan_name, amount_kes} | {ok: false, error: not_found} (unknown,
-refunded, wrong phone, another organization: no enumeration) | {ok: false, error:
+refunded, refuted by Daraja, wrong phone, another organization: no enumeration) | {ok: false,
+error: verifying, retry_after_seconds} (receipt and phone match, Daraja has not confirmed it yet;
+wakes pay-verify) | {ok: false, error:
 amount_too_small, amount_kes} | {ok: false, error: rate_limited, retry_after_seconds} (per 10
 minutes 5 per phone, 5 per client, 22 per address, 30 per site: private.lookup_throttle). Bad input is not_found, never an error.';
 
@@ -3985,6 +5174,36 @@ COMMENT ON FUNCTION public.resume_organization(p_organization_id uuid) IS 'Lifts
 Callers: authenticated platform staff.
 Returns: nothing.
 Errors: 42501 not_platform_staff; P0002 organization_not_found.';
+
+
+--
+-- Name: retention_policies(); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.retention_policies() RETURNS TABLE(kind text, days integer, minimum_days integer, reason text, updated_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.require_platform_staff();
+  return query
+  select r.kind, r.days, r.minimum_days, r.reason, r.updated_at
+  from private.retention_policies r
+  order by r.kind;
+end;
+$$;
+
+
+ALTER FUNCTION public.retention_policies() OWNER TO postgres;
+
+--
+-- Name: FUNCTION retention_policies(); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.retention_policies() IS 'How long each kind of operational record is kept, its floor and the reason.
+Callers: authenticated platform staff.
+Returns: rows (kind, days, minimum_days, reason, updated_at) by kind.
+Errors: 42501 not_platform_staff.';
 
 
 --
@@ -4081,7 +5300,6 @@ CREATE FUNCTION public.router_setup(p_router_id uuid) RETURNS jsonb
     AS $$
 declare
   v_router public.routers;
-  v_slug text;
   v_secret text;
 begin
   select r.* into v_router from public.routers r
@@ -4091,7 +5309,6 @@ begin
     raise exception 'no such router, or only its owners and admins may set it up'
       using errcode = '42501', hint = 'not_allowed';
   end if;
-  select s.slug into v_slug from public.sites s where s.id = v_router.site_id;
   select rs.secret into v_secret from private.router_secrets rs where rs.router_id = v_router.id;
   insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
   values (v_router.organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
@@ -4104,7 +5321,7 @@ begin
     'nas_ip', v_router.nas_ip::text,
     'coa_port', v_router.coa_port,
     'require_message_authenticator', v_router.require_message_authenticator,
-    'site_slug', v_slug,
+    'site_id', v_router.site_id,
     'secret', v_secret
   );
 end;
@@ -4120,8 +5337,8 @@ ALTER FUNCTION public.router_setup(p_router_id uuid) OWNER TO postgres;
 COMMENT ON FUNCTION public.router_setup(p_router_id uuid) IS 'What the router set-up files (RouterOS script, hotspot login.html) need, the RADIUS secret
 included; every call is audited (audit_log.table_name router_setup, without the secret).
 Callers: authenticated owner/admin of the router''s organization.
-Returns: {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug,
-secret}.
+Returns: {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_id
+(the files use the portal URL /s/<site_id>), secret}.
 Errors: 42501 agent, outsider, unknown router or no user.';
 
 
@@ -4134,7 +5351,7 @@ CREATE TABLE public.customers (
     organization_id uuid NOT NULL,
     phone text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT customers_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text))
+    CONSTRAINT customers_phone_check CHECK (((phone ~ '^\+254[17][0-9]{8}$'::text) OR (phone ~ '^erased:[0-9a-f]{32}$'::text)))
 );
 
 
@@ -4166,9 +5383,11 @@ begin
     raise exception 'type at least the last 3 digits of the phone number'
       using errcode = '22023', hint = 'search_too_short';
   end if;
-  -- Planned with the pattern itself, so the trigram index is chosen when it helps.
+  -- Planned with the pattern itself, so the trigram index is chosen when it helps. Erased
+  -- customers' markers (erase_customer) hold hex digits, never a phone: they are not found.
   return query execute
-    'select c.* from public.customers c where c.organization_id = $1 and c.phone like $2'
+    'select c.* from public.customers c where c.organization_id = $1 and c.phone like $2
+       and c.phone not like ''erased:%'''
     using p_organization_id, '%' || v_digits;
 end;
 $_$;
@@ -4182,6 +5401,7 @@ ALTER FUNCTION public.search_customers(p_organization_id uuid, p_digits text) OW
 
 COMMENT ON FUNCTION public.search_customers(p_organization_id uuid, p_digits text) IS 'The organization''s customers whose phone number ends in the digits of p_digits (anything else
 ignored), through the trigram index: security definer for the same reason as search_vouchers.
+Erased customers (erase_customer) are never found.
 Callers: authenticated owner/admin.
 Returns: setof customers; PostgREST applies the caller''s order, embeds and paging to it.
 Errors: 42501 agent or outsider; 22023 fewer than 3 digits.';
@@ -4478,10 +5698,10 @@ Errors: 42501 not_platform_staff; 22023 address_quarantine_days_invalid.';
 
 
 --
--- Name: set_mpesa_settings(uuid, text, text, text, text, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
+-- Name: set_mpesa_settings(uuid, text, text, text, text, text, text, text, text, text); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text DEFAULT NULL::text, p_passkey text DEFAULT NULL::text, p_consumer_key text DEFAULT NULL::text, p_consumer_secret text DEFAULT NULL::text) RETURNS jsonb
+CREATE FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text DEFAULT NULL::text, p_passkey text DEFAULT NULL::text, p_consumer_key text DEFAULT NULL::text, p_consumer_secret text DEFAULT NULL::text, p_initiator_name text DEFAULT NULL::text, p_security_credential text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -4499,15 +5719,20 @@ begin
         passkey = coalesce(btrim(p_passkey), m.passkey),
         consumer_key = coalesce(btrim(p_consumer_key), m.consumer_key),
         consumer_secret = coalesce(btrim(p_consumer_secret), m.consumer_secret),
+        initiator_name = coalesce(nullif(btrim(p_initiator_name), ''), m.initiator_name),
+        security_credential = coalesce(nullif(btrim(p_security_credential), ''), m.security_credential),
         updated_at = now(),
         updated_by = auth.uid()
     where m.organization_id = p_organization_id;
     if not found then
       insert into private.mpesa_settings (organization_id, environment, shortcode, account_type,
-        till_number, passkey, consumer_key, consumer_secret, updated_by)
+        till_number, passkey, consumer_key, consumer_secret, initiator_name, security_credential,
+        updated_by)
       values (p_organization_id, coalesce(p_environment, 'sandbox'), btrim(p_shortcode),
               coalesce(p_account_type, 'paybill'), nullif(btrim(p_till_number), ''),
-              btrim(p_passkey), btrim(p_consumer_key), btrim(p_consumer_secret), auth.uid());
+              btrim(p_passkey), btrim(p_consumer_key), btrim(p_consumer_secret),
+              nullif(btrim(p_initiator_name), ''), nullif(btrim(p_security_credential), ''),
+              auth.uid());
     end if;
   exception
     when not_null_violation then
@@ -4519,26 +5744,38 @@ begin
   end;
   -- New credentials: the cached token belonged to the old ones.
   delete from private.daraja_tokens t where t.organization_id = p_organization_id;
+  -- A new initiator: receipts waiting for Transaction Status are asked again at once.
+  if p_initiator_name is not null or p_security_credential is not null then
+    update private.unmatched_receipts u
+    set verification = 'unverified', verification_requested_at = null
+    where u.organization_id = p_organization_id and u.verification in ('unverified', 'requested');
+    perform pg_notify('receipt_verification', '');
+  end if;
   insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
   values (p_organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
           'mpesa_settings', p_organization_id::text,
           jsonb_build_object('environment', p_environment, 'shortcode', p_shortcode,
                              'account_type', p_account_type, 'till_number', p_till_number,
+                             'initiator_name', p_initiator_name,
                              'secrets_changed', p_passkey is not null or p_consumer_key is not null
-                                                or p_consumer_secret is not null));
+                                                or p_consumer_secret is not null
+                                                or p_security_credential is not null));
   return public.payment_settings(p_organization_id);
 end;
 $$;
 
 
-ALTER FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) OWNER TO postgres;
+ALTER FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text) OWNER TO postgres;
 
 --
--- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text); Type: COMMENT; Schema: public; Owner: postgres
+-- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) IS 'Sets the organization''s M-Pesa (Daraja) settings. Null secrets keep the stored ones (a first save
-needs all). Clears the cached Daraja token; audited (table_name mpesa_settings) without secrets.
+COMMENT ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text) IS 'Sets the organization''s M-Pesa (Daraja) settings. Null secrets keep the stored ones (a first save
+needs all but the initiator). p_initiator_name and p_security_credential (Transaction Status: the
+API operator and its encrypted password, needed to verify unmatched receipts) are set together
+and kept when null; setting them asks Daraja again for the receipts still waiting. Clears the
+cached Daraja token; audited (table_name mpesa_settings) without secrets.
 Callers: authenticated owner.
 Returns: payment_settings(p_organization_id).
 Errors: 42501 not an owner; 22023 incomplete or invalid settings.';
@@ -4581,6 +5818,48 @@ payment_status() after its payment started. Audited in private.platform_audit.
 Callers: authenticated platform staff.
 Returns: nothing.
 Errors: 42501 not_platform_staff; 22023 payment_link_lifetimes_invalid.';
+
+
+--
+-- Name: set_retention_days(text, integer); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.set_retention_days(p_kind text, p_days integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_policy private.retention_policies;
+begin
+  perform private.require_platform_staff();
+  select r.* into v_policy from private.retention_policies r where r.kind = p_kind for update;
+  if v_policy.kind is null then
+    raise exception 'no retention policy %', p_kind using errcode = '22023', hint = 'retention_kind_unknown';
+  end if;
+  if p_days is null or p_days not between v_policy.minimum_days and 3650 then
+    raise exception '% is kept % to 3650 days', p_kind, v_policy.minimum_days
+      using errcode = '22023', hint = 'retention_below_minimum';
+  end if;
+  update private.retention_policies r
+  set days = p_days, updated_at = now(), updated_by = auth.uid()
+  where r.kind = p_kind;
+  perform private.platform_settings_changed(
+    'set_retention_days', jsonb_build_object('kind', p_kind, 'days', p_days, 'was', v_policy.days));
+end;
+$$;
+
+
+ALTER FUNCTION public.set_retention_days(p_kind text, p_days integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION set_retention_days(p_kind text, p_days integer); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.set_retention_days(p_kind text, p_days integer) IS 'Sets how many days records of one kind are kept (from its minimum_days up to 3650). Audited in
+private.platform_audit.
+Callers: authenticated platform staff.
+Returns: nothing.
+Errors: 42501 not_platform_staff; 22023 retention_kind_unknown; 22023 retention_below_minimum.';
 
 
 --
@@ -4758,8 +6037,12 @@ declare
   v_payment_id uuid;
 begin
   select u.* into v_unmatched from private.unmatched_receipts u
-  where u.receipt = upper(btrim(p_receipt)) for update;
-  if v_unmatched.receipt is null or not private.has_role_at_least(v_unmatched.organization_id, 'admin') then
+  where u.receipt = upper(btrim(p_receipt))
+    and private.has_role_at_least(u.organization_id, 'admin')
+  order by u.received_at
+  limit 1
+  for update;
+  if v_unmatched.receipt is null then
     raise exception 'receipt not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -4790,7 +6073,7 @@ begin
   update private.unmatched_receipts u
   set redeemed_at = now(), redeemed_payment_id = v_payment_id,
       overpaid_kes = greatest(v_unmatched.amount_kes - v_plan.price_kes, 0)
-  where u.receipt = v_unmatched.receipt;
+  where u.receipt = v_unmatched.receipt and u.organization_id = v_unmatched.organization_id;
   perform private.audit_support(v_unmatched.organization_id, 'issue_voucher', v_unmatched.receipt,
     jsonb_build_object('plan_id', v_plan.id, 'phone', v_phone, 'payment_id', v_payment_id,
                        'amount_kes', v_unmatched.amount_kes));
@@ -4809,7 +6092,9 @@ ALTER FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_ph
 
 COMMENT ON FUNCTION public.support_issue_voucher(p_receipt text, p_plan_id uuid, p_phone text) IS 'Support: an unmatched receipt buys the given active plan of its organization for the given phone
 (any price: the admin decides), as a success payment via admin; voucher issued, SMS queued;
-audited as support:issue_voucher.
+audited as support:issue_voucher. Works whatever the receipt''s Transaction Status verification
+(the owner''s decision, e.g. while no initiator is set); of the caller''s organizations holding
+the receipt, the one that got it first.
 Callers: authenticated owner/admin of the receipt''s organization.
 Returns: {voucher_code, payment_id}.
 Errors: 42501 unknown receipt or not yours; P0001 already redeemed or refunded; 22023 phone not a
@@ -4828,8 +6113,12 @@ declare
   v_unmatched private.unmatched_receipts;
 begin
   select u.* into v_unmatched from private.unmatched_receipts u
-  where u.receipt = upper(btrim(p_receipt)) for update;
-  if v_unmatched.receipt is null or not private.has_role_at_least(v_unmatched.organization_id, 'admin') then
+  where u.receipt = upper(btrim(p_receipt))
+    and private.has_role_at_least(u.organization_id, 'admin')
+  order by u.received_at
+  limit 1
+  for update;
+  if v_unmatched.receipt is null then
     raise exception 'receipt not found in your organizations'
       using errcode = '42501', hint = 'not_allowed';
   end if;
@@ -4840,7 +6129,7 @@ begin
   update private.unmatched_receipts u
   set refunded_at = coalesce(u.refunded_at, now()), refunded_by = coalesce(u.refunded_by, auth.uid()),
       note = left(p_note, 500)
-  where u.receipt = v_unmatched.receipt
+  where u.receipt = v_unmatched.receipt and u.organization_id = v_unmatched.organization_id
   returning u.* into v_unmatched;
   perform private.audit_support(v_unmatched.organization_id, 'mark_refunded', v_unmatched.receipt,
     jsonb_build_object('amount_kes', v_unmatched.amount_kes, 'note', left(p_note, 500)));
@@ -5061,7 +6350,8 @@ begin
       'msisdn_hint', u.msisdn_hint, 'reason', u.reason, 'received_at', u.received_at,
       'payment_id', u.payment_id, 'redeemed_at', u.redeemed_at,
       'redeemed_payment_id', u.redeemed_payment_id, 'overpaid_kes', u.overpaid_kes,
-      'refunded_at', u.refunded_at, 'note', u.note
+      'refunded_at', u.refunded_at, 'note', u.note, 'verification', u.verification,
+      'verified_amount_kes', u.verified_amount_kes, 'verification_error', u.verification_error
     ) order by u.received_at desc)
     from private.unmatched_receipts u
     where u.organization_id = p_organization_id
@@ -5079,7 +6369,10 @@ ALTER FUNCTION public.unmatched_receipts(p_organization_id uuid) OWNER TO postgr
 COMMENT ON FUNCTION public.unmatched_receipts(p_organization_id uuid) IS 'Money that bought nothing yet, for the support screen.
 Callers: authenticated owner/admin.
 Returns: [{receipt, amount_kes, phone, msisdn_hint, reason, received_at, payment_id, redeemed_at,
-redeemed_payment_id, overpaid_kes, refunded_at, note}], newest first ([] when none).
+redeemed_payment_id, overpaid_kes, refunded_at, note, verification (unverified | requested |
+confirmed | refuted), verified_amount_kes, verification_error}], newest first ([] when none).
+Without an initiator in the M-Pesa settings receipts stay unverified (support_issue_voucher
+still works: the owner decides).
 Errors: 42501 agent or outsider.';
 
 
@@ -6074,6 +7367,33 @@ COMMENT ON TABLE private.address_quarantine IS 'Router addresses an organization
 
 
 --
+-- Name: c2b_url_generations; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.c2b_url_generations (
+    organization_id uuid NOT NULL,
+    generation integer DEFAULT 1 NOT NULL,
+    registered_at timestamp with time zone,
+    previous_generation integer,
+    previous_expires_at timestamp with time zone,
+    rotated_at timestamp with time zone,
+    rotated_by uuid,
+    CONSTRAINT c2b_url_generations_check CHECK (((previous_generation >= 1) AND (previous_generation < generation))),
+    CONSTRAINT c2b_url_generations_check1 CHECK (((previous_expires_at IS NULL) OR (previous_generation IS NOT NULL))),
+    CONSTRAINT c2b_url_generations_generation_check CHECK ((generation >= 1))
+);
+
+
+ALTER TABLE private.c2b_url_generations OWNER TO postgres;
+
+--
+-- Name: TABLE c2b_url_generations; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.c2b_url_generations IS 'Per organization: the current generation of its C2B URLs (pay-c2b signs organization and generation), the previous one and when it stops working. No API role; rotated by c2b_rotate(), registered by c2b_url_registered().';
+
+
+--
 -- Name: callback_junk; Type: TABLE; Schema: private; Owner: postgres
 --
 
@@ -6082,7 +7402,7 @@ CREATE TABLE private.callback_junk (
     reason text NOT NULL,
     hour timestamp with time zone NOT NULL,
     hits bigint DEFAULT 0 NOT NULL,
-    CONSTRAINT callback_junk_kind_check CHECK ((kind = ANY (ARRAY['stk'::text, 'c2b'::text]))),
+    CONSTRAINT callback_junk_kind_check CHECK ((kind = ANY (ARRAY['stk'::text, 'c2b'::text, 'status'::text]))),
     CONSTRAINT callback_junk_reason_check CHECK ((reason = ANY (ARRAY['forged'::text, 'malformed'::text, 'oversized'::text, 'expired'::text])))
 );
 
@@ -6093,7 +7413,7 @@ ALTER TABLE private.callback_junk OWNER TO postgres;
 -- Name: TABLE callback_junk; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.callback_junk IS 'How many junk callbacks (forged, malformed, oversized, expired URL) arrived per kind (stk, c2b) and hour; kept 30 days. No API role; written by private.callback_junk().';
+COMMENT ON TABLE private.callback_junk IS 'How many junk callbacks (forged, malformed, oversized, expired URL) arrived per kind (stk, c2b, status) and hour; kept 30 days (private.retention_run). No API role; written by private.callback_junk().';
 
 
 --
@@ -6117,7 +7437,7 @@ ALTER TABLE private.callback_junk_samples OWNER TO postgres;
 -- Name: TABLE callback_junk_samples; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.callback_junk_samples IS 'The first 5 junk callbacks per kind, reason and hour (ref: the payment or organization id of the URL; body: first 1,024 characters); kept 30 days. No API role; written by private.callback_junk().';
+COMMENT ON TABLE private.callback_junk_samples IS 'The first 5 junk callbacks per kind, reason and hour (ref: the payment or organization id of the URL; body: first 1,024 characters); kept 30 days (private.retention_run). No API role; written by private.callback_junk().';
 
 
 --
@@ -6179,6 +7499,30 @@ ALTER TABLE private.daily_sales OWNER TO postgres;
 --
 
 COMMENT ON TABLE private.daily_sales IS 'Dashboard rollup: vouchers and KES per organization, Nairobi day, site (null for cash), plan and via (mpesa, cash), kept by triggers. No API role; dashboard_summary reads it.';
+
+
+--
+-- Name: daily_usage; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.daily_usage (
+    organization_id uuid NOT NULL,
+    day date NOT NULL,
+    router_id uuid,
+    sessions integer DEFAULT 0 NOT NULL,
+    seconds bigint DEFAULT 0 NOT NULL,
+    input_octets bigint DEFAULT 0 NOT NULL,
+    output_octets bigint DEFAULT 0 NOT NULL
+);
+
+
+ALTER TABLE private.daily_usage OWNER TO postgres;
+
+--
+-- Name: TABLE daily_usage; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.daily_usage IS 'Rollup of deleted sessions: per organization, Nairobi day (of the session''s start), router: sessions, seconds, octets in and out. Written by private.retention_run() in the statement that deletes the sessions. No API role.';
 
 
 --
@@ -6280,14 +7624,19 @@ CREATE TABLE private.mpesa_settings (
     passkey text NOT NULL,
     consumer_key text NOT NULL,
     consumer_secret text NOT NULL,
+    initiator_name text,
+    security_credential text,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by uuid,
     CONSTRAINT mpesa_settings_account_type_check CHECK ((account_type = ANY (ARRAY['paybill'::text, 'till'::text]))),
     CONSTRAINT mpesa_settings_check CHECK (((account_type = 'paybill'::text) OR (till_number IS NOT NULL))),
+    CONSTRAINT mpesa_settings_check1 CHECK (((initiator_name IS NULL) = (security_credential IS NULL))),
     CONSTRAINT mpesa_settings_consumer_key_check CHECK (((char_length(consumer_key) >= 4) AND (char_length(consumer_key) <= 200))),
     CONSTRAINT mpesa_settings_consumer_secret_check CHECK (((char_length(consumer_secret) >= 4) AND (char_length(consumer_secret) <= 200))),
     CONSTRAINT mpesa_settings_environment_check CHECK ((environment = ANY (ARRAY['sandbox'::text, 'production'::text]))),
+    CONSTRAINT mpesa_settings_initiator_name_check CHECK ((initiator_name ~ '^[A-Za-z0-9_.@-]{1,100}$'::text)),
     CONSTRAINT mpesa_settings_passkey_check CHECK (((char_length(passkey) >= 8) AND (char_length(passkey) <= 200))),
+    CONSTRAINT mpesa_settings_security_credential_check CHECK (((char_length(security_credential) >= 8) AND (char_length(security_credential) <= 4096))),
     CONSTRAINT mpesa_settings_shortcode_check CHECK ((shortcode ~ '^[0-9]{5,7}$'::text)),
     CONSTRAINT mpesa_settings_till_number_check CHECK ((till_number ~ '^[0-9]{5,8}$'::text))
 );
@@ -6299,7 +7648,7 @@ ALTER TABLE private.mpesa_settings OWNER TO postgres;
 -- Name: TABLE mpesa_settings; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.mpesa_settings IS 'Per organization Daraja credentials (secrets write-only: set_mpesa_settings, payment_settings shows hints). No API role; the edge functions read it through mpesa_credentials().';
+COMMENT ON TABLE private.mpesa_settings IS 'Per organization Daraja credentials, with the Transaction Status initiator (secrets write-only: set_mpesa_settings, payment_settings shows hints). No API role; the edge functions read it through mpesa_credentials().';
 
 
 --
@@ -6317,7 +7666,7 @@ CREATE TABLE private.payment_callbacks (
     detail text,
     body text NOT NULL,
     received_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT payment_callbacks_kind_check CHECK ((kind = ANY (ARRAY['stk'::text, 'c2b'::text])))
+    CONSTRAINT payment_callbacks_kind_check CHECK ((kind = ANY (ARRAY['stk'::text, 'c2b'::text, 'status'::text])))
 );
 
 
@@ -6327,7 +7676,7 @@ ALTER TABLE private.payment_callbacks OWNER TO postgres;
 -- Name: TABLE payment_callbacks; Type: COMMENT; Schema: private; Owner: postgres
 --
 
-COMMENT ON TABLE private.payment_callbacks IS 'Every STK and C2B callback as it arrived (first 64 KiB of the body) with its verdict (a settle_payment outcome, forged, malformed, oversized, error; C2B: recorded, duplicate, wrong_shortcode). No API role.';
+COMMENT ON TABLE private.payment_callbacks IS 'Every STK, C2B and Transaction Status (kind status) callback as it arrived (first 64 KiB of the body) with its verdict (a settle_payment outcome, forged, malformed, oversized, error; C2B: recorded, duplicate, wrong_shortcode; status: a receipt_status_result outcome). No API role.';
 
 
 --
@@ -6391,12 +7740,14 @@ CREATE TABLE private.platform_settings (
     address_quarantine_days integer DEFAULT 30 NOT NULL,
     callback_url_hours integer DEFAULT 48 NOT NULL,
     status_token_days integer DEFAULT 7 NOT NULL,
+    slug_reservation_days integer DEFAULT 90 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by uuid,
     CONSTRAINT platform_settings_address_quarantine_days_check CHECK (((address_quarantine_days >= 0) AND (address_quarantine_days <= 365))),
     CONSTRAINT platform_settings_callback_url_hours_check CHECK (((callback_url_hours >= 1) AND (callback_url_hours <= 8760))),
     CONSTRAINT platform_settings_id_check CHECK (id),
     CONSTRAINT platform_settings_signup_mode_check CHECK ((signup_mode = ANY (ARRAY['invite_only'::text, 'open'::text]))),
+    CONSTRAINT platform_settings_slug_reservation_days_check CHECK (((slug_reservation_days >= 0) AND (slug_reservation_days <= 3650))),
     CONSTRAINT platform_settings_status_token_days_check CHECK (((status_token_days >= 1) AND (status_token_days <= 365)))
 );
 
@@ -6447,6 +7798,73 @@ ALTER TABLE private.rate_limits OWNER TO postgres;
 --
 
 COMMENT ON TABLE private.rate_limits IS 'Fixed-window counters by bucket (pay_start: start:device|ip|router|site|org-phone|phone; recover:phone; portal lookups: recover|voucher-status:client|ip|site and their misses, miss:voucher-status:…; resend:) and window start. No API role; only the security definer functions write it.';
+
+
+--
+-- Name: receipt_alerts; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.receipt_alerts (
+    receipt text NOT NULL,
+    organization_id uuid NOT NULL,
+    other_organization_id uuid NOT NULL,
+    seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+ALTER TABLE private.receipt_alerts OWNER TO postgres;
+
+--
+-- Name: TABLE receipt_alerts; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.receipt_alerts IS 'A receipt that arrived at organization_id while other_organization_id already had it (a payment or an unmatched receipt). No API role; platform staff read it with platform_receipt_alerts().';
+
+
+--
+-- Name: released_slugs; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.released_slugs (
+    slug text NOT NULL,
+    organization_id uuid NOT NULL,
+    released_at timestamp with time zone DEFAULT now() NOT NULL,
+    until timestamp with time zone NOT NULL
+);
+
+
+ALTER TABLE private.released_slugs OWNER TO postgres;
+
+--
+-- Name: TABLE released_slugs; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.released_slugs IS 'Slugs an organization released (site renamed or deleted), reserved for it until `until` (platform setting slug_reservation_days, 90 by default). No API role: written and read by the sites triggers sites_slug_claim and sites_slug_release.';
+
+
+--
+-- Name: retention_policies; Type: TABLE; Schema: private; Owner: postgres
+--
+
+CREATE TABLE private.retention_policies (
+    kind text NOT NULL,
+    days integer NOT NULL,
+    minimum_days integer NOT NULL,
+    reason text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by uuid,
+    CONSTRAINT retention_policies_check CHECK (((days >= minimum_days) AND (days <= 3650))),
+    CONSTRAINT retention_policies_minimum_days_check CHECK ((minimum_days >= 1))
+);
+
+
+ALTER TABLE private.retention_policies OWNER TO postgres;
+
+--
+-- Name: TABLE retention_policies; Type: COMMENT; Schema: private; Owner: postgres
+--
+
+COMMENT ON TABLE private.retention_policies IS 'How long each kind of operational record is kept (days, never below minimum_days) and why. No API role; platform staff read it with retention_policies() and change it with set_retention_days(); private.retention_run() applies it.';
 
 
 --
@@ -6537,45 +7955,6 @@ ALTER TABLE private.sms_settings OWNER TO postgres;
 --
 
 COMMENT ON TABLE private.sms_settings IS 'Per organization Africa''s Talking account (username, write-only API key, sender id: set_sms_settings). No API role; sms_claim() hands it to sms-dispatch.';
-
-
---
--- Name: unmatched_receipts; Type: TABLE; Schema: private; Owner: postgres
---
-
-CREATE TABLE private.unmatched_receipts (
-    receipt text NOT NULL,
-    organization_id uuid NOT NULL,
-    site_id uuid,
-    payment_id uuid,
-    phone text,
-    amount_kes integer NOT NULL,
-    reason text NOT NULL,
-    received_at timestamp with time zone DEFAULT now() NOT NULL,
-    redeemed_at timestamp with time zone,
-    redeemed_payment_id uuid,
-    overpaid_kes integer,
-    msisdn_hint text,
-    refunded_at timestamp with time zone,
-    refunded_by uuid,
-    note text,
-    CONSTRAINT unmatched_receipts_amount_kes_check CHECK ((amount_kes >= 0)),
-    CONSTRAINT unmatched_receipts_msisdn_hint_check CHECK ((char_length(msisdn_hint) <= 100)),
-    CONSTRAINT unmatched_receipts_note_check CHECK ((char_length(note) <= 500)),
-    CONSTRAINT unmatched_receipts_overpaid_kes_check CHECK ((overpaid_kes >= 0)),
-    CONSTRAINT unmatched_receipts_phone_check CHECK ((phone ~ '^\+254[17][0-9]{8}$'::text)),
-    CONSTRAINT unmatched_receipts_reason_check CHECK ((reason = ANY (ARRAY['no_payment'::text, 'amount_mismatch'::text, 'phone_mismatch'::text, 'second_payment'::text, 'plan_unavailable'::text, 'c2b'::text]))),
-    CONSTRAINT unmatched_receipts_receipt_check CHECK ((receipt ~ '^[A-Z0-9]{6,20}$'::text))
-);
-
-
-ALTER TABLE private.unmatched_receipts OWNER TO postgres;
-
---
--- Name: TABLE unmatched_receipts; Type: COMMENT; Schema: private; Owner: postgres
---
-
-COMMENT ON TABLE private.unmatched_receipts IS 'Money that bought nothing yet (no payment, wrong amount or phone, second payment, plan unavailable, C2B), redeemable once by receipt and phone. No API role: recover_voucher and the support RPCs reach it.';
 
 
 --
@@ -6741,37 +8120,6 @@ COMMENT ON TABLE public.routers IS 'A site''s NAS (hotspot controller); nas_ip i
 
 
 --
--- Name: sites; Type: TABLE; Schema: public; Owner: postgres
---
-
-CREATE TABLE public.sites (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    organization_id uuid NOT NULL,
-    slug text NOT NULL,
-    name text NOT NULL,
-    support_phone text,
-    primary_color text DEFAULT '#0f766e'::text NOT NULL,
-    default_language text DEFAULT (private.languages())[1] NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT sites_default_language_check CHECK ((default_language = ANY (private.languages()))),
-    CONSTRAINT sites_name_check CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 100))),
-    CONSTRAINT sites_primary_color_check CHECK ((primary_color ~ '^#[0-9a-fA-F]{6}$'::text)),
-    CONSTRAINT sites_slug_check CHECK ((slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text)),
-    CONSTRAINT sites_support_phone_check CHECK ((support_phone ~ '^\+[1-9][0-9]{6,14}$'::text))
-);
-
-
-ALTER TABLE public.sites OWNER TO postgres;
-
---
--- Name: TABLE sites; Type: COMMENT; Schema: public; Owner: postgres
---
-
-COMMENT ON TABLE public.sites IS 'Hotspot locations: the slug names the portal URL /s/<slug>, the rest is its branding. authenticated: members read, owners/admins insert, update, delete; anon: nothing (portal_site).';
-
-
---
 -- Name: sms_outbox; Type: TABLE; Schema: public; Owner: postgres
 --
 
@@ -6792,7 +8140,7 @@ CREATE TABLE public.sms_outbox (
     CONSTRAINT sms_outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT sms_outbox_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 918))),
     CONSTRAINT sms_outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sent'::text, 'failed'::text]))),
-    CONSTRAINT sms_outbox_to_phone_check CHECK ((to_phone ~ '^\+254[17][0-9]{8}$'::text))
+    CONSTRAINT sms_outbox_to_phone_check CHECK (((to_phone ~ '^\+254[17][0-9]{8}$'::text) OR (to_phone ~ '^erased:[0-9a-f]{32}$'::text)))
 );
 
 
@@ -7082,6 +8430,14 @@ ALTER TABLE ONLY private.address_quarantine
 
 
 --
+-- Name: c2b_url_generations c2b_url_generations_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.c2b_url_generations
+    ADD CONSTRAINT c2b_url_generations_pkey PRIMARY KEY (organization_id);
+
+
+--
 -- Name: callback_junk callback_junk_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -7111,6 +8467,14 @@ ALTER TABLE ONLY private.daily_payments
 
 ALTER TABLE ONLY private.daily_sales
     ADD CONSTRAINT daily_sales_organization_id_day_site_id_plan_id_via_key UNIQUE NULLS NOT DISTINCT (organization_id, day, site_id, plan_id, via);
+
+
+--
+-- Name: daily_usage daily_usage_organization_id_day_router_id_key; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daily_usage
+    ADD CONSTRAINT daily_usage_organization_id_day_router_id_key UNIQUE NULLS NOT DISTINCT (organization_id, day, router_id);
 
 
 --
@@ -7194,6 +8558,30 @@ ALTER TABLE ONLY private.rate_limits
 
 
 --
+-- Name: receipt_alerts receipt_alerts_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.receipt_alerts
+    ADD CONSTRAINT receipt_alerts_pkey PRIMARY KEY (receipt, organization_id, other_organization_id);
+
+
+--
+-- Name: released_slugs released_slugs_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.released_slugs
+    ADD CONSTRAINT released_slugs_pkey PRIMARY KEY (slug);
+
+
+--
+-- Name: retention_policies retention_policies_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.retention_policies
+    ADD CONSTRAINT retention_policies_pkey PRIMARY KEY (kind);
+
+
+--
 -- Name: router_changes router_changes_pkey; Type: CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -7230,7 +8618,7 @@ ALTER TABLE ONLY private.sms_settings
 --
 
 ALTER TABLE ONLY private.unmatched_receipts
-    ADD CONSTRAINT unmatched_receipts_pkey PRIMARY KEY (receipt);
+    ADD CONSTRAINT unmatched_receipts_pkey PRIMARY KEY (receipt, organization_id);
 
 
 --
@@ -7298,11 +8686,11 @@ ALTER TABLE ONLY public.payments
 
 
 --
--- Name: payments payments_mpesa_receipt_key; Type: CONSTRAINT; Schema: public; Owner: postgres
+-- Name: payments payments_mpesa_receipt_organization_id_key; Type: CONSTRAINT; Schema: public; Owner: postgres
 --
 
 ALTER TABLE ONLY public.payments
-    ADD CONSTRAINT payments_mpesa_receipt_key UNIQUE (mpesa_receipt);
+    ADD CONSTRAINT payments_mpesa_receipt_organization_id_key UNIQUE (mpesa_receipt, organization_id);
 
 
 --
@@ -7538,6 +8926,13 @@ CREATE INDEX rate_limits_window_start_idx ON private.rate_limits USING btree (wi
 --
 
 CREATE INDEX unmatched_receipts_organization_id_idx ON private.unmatched_receipts USING btree (organization_id, received_at DESC);
+
+
+--
+-- Name: unmatched_receipts_waiting_idx; Type: INDEX; Schema: private; Owner: postgres
+--
+
+CREATE INDEX unmatched_receipts_waiting_idx ON private.unmatched_receipts USING btree (verification_requested_at NULLS FIRST) WHERE ((verification = ANY (ARRAY['unverified'::text, 'requested'::text])) AND (redeemed_payment_id IS NULL) AND (refunded_at IS NULL));
 
 
 --
@@ -7954,6 +9349,20 @@ CREATE TRIGGER sms_settings_refuse_when_suspended BEFORE INSERT OR DELETE OR UPD
 
 
 --
+-- Name: unmatched_receipts unmatched_receipts_cross_check; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER unmatched_receipts_cross_check AFTER INSERT ON private.unmatched_receipts FOR EACH ROW EXECUTE FUNCTION private.receipt_cross_check();
+
+
+--
+-- Name: unmatched_receipts unmatched_receipts_verify; Type: TRIGGER; Schema: private; Owner: postgres
+--
+
+CREATE TRIGGER unmatched_receipts_verify AFTER INSERT ON private.unmatched_receipts FOR EACH STATEMENT EXECUTE FUNCTION private.notify_receipt_verification();
+
+
+--
 -- Name: memberships memberships_audit; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -8014,6 +9423,20 @@ CREATE TRIGGER organizations_refuse_when_suspended BEFORE UPDATE ON public.organ
 --
 
 CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: payments payments_receipt_cross_check; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER payments_receipt_cross_check AFTER INSERT ON public.payments FOR EACH ROW WHEN ((new.mpesa_receipt IS NOT NULL)) EXECUTE FUNCTION private.receipt_cross_check();
+
+
+--
+-- Name: payments payments_receipt_cross_check_update; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER payments_receipt_cross_check_update AFTER UPDATE OF mpesa_receipt ON public.payments FOR EACH ROW WHEN (((new.mpesa_receipt IS NOT NULL) AND (new.mpesa_receipt IS DISTINCT FROM old.mpesa_receipt))) EXECUTE FUNCTION private.receipt_cross_check();
 
 
 --
@@ -8206,6 +9629,20 @@ CREATE TRIGGER sites_set_updated_at BEFORE UPDATE ON public.sites FOR EACH ROW E
 
 
 --
+-- Name: sites sites_slug_claim; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sites_slug_claim BEFORE INSERT OR DELETE OR UPDATE OF slug, organization_id ON public.sites FOR EACH ROW EXECUTE FUNCTION private.site_slug_claim();
+
+
+--
+-- Name: sites sites_slug_release; Type: TRIGGER; Schema: public; Owner: postgres
+--
+
+CREATE TRIGGER sites_slug_release AFTER DELETE OR UPDATE OF slug, organization_id ON public.sites FOR EACH ROW EXECUTE FUNCTION private.site_slug_release();
+
+
+--
 -- Name: sms_outbox sms_outbox_notify; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -8304,6 +9741,14 @@ CREATE TRIGGER vouchers_values_valid BEFORE INSERT OR UPDATE OF code, status, so
 
 
 --
+-- Name: c2b_url_generations c2b_url_generations_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.c2b_url_generations
+    ADD CONSTRAINT c2b_url_generations_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
 -- Name: daily_payments daily_payments_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
 --
 
@@ -8317,6 +9762,14 @@ ALTER TABLE ONLY private.daily_payments
 
 ALTER TABLE ONLY private.daily_sales
     ADD CONSTRAINT daily_sales_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: daily_usage daily_usage_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.daily_usage
+    ADD CONSTRAINT daily_usage_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 
 --
@@ -8365,6 +9818,22 @@ ALTER TABLE ONLY private.platform_settings
 
 ALTER TABLE ONLY private.platform_staff
     ADD CONSTRAINT platform_staff_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+
+--
+-- Name: receipt_alerts receipt_alerts_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.receipt_alerts
+    ADD CONSTRAINT receipt_alerts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
+-- Name: receipt_alerts receipt_alerts_other_organization_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: postgres
+--
+
+ALTER TABLE ONLY private.receipt_alerts
+    ADD CONSTRAINT receipt_alerts_other_organization_id_fkey FOREIGN KEY (other_organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 
 --
@@ -8702,6 +10171,12 @@ ALTER TABLE ONLY radius.voucher_devices
 ALTER TABLE private.address_quarantine ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: c2b_url_generations; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.c2b_url_generations ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: callback_junk; Type: ROW SECURITY; Schema: private; Owner: postgres
 --
 
@@ -8726,10 +10201,23 @@ ALTER TABLE private.daily_payments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE private.daily_sales ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: daily_usage; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.daily_usage ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: daraja_tokens; Type: ROW SECURITY; Schema: private; Owner: postgres
 --
 
 ALTER TABLE private.daraja_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: daraja_tokens edge_functions_tokens; Type: POLICY; Schema: private; Owner: postgres
+--
+
+CREATE POLICY edge_functions_tokens ON private.daraja_tokens TO edge_functions USING (true) WITH CHECK (true);
+
 
 --
 -- Name: invitations; Type: ROW SECURITY; Schema: private; Owner: postgres
@@ -8778,6 +10266,24 @@ ALTER TABLE private.platform_staff ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE private.rate_limits ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: receipt_alerts; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.receipt_alerts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: released_slugs; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.released_slugs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: retention_policies; Type: ROW SECURITY; Schema: private; Owner: postgres
+--
+
+ALTER TABLE private.retention_policies ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: router_changes; Type: ROW SECURITY; Schema: private; Owner: postgres
@@ -9127,6 +10633,7 @@ ALTER TABLE radius.voucher_devices ENABLE ROW LEVEL SECURITY;
 GRANT USAGE ON SCHEMA private TO authenticated;
 GRANT USAGE ON SCHEMA private TO service_role;
 GRANT USAGE ON SCHEMA private TO worker;
+GRANT USAGE ON SCHEMA private TO edge_functions;
 
 
 --
@@ -9147,6 +10654,14 @@ GRANT USAGE ON SCHEMA radius TO worker;
 
 
 --
+-- Name: FUNCTION account_confirmed(p_email text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.account_confirmed(p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.account_confirmed(p_email text) TO edge_functions;
+
+
+--
 -- Name: FUNCTION add_payments(p_organization_id uuid, p_day date, p_site_id uuid, p_status text, p_payments integer); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -9158,6 +10673,22 @@ REVOKE ALL ON FUNCTION private.add_payments(p_organization_id uuid, p_day date, 
 --
 
 REVOKE ALL ON FUNCTION private.add_sale(p_organization_id uuid, p_day date, p_site_id uuid, p_plan_id uuid, p_via text, p_vouchers integer, p_kes bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.audit_c2b_register(p_organization_id uuid, p_actor uuid, p_new jsonb) TO edge_functions;
+
+
+--
+-- Name: FUNCTION audit_payment_recheck(p_payment_id uuid, p_user_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.audit_payment_recheck(p_payment_id uuid, p_user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.audit_payment_recheck(p_payment_id uuid, p_user_id uuid) TO edge_functions;
 
 
 --
@@ -9179,6 +10710,31 @@ REVOKE ALL ON FUNCTION private.audit_support(p_organization_id uuid, p_action te
 --
 
 REVOKE ALL ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body text, p_parsed jsonb) TO edge_functions;
+
+
+--
+-- Name: FUNCTION c2b_rotate(p_organization_id uuid, p_actor uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.c2b_rotate(p_organization_id uuid, p_actor uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.c2b_rotate(p_organization_id uuid, p_actor uuid) TO edge_functions;
+
+
+--
+-- Name: FUNCTION c2b_url_registered(p_organization_id uuid, p_generation integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.c2b_url_registered(p_organization_id uuid, p_generation integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.c2b_url_registered(p_organization_id uuid, p_generation integer) TO edge_functions;
+
+
+--
+-- Name: FUNCTION c2b_urls(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.c2b_urls(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.c2b_urls(p_organization_id uuid) TO edge_functions;
 
 
 --
@@ -9186,6 +10742,7 @@ REVOKE ALL ON FUNCTION private.c2b_confirmation(p_organization_id uuid, p_body t
 --
 
 REVOKE ALL ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text) TO edge_functions;
 
 
 --
@@ -9193,6 +10750,7 @@ REVOKE ALL ON FUNCTION private.callback_junk(p_kind text, p_reason text, p_ref t
 --
 
 REVOKE ALL ON FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id uuid) TO edge_functions;
 
 
 --
@@ -9200,6 +10758,7 @@ REVOKE ALL ON FUNCTION private.can_support_payment(p_payment_id uuid, p_user_id 
 --
 
 REVOKE ALL ON FUNCTION private.cheapest_plan_kes(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.cheapest_plan_kes(p_organization_id uuid) TO edge_functions;
 
 
 --
@@ -9238,6 +10797,13 @@ REVOKE ALL ON FUNCTION private.create_payment_voucher(p_payment public.payments,
 --
 
 REVOKE ALL ON FUNCTION private.customer_for(p_organization_id uuid, p_phone text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION customer_receipts(p_organization_id uuid, p_phone text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.customer_receipts(p_organization_id uuid, p_phone text) FROM PUBLIC;
 
 
 --
@@ -9360,6 +10926,13 @@ REVOKE ALL ON FUNCTION private.lock_router_address(p_address inet) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION lock_site_slug(p_slug text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.lock_site_slug(p_slug text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION lookup_buckets(p_kind text, p_site_id uuid, p_client text); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -9388,10 +10961,26 @@ REVOKE ALL ON FUNCTION private.mac_or_null(p_mac text) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION masked_phone(p_phone text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.masked_phone(p_phone text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION member_at_least(p_user_id uuid, p_organization_id uuid, p_role text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.member_at_least(p_user_id uuid, p_organization_id uuid, p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.member_at_least(p_user_id uuid, p_organization_id uuid, p_role text) TO edge_functions;
+
+
+--
 -- Name: FUNCTION mpesa_credentials(p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION private.mpesa_credentials(p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.mpesa_credentials(p_organization_id uuid) TO edge_functions;
 
 
 --
@@ -9446,6 +11035,13 @@ REVOKE ALL ON FUNCTION private.notify_radius_clients() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION notify_receipt_verification(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.notify_receipt_verification() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION notify_sms_outbox(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -9473,6 +11069,7 @@ GRANT ALL ON FUNCTION private.orgs_with_role_at_least(p_role text) TO authentica
 --
 
 REVOKE ALL ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_verdict text, p_parsed jsonb) TO edge_functions;
 
 
 --
@@ -9480,6 +11077,7 @@ REVOKE ALL ON FUNCTION private.pay_callback(p_payment_id uuid, p_body text, p_ve
 --
 
 REVOKE ALL ON FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text) TO edge_functions;
 
 
 --
@@ -9487,6 +11085,15 @@ REVOKE ALL ON FUNCTION private.pay_mark_timeout(p_payment_id uuid, p_reason text
 --
 
 REVOKE ALL ON FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_request_id text, p_merchant_request_id text, p_error text) TO edge_functions;
+
+
+--
+-- Name: FUNCTION pay_reconcile_candidate(p_payment_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.pay_reconcile_candidate(p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.pay_reconcile_candidate(p_payment_id uuid) TO edge_functions;
 
 
 --
@@ -9494,6 +11101,7 @@ REVOKE ALL ON FUNCTION private.pay_push_result(p_payment_id uuid, p_checkout_req
 --
 
 REVOKE ALL ON FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.pay_reconcile_candidates(p_older_than_seconds integer, p_limit integer) TO edge_functions;
 
 
 --
@@ -9501,6 +11109,7 @@ REVOKE ALL ON FUNCTION private.pay_reconcile_candidates(p_older_than_seconds int
 --
 
 REVOKE ALL ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.pay_start(p_site_id uuid, p_plan_id uuid, p_phone text, p_router_id uuid, p_client_mac text, p_idempotency_key text, p_language text, p_client_ip text, p_login_host text) TO edge_functions;
 
 
 --
@@ -9596,6 +11205,37 @@ REVOKE ALL ON FUNCTION private.rebuild_rollups(p_organization_id uuid) FROM PUBL
 
 
 --
+-- Name: FUNCTION receipt_cross_check(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.receipt_cross_check() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.receipt_status_result(p_organization_id uuid, p_receipt text, p_body text, p_parsed jsonb) TO edge_functions;
+
+
+--
+-- Name: FUNCTION receipt_verification_claim(p_limit integer, p_organization_id uuid); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.receipt_verification_claim(p_limit integer, p_organization_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.receipt_verification_claim(p_limit integer, p_organization_id uuid) TO edge_functions;
+
+
+--
+-- Name: FUNCTION receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.receipt_verification_sent(p_organization_id uuid, p_receipt text, p_conversation_id text, p_error text) TO edge_functions;
+
+
+--
 -- Name: FUNCTION refuse_when_suspended(); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -9614,6 +11254,21 @@ REVOKE ALL ON FUNCTION private.require_manager(p_organization_id uuid) FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION private.require_platform_staff() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION retention_cutoff(p_kind text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.retention_cutoff(p_kind text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION retention_run(p_batch integer); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.retention_run(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.retention_run(p_batch integer) TO worker;
 
 
 --
@@ -9679,6 +11334,7 @@ REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.settle_payment(p_payment_id uuid, p_checkout_request_id text, p_result_code text, p_result_desc text, p_amount numeric, p_receipt text, p_phone text, p_via text) TO edge_functions;
 
 
 --
@@ -9689,6 +11345,63 @@ REVOKE ALL ON FUNCTION private.signup_mode() FROM PUBLIC;
 
 
 --
+-- Name: TABLE sites; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.sites TO service_role;
+GRANT SELECT,DELETE ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.organization_id; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(organization_id) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.slug; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(slug),UPDATE(slug) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.name; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.support_phone; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(support_phone),UPDATE(support_phone) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.primary_color; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(primary_color),UPDATE(primary_color) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: COLUMN sites.default_language; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT INSERT(default_language),UPDATE(default_language) ON TABLE public.sites TO authenticated;
+
+
+--
+-- Name: FUNCTION site_by_ref(p_ref text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.site_by_ref(p_ref text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION site_logo_path(p_site_id uuid); Type: ACL; Schema: private; Owner: postgres
 --
 
@@ -9696,10 +11409,33 @@ REVOKE ALL ON FUNCTION private.site_logo_path(p_site_id uuid) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.site_member_at_least(p_user_id uuid, p_site_id uuid, p_role text) TO edge_functions;
+
+
+--
+-- Name: FUNCTION site_slug_claim(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.site_slug_claim() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION site_slug_release(); Type: ACL; Schema: private; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION private.site_slug_release() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION sms_claim(p_limit integer); Type: ACL; Schema: private; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION private.sms_claim(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.sms_claim(p_limit integer) TO edge_functions;
 
 
 --
@@ -9707,6 +11443,7 @@ REVOKE ALL ON FUNCTION private.sms_claim(p_limit integer) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.sms_result(p_id uuid, p_outcome text, p_message_id text, p_error text, p_provider_status jsonb) TO edge_functions;
 
 
 --
@@ -9811,6 +11548,15 @@ GRANT ALL ON FUNCTION public.create_router(p_site_id uuid, p_name text, p_nas_ip
 
 
 --
+-- Name: FUNCTION customer_data_export(p_organization_id uuid, p_phone text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.customer_data_export(p_organization_id uuid, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.customer_data_export(p_organization_id uuid, p_phone text) TO service_role;
+GRANT ALL ON FUNCTION public.customer_data_export(p_organization_id uuid, p_phone text) TO authenticated;
+
+
+--
 -- Name: FUNCTION dashboard_alerts(p_organization_id uuid); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -9835,6 +11581,15 @@ GRANT ALL ON FUNCTION public.dashboard_summary(p_organization_id uuid, p_site_id
 REVOKE ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) TO service_role;
 GRANT ALL ON FUNCTION public.disconnect_session(p_voucher_id uuid, p_mac text) TO authenticated;
+
+
+--
+-- Name: FUNCTION erase_customer(p_organization_id uuid, p_phone text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.erase_customer(p_organization_id uuid, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.erase_customer(p_organization_id uuid, p_phone text) TO service_role;
+GRANT ALL ON FUNCTION public.erase_customer(p_organization_id uuid, p_phone text) TO authenticated;
 
 
 --
@@ -9920,6 +11675,15 @@ GRANT ALL ON FUNCTION public.platform_organizations() TO authenticated;
 
 
 --
+-- Name: FUNCTION platform_receipt_alerts(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.platform_receipt_alerts() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.platform_receipt_alerts() TO service_role;
+GRANT ALL ON FUNCTION public.platform_receipt_alerts() TO authenticated;
+
+
+--
 -- Name: FUNCTION platform_settings(); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -10002,6 +11766,15 @@ GRANT ALL ON FUNCTION public.release_vouchers(p_batch_id uuid, p_voucher_id uuid
 REVOKE ALL ON FUNCTION public.resume_organization(p_organization_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.resume_organization(p_organization_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.resume_organization(p_organization_id uuid) TO authenticated;
+
+
+--
+-- Name: FUNCTION retention_policies(); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.retention_policies() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.retention_policies() TO service_role;
+GRANT ALL ON FUNCTION public.retention_policies() TO authenticated;
 
 
 --
@@ -10123,12 +11896,12 @@ GRANT ALL ON FUNCTION public.set_address_quarantine_days(p_days integer) TO auth
 
 
 --
--- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text); Type: ACL; Schema: public; Owner: postgres
+-- Name: FUNCTION set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text); Type: ACL; Schema: public; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) TO service_role;
-GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text) TO authenticated;
+REVOKE ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text) TO service_role;
+GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_environment text, p_shortcode text, p_account_type text, p_till_number text, p_passkey text, p_consumer_key text, p_consumer_secret text, p_initiator_name text, p_security_credential text) TO authenticated;
 
 
 --
@@ -10138,6 +11911,15 @@ GRANT ALL ON FUNCTION public.set_mpesa_settings(p_organization_id uuid, p_enviro
 REVOKE ALL ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) TO service_role;
 GRANT ALL ON FUNCTION public.set_payment_link_lifetimes(p_callback_url_hours integer, p_status_token_days integer) TO authenticated;
+
+
+--
+-- Name: FUNCTION set_retention_days(p_kind text, p_days integer); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.set_retention_days(p_kind text, p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_retention_days(p_kind text, p_days integer) TO service_role;
+GRANT ALL ON FUNCTION public.set_retention_days(p_kind text, p_days integer) TO authenticated;
 
 
 --
@@ -10353,6 +12135,13 @@ GRANT ALL ON FUNCTION radius.sweep() TO worker;
 
 
 --
+-- Name: TABLE daraja_tokens; Type: ACL; Schema: private; Owner: postgres
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE private.daraja_tokens TO edge_functions;
+
+
+--
 -- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -10551,56 +12340,6 @@ GRANT UPDATE(coa_port) ON TABLE public.routers TO authenticated;
 --
 
 GRANT UPDATE(login_host) ON TABLE public.routers TO authenticated;
-
-
---
--- Name: TABLE sites; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT ALL ON TABLE public.sites TO service_role;
-GRANT SELECT,DELETE ON TABLE public.sites TO authenticated;
-
-
---
--- Name: COLUMN sites.organization_id; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(organization_id) ON TABLE public.sites TO authenticated;
-
-
---
--- Name: COLUMN sites.slug; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(slug),UPDATE(slug) ON TABLE public.sites TO authenticated;
-
-
---
--- Name: COLUMN sites.name; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE public.sites TO authenticated;
-
-
---
--- Name: COLUMN sites.support_phone; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(support_phone),UPDATE(support_phone) ON TABLE public.sites TO authenticated;
-
-
---
--- Name: COLUMN sites.primary_color; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(primary_color),UPDATE(primary_color) ON TABLE public.sites TO authenticated;
-
-
---
--- Name: COLUMN sites.default_language; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT INSERT(default_language),UPDATE(default_language) ON TABLE public.sites TO authenticated;
 
 
 --

@@ -40,7 +40,7 @@ insert into public.memberships (organization_id, user_id, role)
 values ('d0000000-0000-4000-8000-000000000010', 'd0000000-0000-4000-8000-000000000001', 'owner')
 on conflict (organization_id, user_id) do nothing;
 
--- One site, served at /s/demo.
+-- One site, served at /s/demo and at /s/<its id> (stack/demo.ts siteId).
 insert into public.sites (id, organization_id, slug, name, support_phone, primary_color, default_language)
 values (
   'd0000000-0000-4000-8000-000000000020',

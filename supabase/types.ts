@@ -725,9 +725,11 @@ export type Database = {
         Args: { p_name: string; p_nas_ip: unknown; p_site_id: string; p_vendor: string };
         Returns: Json;
       };
+      customer_data_export: { Args: { p_organization_id: string; p_phone: string }; Returns: Json };
       dashboard_alerts: { Args: { p_organization_id: string }; Returns: Json };
       dashboard_summary: { Args: { p_organization_id: string; p_site_id?: string }; Returns: Json };
       disconnect_session: { Args: { p_mac?: string; p_voucher_id: string }; Returns: number };
+      erase_customer: { Args: { p_organization_id: string; p_phone: string }; Returns: Json };
       export_organization: { Args: { p_organization_id: string }; Returns: Json };
       invite_member: {
         Args: { p_email: string; p_organization_id: string; p_role: string };
@@ -792,6 +794,17 @@ export type Database = {
           suspended_reason: string;
         }[];
       };
+      platform_receipt_alerts: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          organization_id: string;
+          organization_name: string;
+          other_organization_id: string;
+          other_organization_name: string;
+          receipt: string;
+          seen_at: string;
+        }[];
+      };
       platform_settings: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -816,6 +829,16 @@ export type Database = {
       };
       release_vouchers: { Args: { p_batch_id?: string; p_voucher_id?: string }; Returns: Json };
       resume_organization: { Args: { p_organization_id: string }; Returns: undefined };
+      retention_policies: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          days: number;
+          kind: string;
+          minimum_days: number;
+          reason: string;
+          updated_at: string;
+        }[];
+      };
       revenue_summary: { Args: { p_organization_id: string }; Returns: Json };
       router_health: { Args: { p_organization_id: string }; Returns: Json };
       router_setup: { Args: { p_router_id: string }; Returns: Json };
@@ -886,8 +909,10 @@ export type Database = {
           p_consumer_key?: string;
           p_consumer_secret?: string;
           p_environment: string;
+          p_initiator_name?: string;
           p_organization_id: string;
           p_passkey?: string;
+          p_security_credential?: string;
           p_shortcode: string;
           p_till_number?: string;
         };
@@ -897,6 +922,7 @@ export type Database = {
         Args: { p_callback_url_hours: number; p_status_token_days: number };
         Returns: undefined;
       };
+      set_retention_days: { Args: { p_days: number; p_kind: string }; Returns: undefined };
       set_signup_mode: { Args: { p_mode: string }; Returns: undefined };
       set_site_logo: { Args: { p_image_base64: string; p_site_id: string }; Returns: Json };
       set_sms_settings: {

@@ -176,6 +176,7 @@ export async function deployDrill(log: (line: string) => void): Promise<void> {
         SUPABASE_URL: stub.url,
         SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_drill',
         SUPABASE_SECRET_KEY: 'sb_secret_drill0123456789',
+        PORTAL_API_KEY: 'wb_portal_drill0123456789abcdefghijklmnop',
         DB_HOST: db.hostname,
         DB_PORT: db.port,
         DB_SSLMODE: 'disable',
@@ -268,6 +269,10 @@ export async function deployDrill(log: (line: string) => void): Promise<void> {
     const envDir = join(scratch, 'etc/wifi-billing');
     for (const name of ['freeradius.env', 'worker.env', 'portal.env'])
       assert.equal(statSync(join(envDir, name)).mode & 0o777, 0o600, `${name} is root-only`);
+    // Least privilege: the portal holds its own credential, never the secret key.
+    const portalEnv = readFileSync(join(envDir, 'portal.env'), 'utf8');
+    assert.match(portalEnv, /^PORTAL_API_KEY=wb_portal_drill/m, 'the portal has its credential');
+    assert.ok(!portalEnv.includes('sb_secret_'), 'the portal holds no secret key');
     const units = join(scratch, 'etc/systemd/system');
     for (const unit of ['wifi-billing-worker.service', 'wifi-billing-portal.service']) {
       const text = readFileSync(join(units, unit), 'utf8');

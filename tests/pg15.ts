@@ -22,7 +22,8 @@ import { restoreDrill } from './restore-drill.ts';
 
 // vitest file filters. Not here: payments-dbrestart (it starts its own embedded PostgreSQL 18
 // stack, so on this run it would test 18 again), payments-settings and payments-simulator
-// (settings RPCs, SMS delivery and the Daraja simulator: no settlement to speak of).
+// (settings RPCs, SMS delivery and the Daraja simulator: no settlement to speak of), and
+// radius-clients-live (FreeRADIUS's client files and control socket, not the database: 14 s).
 const TESTS = [
   'tests/integration/rls-matrix.test.ts',
   'tests/integration/payments-flow.test.ts',
@@ -33,7 +34,15 @@ const TESTS = [
   'tests/integration/payments-recovery.test.ts',
   'tests/integration/payments-support.test.ts',
   'tests/integration/payments-radius.test.ts',
-  'tests/integration/radius-',
+  'tests/integration/radius-accounting',
+  'tests/integration/radius-auth',
+  'tests/integration/radius-clients.test',
+  'tests/integration/radius-disconnect',
+  'tests/integration/radius-lockout',
+  'tests/integration/radius-mac',
+  'tests/integration/radius-operators',
+  'tests/integration/radius-role',
+  'tests/integration/radius-tenancy',
 ];
 
 const root = new URL('..', import.meta.url).pathname;

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scanStackLogs } from '../stack/log-scan.ts';
 import { packageBin } from '../stack/process.ts';
 import { startStack, type Stack } from '../stack/stack.ts';
 
@@ -57,8 +58,11 @@ const steps: [string, () => Promise<number>][] = [
   ],
   ['unit + integration', () => run(node, [vitest, 'run', ...filters], { STACK_FILE: stackFile })],
   ['end-to-end', () => run(node, [playwright, 'test'], { STACK_FILE: stackFile })],
+  // Last, while the database still holds every code and credential the tests made.
+  ['log scan', () => (stack ? scanStackLogs(stack, join(dir, 'logs'), log) : Promise.resolve(1))],
 ].filter(
-  ([name]) => !filters.length || name === 'stack' || name === 'unit + integration',
+  ([name]) =>
+    !filters.length || name === 'stack' || name === 'unit + integration' || name === 'log scan',
 ) as typeof steps;
 
 const failed: string[] = [];

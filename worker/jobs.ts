@@ -1,6 +1,6 @@
 // The platform's periodic jobs, registered in one place with their periods. The payment jobs
 // call the edge functions that hold their logic (supabase/functions/pay-reconcile,
-// sms-dispatch) with the secret key; the RADIUS jobs live in radius/housekeeping.ts.
+// sms-dispatch, pay-verify) with the secret key; the RADIUS jobs live in radius/housekeeping.ts.
 import type { Job } from './runner.ts';
 
 export type FunctionCaller = (name: string) => Promise<void>;
@@ -41,7 +41,15 @@ export function paymentJobs(call: FunctionCaller): { jobs: Job[]; wakeOn: Record
         timeoutSeconds: 120,
         run: () => call('sms-dispatch'),
       },
+      // Unmatched receipts waiting for Daraja's Transaction Status: a stored receipt's NOTIFY
+      // (and recover_voucher's) asks at once, so the customer rarely waits.
+      {
+        name: 'pay-verify',
+        periodSeconds: 30,
+        timeoutSeconds: 120,
+        run: () => call('pay-verify'),
+      },
     ],
-    wakeOn: { sms_outbox: 'sms-dispatch' },
+    wakeOn: { sms_outbox: 'sms-dispatch', receipt_verification: 'pay-verify' },
   };
 }

@@ -16,6 +16,7 @@ import postgres from 'postgres';
 import { radiusNodeJobs, radiusPlatformJobs } from '../radius/housekeeping.ts';
 import { alertJobs } from './alerts.ts';
 import { functionCaller, paymentJobs } from './jobs.ts';
+import { retentionJobs } from './retention.ts';
 import { createMailer, readMailSettings, smtpServer, type MailSettings } from './mail.ts';
 import { startWorker } from './worker.ts';
 
@@ -51,6 +52,7 @@ const groups = [
   paymentJobs(functionCaller(functionsUrl, secretKey)),
   radiusJobs,
   radiusNodeJobs({ sql, raddb, controlSocket, log }),
+  retentionJobs({ sql, log }),
   ...(mail ? [alertJobs({ sql, mailer: createMailer(mail), log })] : []),
 ];
 log(mail ? `job alerts: mail through ${smtpServer(mail)}` : 'job alerts off: WB_SMTP_URL unset');

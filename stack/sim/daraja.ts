@@ -6,13 +6,41 @@
 // strings). The outcome is chosen by the last four digits of the phone number (DEMO_PHONES), and
 // per-phone switches delay, drop or duplicate callbacks, or send a late success after a timeout.
 //
+// Transaction Status (`/mpesa/transactionstatus/v1/query`) answers from the simulator's ledger
+// of receipts (STK payments it completed, C2B payments it delivered, receipts registered through
+// the control API): a synchronous acknowledgement, then the Result POSTed to ResultURL; a wrong
+// initiator or SecurityCredential gives ResultCode 2001, an unknown receipt or one credited to
+// another shortcode a non-zero ResultCode.
+//
 // Control API for tests: GET /_sim/pushes?phone=2547…, POST /_sim/phones/<msisdn> {switches},
-// GET /_sim/tokens.
+// GET /_sim/tokens, POST /_sim/receipts {receipt, amount, shortcode, msisdn, status?} (a payment
+// M-Pesa really saw), GET /_sim/status-queries.
+//
+// C2B: the simulator is one sandbox for every organization (it does not know their environment),
+// so registerurl replaces a shortcode's URLs freely, as the sandbox does. Production registers a
+// shortcode once: POST /_sim/c2b/<shortcode>/production makes that shortcode behave so (a second
+// registerurl is refused until DELETE /_sim/c2b/<shortcode>/urls, Daraja self-service's "URL
+// management" delete). The exact error production sends is not documented; ours is a 400.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export const SANDBOX_SHORTCODE = '174379';
 export const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+/** The simulator's API operator and its SecurityCredential (in production the initiator's
+ * password encrypted with Safaricom's certificate; here one fixed value). */
+export const SANDBOX_INITIATOR = 'testapi';
+export const SANDBOX_SECURITY_CREDENTIAL = 'c2ltdWxhdG9yLWluaXRpYXRvci1jcmVkZW50aWFs';
+
+/** A payment M-Pesa saw, as Transaction Status reports it. */
+export type SimReceipt = {
+  receipt: string;
+  amount: number;
+  /** The shortcode (or till) credited. */
+  shortcode: string;
+  msisdn: string;
+  status: 'Completed' | 'Cancelled' | 'Expired';
+  at: number;
+};
 
 /** Outcome by the phone's last four digits; anything else pays. */
 export const OUTCOMES: Record<string, { code: number | string; desc: string }> = {
@@ -112,6 +140,19 @@ export async function startDarajaSim(options: {
   const switches = new Map<string, PhoneSwitches>();
   const timers = new Set<NodeJS.Timeout>();
   const c2bUrls = new Map<string, { confirmation: string; validation: string }>();
+  const c2bProduction = new Set<string>(); // shortcodes registered once, as in production
+  const ledger = new Map<string, SimReceipt>();
+  const record = (receipt: string, amount: number, shortcode: string, msisdn: string) =>
+    ledger.set(receipt, {
+      receipt,
+      amount,
+      shortcode,
+      msisdn,
+      status: 'Completed',
+      at: Date.now(),
+    });
+  const statusQueries: { receipt: string; resultCode: number | string; status: number | null }[] =
+    [];
   const c2bPayments: {
     transId: string;
     shortcode: string;
@@ -176,6 +217,7 @@ export async function startDarajaSim(options: {
         push.resultCode = 0;
         push.resultDesc = 'The service request is processed successfully.';
         push.receipt = receiptNumber();
+        record(push.receipt, sw.amountOverride ?? push.amount, push.shortcode, push.phone);
         void deliver(
           push,
           successCallbackJson(push, sw.amountOverride ?? push.amount, push.receipt),
@@ -199,6 +241,7 @@ export async function startDarajaSim(options: {
       push.resultCode = 0;
       push.resultDesc = 'The service request is processed successfully.';
       push.receipt = receiptNumber();
+      record(push.receipt, sw.amountOverride ?? push.amount, push.shortcode, push.phone);
       if (!sw.drop) {
         await deliver(
           push,
@@ -363,6 +406,14 @@ export async function startDarajaSim(options: {
         ) {
           return error(res, 400, '400.002.02', 'Bad Request - Invalid URL');
         }
+        if (c2bProduction.has(shortcode) && c2bUrls.has(shortcode)) {
+          return error(
+            res,
+            400,
+            '400.002.02',
+            'Bad Request - URLs already registered for ShortCode',
+          );
+        }
         c2bUrls.set(shortcode, { confirmation, validation });
         return send(res, 200, { ...conversation, ResponseDescription: 'success' });
       }
@@ -381,6 +432,7 @@ export async function startDarajaSim(options: {
         done: false,
       };
       c2bPayments.push(entry);
+      record(entry.transId, amount, shortcode, msisdn);
       const note = JSON.stringify({
         TransactionType: body.CommandID === 'CustomerBuyGoodsOnline' ? 'Buy Goods' : 'Pay Bill',
         TransID: entry.transId,
@@ -424,7 +476,39 @@ export async function startDarajaSim(options: {
       });
     }
 
+    if (url.pathname === '/mpesa/transactionstatus/v1/query') {
+      return transactionStatus(req, res, raw);
+    }
+
+    if (url.pathname === '/_sim/receipts' && req.method === 'POST') {
+      const body = JSON.parse(raw || '{}') as Partial<SimReceipt>;
+      if (!body.receipt || typeof body.amount !== 'number' || !body.shortcode || !body.msisdn) {
+        return error(res, 400, '400.002.02', 'Bad Request - receipt, amount, shortcode, msisdn');
+      }
+      ledger.set(body.receipt, {
+        receipt: body.receipt,
+        amount: body.amount,
+        shortcode: body.shortcode,
+        msisdn: body.msisdn,
+        status: body.status ?? 'Completed',
+        at: Date.now(),
+      });
+      return send(res, 200, { ok: true });
+    }
+    if (url.pathname === '/_sim/status-queries') return send(res, 200, statusQueries);
     if (url.pathname === '/_sim/c2b') return send(res, 200, c2bPayments);
+    const c2bControl = /^\/_sim\/c2b\/(\d{5,8})\/(production|urls)$/.exec(url.pathname);
+    if (c2bControl && c2bControl[2] === 'production' && req.method === 'POST') {
+      c2bProduction.add(c2bControl[1]!);
+      return send(res, 200, { ok: true });
+    }
+    if (c2bControl && c2bControl[2] === 'urls' && req.method === 'DELETE') {
+      c2bUrls.delete(c2bControl[1]!);
+      return send(res, 200, { ok: true });
+    }
+    if (c2bControl && c2bControl[2] === 'urls' && req.method === 'GET') {
+      return send(res, 200, c2bUrls.get(c2bControl[1]!) ?? null);
+    }
     if (url.pathname === '/_sim/pushes') {
       const phone = url.searchParams.get('phone');
       return send(res, 200, phone ? pushes.filter((p) => p.phone === phone) : pushes);
@@ -436,6 +520,110 @@ export async function startDarajaSim(options: {
       return send(res, 200, { ok: true });
     }
     return error(res, 404, '404.001.01', 'Resource not found');
+  }
+
+  // Transaction Status: checks like Daraja's (token, JSON, every field), acknowledges at once
+  // and POSTs the Result to ResultURL shortly after.
+  async function transactionStatus(req: IncomingMessage, res: ServerResponse, raw: string) {
+    if (req.method !== 'POST') return error(res, 405, '405.001', 'Method not allowed');
+    if (!bearerOk(req)) return error(res, 404, '404.001.03', 'Invalid Access Token');
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid JSON');
+    }
+    const text = (name: string) => (typeof body[name] === 'string' ? body[name] : '');
+    const urlOk = (u: string) =>
+      /^https?:\/\//.test(u) && !/m-?pesa|safaricom|exe|cmd|sql|query/i.test(u);
+    if (text('CommandID') !== 'TransactionStatusQuery')
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid CommandID');
+    if (!text('Initiator')) return error(res, 400, '400.002.02', 'Bad Request - Invalid Initiator');
+    if (!text('SecurityCredential'))
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid SecurityCredential');
+    if (!/^[A-Z0-9]{6,20}$/.test(text('TransactionID')))
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid TransactionID');
+    if (!/^\d{5,8}$/.test(text('PartyA')))
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid PartyA');
+    if (!['1', '2', '4'].includes(String(body.IdentifierType ?? '')))
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid IdentifierType');
+    if (!urlOk(text('ResultURL')))
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid ResultURL');
+    if (!urlOk(text('QueueTimeOutURL')))
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid QueueTimeOutURL');
+    if (!text('Remarks') || text('Remarks').length > 100)
+      return error(res, 400, '400.002.02', 'Bad Request - Invalid Remarks');
+    const conversationId = `AG_${nairobiStamp().slice(0, 8)}_${randomBytes(10).toString('hex')}`;
+    const originatorId = `${randomBytes(2).toString('hex')}-${Date.now()}-1`;
+    const receipt = text('TransactionID');
+    const known = ledger.get(receipt);
+    const partyA = text('PartyA');
+    let code: number | string = 0;
+    let desc = 'The service request is processed successfully.';
+    if (
+      text('Initiator') !== SANDBOX_INITIATOR ||
+      text('SecurityCredential') !== SANDBOX_SECURITY_CREDENTIAL
+    ) {
+      code = 2001;
+      desc = 'The initiator information is invalid.';
+    } else if (!known || known.shortcode !== partyA) {
+      // Daraja does not show another organization's transaction.
+      code = 'R000001';
+      desc = 'The transaction receipt number does not exist.';
+    }
+    const result = {
+      Result: {
+        ResultType: 0,
+        ResultCode: code,
+        ResultDesc: desc,
+        OriginatorConversationID: originatorId,
+        ConversationID: conversationId,
+        TransactionID: code === 0 ? receipt : 'NLC0000000',
+        ...(code === 0 && known
+          ? {
+              ResultParameters: {
+                ResultParameter: [
+                  { Key: 'DebitPartyName', Value: `${known.msisdn} - JANE DOE` },
+                  { Key: 'CreditPartyName', Value: `${known.shortcode} - WIFI BILLING TEST` },
+                  { Key: 'OriginatorConversationID', Value: originatorId },
+                  { Key: 'InitiatedTime', Value: Number(nairobiStamp(new Date(known.at))) },
+                  { Key: 'DebitAccountType', Value: 'MMF Account For Customer' },
+                  { Key: 'DebitPartyCharges' },
+                  { Key: 'TransactionReason' },
+                  { Key: 'ReasonType', Value: 'Pay Bill Online' },
+                  { Key: 'TransactionStatus', Value: known.status },
+                  { Key: 'FinalisedTime', Value: Number(nairobiStamp(new Date(known.at))) },
+                  { Key: 'Amount', Value: known.amount },
+                  { Key: 'ConversationID', Value: conversationId },
+                  { Key: 'ReceiptNo', Value: known.receipt },
+                ],
+              },
+            }
+          : {}),
+        ReferenceData: { ReferenceItem: { Key: 'Occasion', Value: text('Occasion') } },
+      },
+    };
+    const entry = { receipt, resultCode: code, status: null as number | null };
+    statusQueries.push(entry);
+    later(30, () => {
+      void fetch(text('ResultURL'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result),
+        signal: AbortSignal.timeout(15_000),
+      })
+        .then(async (response) => {
+          entry.status = response.status;
+          await response.body?.cancel();
+        })
+        .catch((err: Error) => log(`status result to ${text('ResultURL')} failed: ${err.message}`));
+    });
+    return send(res, 200, {
+      OriginatorConversationID: originatorId,
+      ConversationID: conversationId,
+      ResponseCode: '0',
+      ResponseDescription: 'Accept the service request successfully.',
+    });
   }
 
   const server = createServer((req, res) => {

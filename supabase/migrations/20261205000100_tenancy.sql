@@ -163,12 +163,17 @@ $$;
 
 revoke all on function private.language_or_default(text) from public, anon, authenticated;
 
--- A hotspot location. Its slug names the portal URL /s/<slug>; the rest is the portal's branding.
+-- A hotspot location. The portal serves it at /s/<id> (what routers and printed vouchers use:
+-- it never changes) and at /s/<slug> (a cosmetic name the owner may change; a released slug is
+-- reserved for its organization for a while, private.released_slugs in 20261205001100_platform.sql).
+-- A slug never looks like a uuid, so the two cannot be confused (private.site_by_ref). The rest is
+-- the portal's branding.
 create table public.sites (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references public.organizations (id) on delete cascade,
   slug text not null unique
-    check (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'),
+    check (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'
+           and slug !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
   name text not null check (char_length(btrim(name)) between 1 and 100),
   support_phone text check (support_phone ~ '^\+[1-9][0-9]{6,14}$'),
   primary_color text not null default '#0f766e' check (primary_color ~ '^#[0-9a-fA-F]{6}$'),
@@ -182,9 +187,38 @@ create table public.sites (
 alter table public.sites enable row level security;
 
 comment on table public.sites is
-'Hotspot locations: the slug names the portal URL /s/<slug>, the rest is its branding. authenticated: members read, owners/admins insert, update, delete; anon: nothing (portal_site).';
+'Hotspot locations: the portal serves each at /s/<id> (routers, printed vouchers) and /s/<slug> (cosmetic; a released slug is reserved for its organization, private.released_slugs); the rest is its branding. authenticated: members read, owners/admins insert, update, delete; anon: nothing (portal_site).';
 
 create index sites_organization_id_idx on public.sites (organization_id);
+
+-- The site a portal URL names (/s/<ref>): a uuid-shaped reference is the site's id, anything else
+-- its slug (trimmed, lower-cased). Every RPC that takes a site from the portal resolves it here.
+create function private.site_by_ref(p_ref text)
+returns setof public.sites
+language plpgsql
+stable
+rows 1
+security definer
+set search_path = ''
+as $$
+declare
+  v_ref text := lower(btrim(coalesce(p_ref, '')));
+begin
+  if v_ref ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    return query select s.* from public.sites s where s.id = v_ref::uuid;
+  else
+    return query select s.* from public.sites s where s.slug = v_ref;
+  end if;
+end;
+$$;
+
+revoke all on function private.site_by_ref(text) from public, anon, authenticated;
+
+comment on function private.site_by_ref(text) is
+'The site a portal URL /s/<ref> names: its id (a uuid, any case) or its slug (trimmed, any case).
+Callers: the portal RPCs (portal_site, portal_login_host_allowed, portal_voucher_status,
+portal_logo, portal_resume, recover_voucher).
+Returns: the site, or no row.';
 
 -- A site's NAS (hotspot controller). FreeRADIUS recognises it by source IP, so nas_ip is unique
 -- across the deployment. Its RADIUS secret lives in private.router_secrets, never here. An
@@ -746,7 +780,8 @@ error''s detail is {"retry_after_seconds": n}).';
 -- script and the hotspot login.html) need for one router, including its RADIUS secret, for
 -- owners and admins of the router's organization only. Every call is audited (audit_log
 -- table_name 'router_setup', without the secret). Others, unknown router, no user → 42501.
--- {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug, secret}
+-- {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_id, secret}:
+-- the files address the site by its id (/s/<site_id>), never by its slug, which may change.
 create function public.router_setup(p_router_id uuid)
 returns jsonb
 language plpgsql
@@ -756,7 +791,6 @@ set search_path = ''
 as $$
 declare
   v_router public.routers;
-  v_slug text;
   v_secret text;
 begin
   select r.* into v_router from public.routers r
@@ -766,7 +800,6 @@ begin
     raise exception 'no such router, or only its owners and admins may set it up'
       using errcode = '42501', hint = 'not_allowed';
   end if;
-  select s.slug into v_slug from public.sites s where s.id = v_router.site_id;
   select rs.secret into v_secret from private.router_secrets rs where rs.router_id = v_router.id;
   insert into public.audit_log (organization_id, actor, actor_role, action, table_name, row_id, new)
   values (v_router.organization_id, auth.uid(), coalesce(auth.role(), session_user), 'update',
@@ -779,7 +812,7 @@ begin
     'nas_ip', v_router.nas_ip::text,
     'coa_port', v_router.coa_port,
     'require_message_authenticator', v_router.require_message_authenticator,
-    'site_slug', v_slug,
+    'site_id', v_router.site_id,
     'secret', v_secret
   );
 end;
@@ -793,8 +826,8 @@ comment on function public.router_setup(uuid) is
 'What the router set-up files (RouterOS script, hotspot login.html) need, the RADIUS secret
 included; every call is audited (audit_log.table_name router_setup, without the secret).
 Callers: authenticated owner/admin of the router''s organization.
-Returns: {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_slug,
-secret}.
+Returns: {router_id, name, vendor, nas_ip, coa_port, require_message_authenticator, site_id
+(the files use the portal URL /s/<site_id>), secret}.
 Errors: 42501 agent, outsider, unknown router or no user.';
 
 -- Raises 42501 unless the caller is an owner or admin of the organization.

@@ -13,11 +13,12 @@
 -- Tables
 -- ---------------------------------------------------------------------------------------------
 
--- A paying customer of one organization, known by a Kenyan mobile number in E.164.
+-- A paying customer of one organization, known by a Kenyan mobile number in E.164; after an
+-- erasure request a random marker 'erased:<32 hex>' (public.erase_customer), as on its payments.
 create table public.customers (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references public.organizations (id) on delete cascade,
-  phone text not null check (phone ~ '^\+254[17][0-9]{8}$'),
+  phone text not null check (phone ~ '^\+254[17][0-9]{8}$' or phone ~ '^erased:[0-9a-f]{32}$'),
   created_at timestamptz not null default now(),
   unique (organization_id, phone),
   unique (id, organization_id)
@@ -47,13 +48,13 @@ create table public.payments (
   site_id uuid,
   plan_id uuid not null,
   customer_id uuid,
-  phone text not null check (phone ~ '^\+254[17][0-9]{8}$'),
+  phone text not null check (phone ~ '^\+254[17][0-9]{8}$' or phone ~ '^erased:[0-9a-f]{32}$'),
   amount_kes integer not null check (amount_kes > 0),
   status text not null default 'pending'
     check (status in ('pending', 'success', 'failed', 'cancelled', 'timeout')),
   checkout_request_id text unique,
   merchant_request_id text,
-  mpesa_receipt text unique,
+  mpesa_receipt text,
   result_code integer,
   result_desc text,
   raw_callback jsonb,
@@ -80,6 +81,9 @@ create table public.payments (
   -- What a receipt paid beyond the plan it was redeemed for.
   overpaid_kes integer check (overpaid_kes >= 0),
   unique (organization_id, idempotency_key),
+  -- A receipt is unique per organization (receipt first: the cross-organization check reads it
+  -- by receipt alone); the same receipt at another organization raises a receipt alert.
+  unique (mpesa_receipt, organization_id),
   foreign key (site_id, organization_id) references public.sites (id, organization_id)
     on delete set null (site_id),
   foreign key (plan_id, organization_id) references public.plans (id, organization_id),
@@ -208,9 +212,10 @@ create index rate_limits_window_start_idx on private.rate_limits (window_start);
 
 -- Every callback as it arrived (body capped at 64 KiB), stored before it is processed, with
 -- what became of it: ok, duplicate, forged, malformed, unmatched, mismatch, error, ...
+-- (kind status: Daraja's Transaction Status results, private.receipt_status_result).
 create table private.payment_callbacks (
   id bigint generated always as identity primary key,
-  kind text not null check (kind in ('stk', 'c2b')),
+  kind text not null check (kind in ('stk', 'c2b', 'status')),
   payment_id uuid,
   organization_id uuid,
   checkout_request_id text,
@@ -226,7 +231,7 @@ alter table private.payment_callbacks enable row level security;
 revoke all on table private.payment_callbacks from public, anon, authenticated, service_role;
 
 comment on table private.payment_callbacks is
-'Every STK and C2B callback as it arrived (first 64 KiB of the body) with its verdict (a settle_payment outcome, forged, malformed, oversized, error; C2B: recorded, duplicate, wrong_shortcode). No API role.';
+'Every STK, C2B and Transaction Status (kind status) callback as it arrived (first 64 KiB of the body) with its verdict (a settle_payment outcome, forged, malformed, oversized, error; C2B: recorded, duplicate, wrong_shortcode; status: a receipt_status_result outcome). No API role.';
 
 create index payment_callbacks_payment_id_idx on private.payment_callbacks (payment_id);
 
@@ -235,7 +240,7 @@ create index payment_callbacks_received_at_idx on private.payment_callbacks (rec
 -- Junk callbacks (forged token, malformed, oversized, a signed URL past its lifetime) are
 -- counted, not stored: one row per kind, reason and hour, so a flood costs O(1) rows.
 create table private.callback_junk (
-  kind text not null check (kind in ('stk', 'c2b')),
+  kind text not null check (kind in ('stk', 'c2b', 'status')),
   reason text not null check (reason in ('forged', 'malformed', 'oversized', 'expired')),
   hour timestamptz not null,
   hits bigint not null default 0,
@@ -247,7 +252,7 @@ alter table private.callback_junk enable row level security;
 revoke all on table private.callback_junk from public, anon, authenticated, service_role;
 
 comment on table private.callback_junk is
-'How many junk callbacks (forged, malformed, oversized, expired URL) arrived per kind (stk, c2b) and hour; kept 30 days. No API role; written by private.callback_junk().';
+'How many junk callbacks (forged, malformed, oversized, expired URL) arrived per kind (stk, c2b, status) and hour; kept 30 days (private.retention_run). No API role; written by private.callback_junk().';
 
 -- The first few junk callbacks of each kind, reason and hour (body cut to 1,024 characters),
 -- enough to see what an attack looks like without storing the attack.
@@ -266,7 +271,7 @@ alter table private.callback_junk_samples enable row level security;
 revoke all on table private.callback_junk_samples from public, anon, authenticated, service_role;
 
 comment on table private.callback_junk_samples is
-'The first 5 junk callbacks per kind, reason and hour (ref: the payment or organization id of the URL; body: first 1,024 characters); kept 30 days. No API role; written by private.callback_junk().';
+'The first 5 junk callbacks per kind, reason and hour (ref: the payment or organization id of the URL; body: first 1,024 characters); kept 30 days (private.retention_run). No API role; written by private.callback_junk().';
 
 create index callback_junk_samples_hour_idx on private.callback_junk_samples (hour);
 
@@ -301,7 +306,7 @@ $$;
 revoke all on function private.normalise_phone(text) from public, anon, authenticated;
 
 -- Counts one hit in the bucket's current window and says whether it is still within p_limit.
--- Old windows are pruned now and then by the caller that opens a new one.
+-- Old windows go with the retention job (private.retention_run).
 create function private.rate_limit_hit(p_bucket text, p_limit integer, p_window_seconds integer)
 returns boolean
 language plpgsql
@@ -316,9 +321,6 @@ begin
   values (p_bucket, v_window, 1)
   on conflict (bucket, window_start) do update set hits = r.hits + 1
   returning r.hits into v_hits;
-  if v_hits = 1 and random() < 0.01 then
-    delete from private.rate_limits where window_start < now() - interval '1 day';
-  end if;
   return v_hits <= p_limit;
 end;
 $$;
@@ -407,8 +409,9 @@ revoke all on function private.customer_for(uuid, text) from public, anon, authe
 
 -- Creates what a paid payment buys, without touching the payment row (the caller records
 -- voucher_id and customer_id in the same update that marks it paid, so the row is written once):
--- the customer (upserted), the voucher with the plan's frozen limits, the paying device's MAC
--- bound to it (so the device can log in by MAC) and the SMS in the customer's language.
+-- the customer (upserted), the voucher with the plan's frozen limits and the SMS in the
+-- customer's language. No device is bound here: the MAC in the payment came from a URL anyone
+-- can write, so the voucher binds the device that logs in with its code (radius.authorize).
 -- Returns {voucher_id, customer_id}.
 create function private.create_payment_voucher(p_payment public.payments, p_receipt text)
 returns jsonb
@@ -425,11 +428,6 @@ begin
   values (p_payment.organization_id, p_payment.plan_id, v_customer, null, now(),
           p_payment.amount_kes - coalesce(p_payment.overpaid_kes, 0))
   returning * into v_voucher;
-  if p_payment.client_mac is not null then
-    insert into radius.voucher_devices (voucher_id, mac)
-    values (v_voucher.id, radius.normalise_mac(p_payment.client_mac::text))
-    on conflict do nothing;
-  end if;
   insert into public.sms_outbox (organization_id, to_phone, body, payment_id)
   select p_payment.organization_id, p_payment.phone,
          private.voucher_sms_body(p_payment.language, v_voucher.code, pl.name,
@@ -477,8 +475,9 @@ revoke all on function private.issue_payment_voucher(uuid) from public, anon, au
 -- Returns {ok: true, payment_id, status_token, amount_kes, phone, organization_id, plan_name,
 -- existing, push: bool (false when an existing payment must not be pushed again)} or
 -- {ok: false, error: 'invalid_phone'|'plan_not_sold'|'hotspot_unavailable' (organization
--- suspended)|'router_not_at_site'|'not_configured'|'too_soon'|'rate_limited', retry_after_seconds}.
--- One push per phone and site per two minutes; the caps per 10-minute window are below.
+-- suspended)|'router_not_at_site'|'not_configured'|'already_pending'|'too_soon'|'rate_limited',
+-- retry_after_seconds}. One push per phone and site per two minutes; the caps per 10-minute
+-- window are below.
 create function private.pay_start(
   p_site_id uuid,
   p_plan_id uuid,
@@ -563,6 +562,10 @@ begin
   end if;
 
   -- A push to this phone for this site in the last two minutes (Daraja's result code 17 rule).
+  -- Another request never gets that payment: its status token would hand over the code to
+  -- whoever typed the phone number. The device is compared only to choose the words: the same
+  -- device (MAC) is told its payment is waiting on the phone (already_pending; the portal takes
+  -- the browser that started it back to it by its cookie), any other is told to wait.
   select p.* into v_existing from public.payments p
   where p.phone = v_phone and p.site_id = p_site_id
     and p.created_at > now() - interval '2 minutes'
@@ -570,11 +573,10 @@ begin
   order by p.created_at desc
   limit 1;
   if found then
-    if v_existing.status = 'pending' and v_existing.plan_id = p_plan_id then
-      return private.pay_start_answer(v_existing, true, v_plan.name);
-    end if;
     return jsonb_build_object(
-      'ok', false, 'error', 'too_soon',
+      'ok', false,
+      'error', case when v_existing.status = 'pending' and v_existing.client_mac = v_mac
+                    then 'already_pending' else 'too_soon' end,
       'retry_after_seconds',
       greatest(1, ceil(extract(epoch from v_existing.created_at + interval '2 minutes' - now())))::int
     );
@@ -618,9 +620,10 @@ Callers: postgres only (edge function pay-start); no API role.
 Returns: {ok: true, payment_id, status_token, organization_id, amount_kes, phone, plan_name, status,
 push_error, existing, push (false: an existing payment, do not push again)} or {ok: false, error:
 invalid_phone | invalid_request (no or > 200 char idempotency key, bad MAC or address) | plan_not_sold |
-router_not_at_site | not_configured | too_soon | rate_limited, retry_after_seconds?}.
+router_not_at_site | not_configured | already_pending | too_soon | rate_limited, retry_after_seconds?}.
 Under an advisory lock per phone and site: same idempotency key = same payment; a push to that
-phone and site in the last 2 minutes = that payment if pending for the same plan, else too_soon;
+phone and site in the last 2 minutes (another key) never returns that payment: already_pending
+when it is pending and from the same device MAC, else too_soon;
 per 10 minutes: 4 per device MAC in the organization (too_soon), then 60 per client address, 60
 per router, 120 per site, 5 per phone in the organization, 15 per phone platform-wide
 (rate_limited); retry_after_seconds = the rest of the window. p_client_ip: the customer''s public
@@ -768,7 +771,7 @@ begin
       insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes, reason)
       select v_receipt, o.id, v_site, v_phone, v_amount, 'no_payment'
       from public.organizations o where o.id = v_org
-      on conflict (receipt) do nothing;
+      on conflict (receipt, organization_id) do nothing;
       if found then
         return jsonb_build_object('outcome', 'unmatched');
       end if;
@@ -809,7 +812,8 @@ begin
     end if;
     if v_payment.mpesa_receipt is null and v_payment.receipt_missing then
       -- Settled by STK Query earlier; the callback brings the receipt.
-      if exists (select 1 from public.payments p where p.mpesa_receipt = v_receipt) then
+      if exists (select 1 from public.payments p
+                 where p.mpesa_receipt = v_receipt and p.organization_id = v_payment.organization_id) then
         return jsonb_build_object('outcome', 'replay', 'payment_id', v_payment.id);
       end if;
       update public.payments p
@@ -820,9 +824,13 @@ begin
     end if;
     v_reason := 'second_payment';
   elsif v_receipt is not null
-        and (exists (select 1 from public.payments p where p.mpesa_receipt = v_receipt)
-             or exists (select 1 from private.unmatched_receipts u where u.receipt = v_receipt)) then
-    -- Already credited, or kept to be redeemed: the same money never buys twice.
+        and (exists (select 1 from public.payments p
+                     where p.mpesa_receipt = v_receipt and p.organization_id = v_payment.organization_id)
+             or exists (select 1 from private.unmatched_receipts u
+                        where u.receipt = v_receipt and u.organization_id = v_payment.organization_id)) then
+    -- Already credited, or kept to be redeemed, here: the same money never buys twice. The same
+    -- receipt at another organization is not a replay of ours: it is kept and raises a receipt
+    -- alert (private.receipt_cross_check), so no operator can pre-claim another's receipt.
     return jsonb_build_object('outcome', 'replay', 'payment_id', v_payment.id);
   elsif v_amount is distinct from v_payment.amount_kes and not (p_via = 'query' and p_amount is null) then
     v_reason := 'amount_mismatch';
@@ -836,7 +844,7 @@ begin
                                               amount_kes, reason)
       values (v_receipt, v_payment.organization_id, v_payment.site_id, v_payment.id,
               coalesce(v_phone, v_payment.phone), v_amount, v_reason)
-      on conflict (receipt) do nothing;
+      on conflict (receipt, organization_id) do nothing;
     end if;
     if v_payment.status = 'pending' then
       update public.payments p
@@ -874,7 +882,7 @@ begin
                                               amount_kes, reason)
       values (v_receipt, v_payment.organization_id, v_payment.site_id, v_payment.id,
               v_payment.phone, coalesce(v_amount, v_payment.amount_kes), 'plan_unavailable')
-      on conflict (receipt) do nothing;
+      on conflict (receipt, organization_id) do nothing;
     end if;
     if v_payment.status = 'pending' then
       update public.payments p
@@ -896,14 +904,15 @@ comment on function private.settle_payment(uuid, text, text, text, numeric, text
 row lock. Given p_payment_id (a signed callback URL, the reconciler) only that payment is
 settled. Result 0 with a receipt (via query or admin: without one, receipt_missing) = success,
 also over failed/cancelled/timeout, voucher issued once; wrong amount or phone, another checkout
-or a plan gone = kept in private.unmatched_receipts, not credited; a receipt already used =
-replay; 1032 cancelled, 1037/1019 timeout, other codes failed; success is final.
+or a plan gone = kept in private.unmatched_receipts (redeemable once Transaction Status confirms
+it), not credited; a receipt already used in the same organization = replay (at another
+organization it is kept and raises a receipt alert, private.receipt_cross_check); 1032 cancelled, 1037/1019 timeout, other codes failed; success is final.
 Callers: postgres only (pay_callback, edge function pay-reconcile with p_via query); no API role.
 Returns: {outcome: success | duplicate | recorded | ignored | unmatched | mismatch | replay,
 payment_id?, status?, voucher_id?, reason? (mismatch)}.';
 
--- Counts one junk callback and keeps it as a sample while its hour has fewer than 5. The first
--- of each hour also deletes counters and samples older than 30 days (the retention job).
+-- Counts one junk callback and keeps it as a sample while its hour has fewer than 5. Counters
+-- and samples go with the retention job (30 days: private.retention_policies).
 create function private.callback_junk(p_kind text, p_reason text, p_ref text, p_body text)
 returns bigint
 language plpgsql
@@ -922,10 +931,6 @@ begin
     insert into private.callback_junk_samples (kind, reason, hour, ref, body)
     values (p_kind, p_reason, v_hour, left(p_ref, 100), left(coalesce(p_body, ''), 1024));
   end if;
-  if v_hits = 1 then
-    delete from private.callback_junk j where j.hour < now() - interval '30 days';
-    delete from private.callback_junk_samples s where s.hour < now() - interval '30 days';
-  end if;
   return v_hits;
 end;
 $$;
@@ -933,11 +938,11 @@ $$;
 revoke all on function private.callback_junk(text, text, text, text) from public, anon, authenticated;
 
 comment on function private.callback_junk(text, text, text, text) is
-'Counts a junk callback in private.callback_junk (kind stk | c2b; reason forged | malformed |
+'Counts a junk callback in private.callback_junk (kind stk | c2b | status; reason forged | malformed |
 oversized | expired) and keeps the first 5 per kind, reason and hour in
-private.callback_junk_samples (body cut to 1,024 characters); the first of an hour deletes
-counters and samples older than 30 days.
-Callers: postgres only (pay_callback; edge function pay-c2b); no API role.
+private.callback_junk_samples (body cut to 1,024 characters); the retention job deletes
+counters and samples after 30 days (private.retention_run).
+Callers: postgres only (pay_callback; edge functions pay-c2b, pay-verify); no API role.
 Returns: the hour''s count so far.';
 
 -- An STK callback, exactly as the pay-notify function received it. Junk (p_verdict forged,

@@ -3,7 +3,7 @@
 create table public.sms_outbox (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references public.organizations (id) on delete cascade,
-  to_phone text not null check (to_phone ~ '^\+254[17][0-9]{8}$'),
+  to_phone text not null check (to_phone ~ '^\+254[17][0-9]{8}$' or to_phone ~ '^erased:[0-9a-f]{32}$'),
   body text not null check (char_length(body) between 1 and 918),
   status text not null default 'queued' check (status in ('queued', 'sent', 'failed')),
   attempts integer not null default 0 check (attempts >= 0),

@@ -3,7 +3,8 @@
 
 -- The captive portal's read path. Anonymous callers reach no table: only this narrow RPC, which
 -- returns a site's public branding and the active plans sold there, with the site's id
--- (pay-start takes it) and the logo the portal serves itself, or null when the slug is unknown:
+-- (pay-start takes it) and the logo the portal serves itself, or null when no site has this
+-- reference (its id or slug, private.site_by_ref):
 -- {id, name, slug, support_phone, primary_color, logo_url, default_language, available,
 --  plans: [{id, name, price_kes, validity_seconds, time_quota_seconds, data_quota_bytes,
 --           download_kbps, upload_kbps, devices_allowed}]}  (active plans, cheapest first).
@@ -44,9 +45,8 @@ as $$
       where ps.site_id = s.id and p.active and o.suspended_at is null
     ), '[]'::jsonb)
   )
-  from public.sites s
+  from private.site_by_ref(p_slug) s
   join public.organizations o on o.id = s.organization_id
-  where s.slug = lower(btrim(p_slug))
 $$;
 
 revoke execute on function public.portal_site(text) from public, anon, authenticated;
@@ -54,9 +54,10 @@ revoke execute on function public.portal_site(text) from public, anon, authentic
 grant execute on function public.portal_site(text) to anon, authenticated, service_role;
 
 comment on function public.portal_site(text) is
-'The captive portal''s landing data for a site slug (trimmed, lower-cased).
+'The captive portal''s landing data for a site reference p_slug: its id or its slug (trimmed, any
+case; private.site_by_ref).
 Callers: anon, authenticated, service_role.
-Returns: null for an unknown slug, else {id, name, slug, support_phone, primary_color, logo_url
+Returns: null for an unknown reference, else {id, name, slug, support_phone, primary_color, logo_url
 (the portal path /s/<slug>/logo?v=<version>, or null), default_language, available (false while
 platform staff suspend the organization: then no plans), plans: [{id, name, price_kes,
 validity_seconds, time_quota_seconds, data_quota_bytes, download_kbps, upload_kbps,
@@ -74,10 +75,9 @@ set search_path = ''
 as $$
   select exists (
     select 1
-    from public.sites s
+    from private.site_by_ref(p_slug) s
     join public.routers r on r.site_id = s.id and r.organization_id = s.organization_id
-    where s.slug = lower(btrim(p_slug))
-      and (r.login_host = lower(btrim(p_host)) or host(r.nas_ip) = lower(btrim(p_host)))
+    where (r.login_host = lower(btrim(p_host)) or host(r.nas_ip) = lower(btrim(p_host)))
   )
 $$;
 
@@ -88,7 +88,7 @@ grant execute on function public.portal_login_host_allowed(text, text)
   to anon, authenticated, service_role;
 
 comment on function public.portal_login_host_allowed(text, text) is
-'Whether the portal of the site with this slug may send a voucher login to this host (trimmed,
+'Whether the portal of the site with this id or slug (private.site_by_ref) may send a voucher login to this host (trimmed,
 lower-cased): true when it is the nas_ip or login_host of one of the site''s routers.
 Callers: anon, authenticated, service_role.';
 
@@ -258,7 +258,7 @@ declare
   v_seconds_left bigint;
   v_not_found constant jsonb := jsonb_build_object('ok', false, 'error', 'not_found');
 begin
-  select s.* into v_site from public.sites s where s.slug = lower(btrim(coalesce(p_site_slug, '')));
+  select s.* into v_site from private.site_by_ref(p_site_slug) s;
   if v_site.id is null then
     return v_not_found;
   end if;
@@ -291,11 +291,9 @@ begin
   return jsonb_build_object(
     'ok', true,
     'code', v_voucher.code,
-    -- An unsold printed voucher (inactive) does not work yet: the portal has words for four
-    -- states, and to the customer it is as unusable as a revoked one.
+    -- inactive: a printed voucher not sold (or released) yet, which does not work until it is.
     'status', case
       when v_voucher.status = 'active' and v_voucher.expires_at <= now() then 'expired'
-      when v_voucher.status = 'inactive' then 'revoked'
       else v_voucher.status end,
     'plan_name', v_plan_name,
     'devices_allowed', v_voucher.devices_allowed,
@@ -318,11 +316,11 @@ revoke execute on function public.portal_voucher_status(text, text, text) from p
 grant execute on function public.portal_voucher_status(text, text, text) to anon, authenticated, service_role;
 
 comment on function public.portal_voucher_status(text, text, text) is
-'The portal''s voucher status page: what is left on a code typed at a site (any case; spaces and
-dashes ignored); p_client (''<address>|<mac>'') counts only from the service role (the portal
+'The portal''s voucher status page: what is left on a code typed at a site (p_site_slug: its id or
+slug, private.site_by_ref; the code in any case, spaces and dashes ignored); p_client (''<address>|<mac>'') counts only from the service role (the portal
 server), anyone else is the one address ''direct''.
 Callers: anon, authenticated, service_role.
-Returns: {ok: true, code, status (expired once expires_at has passed), plan_name, devices_allowed,
+Returns: {ok: true, code, status (active | inactive (not sold yet) | expired (once expires_at has passed) | exhausted | revoked), plan_name, devices_allowed,
 validity_seconds, first_used_at, expires_at, seconds_left, time_quota_seconds, used_seconds,
 data_quota_bytes, used_bytes, bytes_left} for a code of the site''s organization (seconds_left:
 the smaller of time quota left and time to expiry, the validity before first use, 0 unless
@@ -331,7 +329,7 @@ another organization, unknown site: no enumeration) or {ok: false, error: rate_l
 retry_after_seconds}: per 10-minute window a client 20 lookups and 5 misses, its address 90 and
 15, the site 120 and 20 (private.lookup_throttle); a refused client spends nothing of the site''s.';
 
--- A site's logo for the portal's /s/<slug>/logo: {content_type, base64} or null.
+-- A site's logo for the portal's /s/<id or slug>/logo: {content_type, base64} or null.
 create function public.portal_logo(p_slug text)
 returns jsonb
 language sql
@@ -342,8 +340,7 @@ as $$
   -- encode() breaks base64 into 76-character lines; JSON wants one string.
   select jsonb_build_object('content_type', l.content_type,
                             'base64', translate(encode(l.bytes, 'base64'), E'\n', ''))
-  from public.sites s join private.site_logos l on l.site_id = s.id
-  where s.slug = lower(btrim(p_slug))
+  from private.site_by_ref(p_slug) s join private.site_logos l on l.site_id = s.id
 $$;
 
 revoke execute on function public.portal_logo(text) from public, anon, authenticated;
@@ -351,7 +348,8 @@ revoke execute on function public.portal_logo(text) from public, anon, authentic
 grant execute on function public.portal_logo(text) to anon, authenticated, service_role;
 
 comment on function public.portal_logo(text) is
-'A site''s stored logo, which the portal serves at /s/<slug>/logo.
+'A site''s stored logo, which the portal serves at /s/<id or slug>/logo (p_slug: either,
+private.site_by_ref).
 Callers: anon, authenticated, service_role.
 Returns: {content_type, base64} or null.';
 
@@ -368,11 +366,10 @@ security definer
 set search_path = ''
 as $$
   select jsonb_build_object('status_token', p.status_token, 'status', p.status)
-  from public.sites s
+  from private.site_by_ref(p_site_slug) s
   join public.payments p on p.site_id = s.id
   left join public.vouchers v on v.id = p.voucher_id
-  where s.slug = lower(btrim(p_site_slug))
-    and p.client_mac = private.mac_or_null(p_mac)
+  where p.client_mac = private.mac_or_null(p_mac)
     and p.created_at > now() - interval '30 minutes'
     and p.status_token is not null
     and (p.status = 'pending' or (p.status = 'success' and v.first_used_at is null))
@@ -386,7 +383,8 @@ grant execute on function public.portal_resume(text, text) to service_role;
 
 comment on function public.portal_resume(text, text) is
 'The payment a device came back for: its newest payment at the site in the last 30 minutes that
-is pending, or paid with a voucher not used yet. p_mac in any spelling (junk matches nothing,
+is pending, or paid with a voucher not used yet. p_site_slug: the site''s id or slug
+(private.site_by_ref); p_mac in any spelling (junk matches nothing,
 never an error).
 Callers: service_role only (the portal server: the MAC comes from the hotspot controller''s
 redirect, and a device that paid can log in by MAC anyway).

@@ -780,9 +780,11 @@ begin
     raise exception 'type at least the last 3 digits of the phone number'
       using errcode = '22023', hint = 'search_too_short';
   end if;
-  -- Planned with the pattern itself, so the trigram index is chosen when it helps.
+  -- Planned with the pattern itself, so the trigram index is chosen when it helps. Erased
+  -- customers' markers (erase_customer) hold hex digits, never a phone: they are not found.
   return query execute
-    'select c.* from public.customers c where c.organization_id = $1 and c.phone like $2'
+    'select c.* from public.customers c where c.organization_id = $1 and c.phone like $2
+       and c.phone not like ''erased:%'''
     using p_organization_id, '%' || v_digits;
 end;
 $$;
@@ -794,6 +796,274 @@ grant execute on function public.search_customers(uuid, text) to authenticated;
 comment on function public.search_customers(uuid, text) is
 'The organization''s customers whose phone number ends in the digits of p_digits (anything else
 ignored), through the trigram index: security definer for the same reason as search_vouchers.
+Erased customers (erase_customer) are never found.
 Callers: authenticated owner/admin.
 Returns: setof customers; PostgREST applies the caller''s order, embeds and paging to it.
 Errors: 42501 agent or outsider; 22023 fewer than 3 digits.';
+
+-- ---------------------------------------------------------------------------------------------
+-- The customer's rights (Kenya's Data Protection Act 2019): access and erasure by phone number
+-- ---------------------------------------------------------------------------------------------
+
+-- A phone number as the audit log keeps it: the network digit and the last two digits
+-- ('+2547******78'), enough to match a request to its entry, not enough to call anyone.
+create function private.masked_phone(p_phone text)
+returns text
+language sql
+immutable
+security definer
+set search_path = ''
+as $$
+  select case when p_phone ~ '^\+254[17][0-9]{8}$'
+    then left(p_phone, 5) || '******' || right(p_phone, 2) end
+$$;
+
+revoke all on function private.masked_phone(text) from public, anon, authenticated;
+
+-- The unmatched receipts an organization holds for a phone: the phone or the payer Daraja named,
+-- or a C2B hint that names exactly this number (a hash or all digits; a masked hint fits many
+-- numbers and is not theirs to claim).
+create function private.customer_receipts(p_organization_id uuid, p_phone text)
+returns setof private.unmatched_receipts
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select u.*
+  from private.unmatched_receipts u
+  where u.organization_id = p_organization_id
+    and (u.phone = p_phone or u.verified_phone = p_phone
+         or (nullif(btrim(u.msisdn_hint), '') is not null and u.msisdn_hint !~ '\*'
+             and private.msisdn_matches(u.msisdn_hint, p_phone)))
+$$;
+
+revoke all on function private.customer_receipts(uuid, text) from public, anon, authenticated;
+
+-- Everything an organization holds about one phone number (customer, payments, vouchers, their
+-- sessions and devices, SMS, unmatched receipts), for a customer's access request; owners only,
+-- audited with the phone masked. Vouchers are the ones bought by that customer or phone.
+create function public.customer_data_export(p_organization_id uuid, p_phone text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_phone text := private.normalise_phone(p_phone);
+  v_customer public.customers;
+  v_vouchers uuid[];
+  v_export jsonb;
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners of the organization can export a customer''s data'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_phone is null then
+    raise exception 'not a Kenyan mobile number'
+      using errcode = '22023', hint = 'phone_invalid';
+  end if;
+  select * into v_customer from public.customers c
+  where c.organization_id = p_organization_id and c.phone = v_phone;
+  select coalesce(array_agg(distinct v.id), '{}') into v_vouchers
+  from public.vouchers v
+  where v.organization_id = p_organization_id
+    and (v.customer_id = v_customer.id
+         or v.id in (select p.voucher_id from public.payments p
+                     where p.organization_id = p_organization_id and p.phone = v_phone));
+  v_export := jsonb_build_object(
+    'phone', v_phone,
+    'organization_id', p_organization_id,
+    'exported_at', now(),
+    'customer', case when v_customer.id is not null then to_jsonb(v_customer) end,
+    'payments', (select coalesce(jsonb_agg(to_jsonb(p) order by p.created_at, p.id), '[]')
+                 from public.payments p
+                 where p.organization_id = p_organization_id
+                   and (p.phone = v_phone or p.customer_id = v_customer.id)),
+    'vouchers', (select coalesce(jsonb_agg(to_jsonb(v) order by v.created_at, v.id), '[]')
+                 from public.vouchers v where v.id = any (v_vouchers)),
+    'sessions', (select coalesce(jsonb_agg(jsonb_build_object(
+                   'id', r.radacctid, 'voucher_id', r.voucher_id, 'router_id', r.router_id,
+                   'started_at', r.acctstarttime, 'updated_at', r.acctupdatetime,
+                   'stopped_at', r.acctstoptime, 'seconds', r.acctsessiontime,
+                   'bytes_in', r.acctinputoctets, 'bytes_out', r.acctoutputoctets,
+                   'mac', r.mac, 'calling_station_id', r.callingstationid,
+                   'ip', host(r.framedipaddress), 'terminate_cause', r.acctterminatecause)
+                   order by r.acctstarttime, r.radacctid), '[]')
+                 from radius.radacct r
+                 where r.voucher_id = any (v_vouchers) and r.organization_id = p_organization_id),
+    'devices', (select coalesce(jsonb_agg(to_jsonb(d) order by d.first_seen_at, d.mac), '[]')
+                from radius.voucher_devices d
+                where d.voucher_id = any (v_vouchers) and d.mac <> ''),
+    'sms', (select coalesce(jsonb_agg(to_jsonb(s) order by s.created_at, s.id), '[]')
+            from public.sms_outbox s
+            where s.organization_id = p_organization_id and s.to_phone = v_phone),
+    'unmatched_receipts', (select coalesce(jsonb_agg(to_jsonb(u) order by u.received_at, u.receipt), '[]')
+                           from private.customer_receipts(p_organization_id, v_phone) u));
+  -- Who took a copy of whose data: the phone masked, rows per kind.
+  perform private.audit_support(
+    p_organization_id, 'customer_export', private.masked_phone(v_phone),
+    (select jsonb_object_agg(e.key, jsonb_array_length(e.value))
+     from jsonb_each(v_export) e where jsonb_typeof(e.value) = 'array'));
+  return v_export;
+end;
+$$;
+
+revoke execute on function public.customer_data_export(uuid, text) from public, anon, authenticated;
+
+grant execute on function public.customer_data_export(uuid, text) to authenticated;
+
+comment on function public.customer_data_export(uuid, text) is
+'A customer''s access request: everything the organization holds about one phone number (any
+Kenyan spelling), in one document; audited as support:customer_export with the phone masked
+(+2547******78) and the rows per kind. After erase_customer nothing matches the phone any more.
+Callers: authenticated owner.
+Returns: {phone, organization_id, exported_at, customer (the row or null), payments, vouchers
+(bought by that customer or phone), sessions (their RADIUS sessions: id, voucher_id, router_id,
+started_at, updated_at, stopped_at, seconds, bytes_in, bytes_out, mac, calling_station_id, ip,
+terminate_cause), devices (voucher_devices of those vouchers), sms (to that phone),
+unmatched_receipts (by phone, verified payer or an exact C2B hint)}: arrays oldest first.
+Errors: 42501 admin, agent, outsider, no user or null organization; 22023 phone_invalid.';
+
+-- A customer's erasure request: the phone and device MACs go, the money stays. Payments keep
+-- their amounts, receipts, dates and plans (the law's records, the dashboards' totals); their
+-- phone becomes one random marker 'erased:<32 hex>' (the phone CHECKs allow it) and every MAC,
+-- SMS text and raw callback naming the phone is cleared. Owners only, audited with the phone
+-- masked; a suspended organization refuses it like any other change (organization_suspended).
+create function public.erase_customer(p_organization_id uuid, p_phone text)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_phone text := private.normalise_phone(p_phone);
+  v_marker text := 'erased:' || replace(gen_random_uuid()::text, '-', '');
+  v_digits text;
+  v_customer uuid;
+  v_payments uuid[];
+  v_vouchers uuid[];
+  v_codes text[];
+  v_receipts text[];
+  v_macs text[];
+  v_counts jsonb;
+  v_n integer;
+begin
+  if p_organization_id is null or not private.has_role(p_organization_id, 'owner') then
+    raise exception 'only owners of the organization can erase a customer''s data'
+      using errcode = '42501', hint = 'not_allowed';
+  end if;
+  if v_phone is null then
+    raise exception 'not a Kenyan mobile number'
+      using errcode = '22023', hint = 'phone_invalid';
+  end if;
+  -- The national digits, in whichever spelling a raw body holds them (254…, +254…, 0…).
+  v_digits := substr(v_phone, 5);
+  select c.id into v_customer from public.customers c
+  where c.organization_id = p_organization_id and c.phone = v_phone
+  for update;
+  select coalesce(array_agg(p.id), '{}') into v_payments
+  from public.payments p
+  where p.organization_id = p_organization_id
+    and (p.phone = v_phone or p.customer_id = v_customer);
+  select coalesce(array_agg(v.id), '{}'), coalesce(array_agg(v.code), '{}')
+  into v_vouchers, v_codes
+  from public.vouchers v
+  where v.organization_id = p_organization_id
+    and (v.customer_id = v_customer
+         or v.id in (select p.voucher_id from public.payments p where p.id = any (v_payments)));
+  select coalesce(array_agg(u.receipt), '{}') into v_receipts
+  from private.customer_receipts(p_organization_id, v_phone) u;
+  -- Every device the phone's payments and vouchers saw.
+  select coalesce(array_agg(distinct m.mac), '{}') into v_macs
+  from (
+    select p.client_mac::text as mac from public.payments p
+    where p.id = any (v_payments) and p.client_mac is not null
+    union all
+    select d.mac from radius.voucher_devices d where d.voucher_id = any (v_vouchers) and d.mac <> ''
+    union all
+    select radius.normalise_mac(r.callingstationid) from radius.radacct r
+    where r.voucher_id = any (v_vouchers) and r.callingstationid is not null
+    union all
+    select r.mac from radius.radacct r where r.voucher_id = any (v_vouchers) and r.mac <> ''
+  ) m;
+
+  update public.customers c set phone = v_marker where c.id = v_customer;
+  update public.payments p
+  set phone = v_marker, client_mac = null,
+      raw_callback = case when p.raw_callback is not null then
+        regexp_replace(p.raw_callback::text, '(\+?254|0)?' || v_digits, '0', 'g')::jsonb end
+  where p.id = any (v_payments);
+  get diagnostics v_n = row_count;
+  v_counts := jsonb_build_object('payments', v_n);
+  update private.payment_callbacks c
+  set body = regexp_replace(
+        regexp_replace(c.body, '(\+?254|0)?' || v_digits, '0', 'g'),
+        '"(FirstName|MiddleName|LastName|DebitPartyName)"(\s*:\s*)"[^"]*"', '"\1"\2"erased"', 'g')
+  where c.payment_id = any (v_payments)
+     or (c.organization_id = p_organization_id and c.receipt = any (v_receipts));
+  update public.sms_outbox s
+  set to_phone = v_marker, body = 'erased', provider_status = null,
+      provider_message_id = null, last_error = case when s.status = 'queued' then 'erased' else s.last_error end,
+      status = case when s.status = 'queued' then 'failed' else s.status end
+  where s.organization_id = p_organization_id
+    and (s.to_phone = v_phone or s.payment_id = any (v_payments));
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('sms', v_n);
+  update private.unmatched_receipts u
+  set phone = null, verified_phone = null, msisdn_hint = null
+  where u.organization_id = p_organization_id and u.receipt = any (v_receipts);
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('unmatched_receipts', v_n);
+  -- Devices keep their count (devices_allowed still holds) under a marker no MAC can match.
+  update radius.voucher_devices d
+  set mac = 'erased:' || substr(md5(d.voucher_id::text || d.mac || v_marker), 1, 12)
+  where d.voucher_id = any (v_vouchers) and d.mac <> '';
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('devices', v_n);
+  update radius.radacct r
+  set mac = null, callingstationid = null, framedipaddress = null
+  where r.voucher_id = any (v_vouchers);
+  get diagnostics v_n = row_count;
+  v_counts := v_counts || jsonb_build_object('sessions', v_n, 'vouchers', cardinality(v_vouchers));
+  update radius.radpostauth a
+  set callingstationid = null,
+      username = case when radius.normalise_mac(a.username) = any (v_macs) then 'erased' else a.username end
+  where a.username = any (v_codes)
+     or (radius.normalise_mac(a.callingstationid) = any (v_macs)
+         and a.nasipaddress in (select r.nas_ip from public.routers r
+                                where r.organization_id = p_organization_id));
+  delete from radius.lockouts l
+  where l.organization_id = p_organization_id and l.mac = any (v_macs);
+  delete from private.rate_limits l
+  where strpos(l.bucket, v_phone) > 0
+     or exists (select 1 from unnest(v_macs) m where strpos(l.bucket, m) > 0);
+  -- Support actions that named the phone (support:issue_voucher) keep their record, not the phone.
+  update public.audit_log a
+  set new = jsonb_set(a.new, '{phone}', to_jsonb(v_marker))
+  where a.organization_id = p_organization_id and a.new ->> 'phone' = v_phone;
+  perform private.audit_support(p_organization_id, 'customer_erase',
+                                private.masked_phone(v_phone), v_counts);
+  return jsonb_build_object('erased', v_customer is not null or cardinality(v_payments) > 0
+                                      or cardinality(v_receipts) > 0)
+         || v_counts;
+end;
+$$;
+
+revoke execute on function public.erase_customer(uuid, text) from public, anon, authenticated;
+
+grant execute on function public.erase_customer(uuid, text) to authenticated;
+
+comment on function public.erase_customer(uuid, text) is
+'A customer''s erasure request, in one transaction: the phone number (any Kenyan spelling) is
+replaced by one random marker erased:<32 hex> in customers, payments and sms_outbox, removed from
+unmatched receipts (phone, verified payer, C2B hint) and raw callbacks (digits and payer names),
+and the devices'' MACs are cleared or masked (payments.client_mac, voucher_devices, radacct,
+radpostauth, lockouts, rate limits); SMS texts become ''erased'' (queued ones fail). Amounts,
+receipts, dates, plans, vouchers and usage stay (the law''s money records; totals unchanged).
+Audited as support:customer_erase with the phone masked (+2547******78) and the counts.
+Callers: authenticated owner.
+Returns: {erased (whether anything matched), payments, sms, unmatched_receipts, devices, sessions,
+vouchers}: rows changed per kind.
+Errors: 42501 admin, agent, outsider, no user or null organization, or organization_suspended;
+22023 phone_invalid.';

@@ -334,6 +334,11 @@ create table private.platform_settings (
   callback_url_hours integer not null default 48 check (callback_url_hours between 1 and 8760),
   -- Days a portal status token answers payment_status() after its payment started (7).
   status_token_days integer not null default 7 check (status_token_days between 1 and 365),
+  -- Days a slug an organization released (site renamed or deleted) is reserved for it
+  -- (private.released_slugs); 90 by default, 0 lets another organization take it at once.
+  -- Applies to slugs released after a change; set in SQL (no staff RPC yet).
+  slug_reservation_days integer not null default 90
+    check (slug_reservation_days between 0 and 3650),
   updated_at timestamptz not null default now(),
   updated_by uuid references auth.users (id) on delete set null
 );
@@ -660,6 +665,139 @@ address, the organization that released it (name null once it is deleted), when,
 Callers: authenticated platform staff.
 Returns: setof rows, the soonest free first.
 Errors: 42501 not_platform_staff.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Slugs are cosmetic: a released slug is not handed to another tenant
+-- ---------------------------------------------------------------------------------------------
+
+-- Slugs an organization released (a site renamed or deleted), reserved for it until `until`
+-- (released_at + slug_reservation_days): routers, login pages and QR stickers made before sites
+-- were addressed by id may still send customers to /s/<slug>, and their codes and payments must
+-- not reach another operator's portal. The releasing organization may take the slug again at
+-- once (its row is then deleted). organization_id is no foreign key: a deleted organization's
+-- slugs stay reserved for it. Rows past `until` mean nothing; one is deleted when the slug is
+-- taken again. Old slugs are not redirected (SECURITY.md, Slugs are cosmetic).
+create table private.released_slugs (
+  slug text primary key,
+  organization_id uuid not null,
+  released_at timestamptz not null default now(),
+  until timestamptz not null
+);
+
+alter table private.released_slugs enable row level security;
+
+revoke all on table private.released_slugs from public, anon, authenticated, service_role;
+
+comment on table private.released_slugs is
+'Slugs an organization released (site renamed or deleted), reserved for it until `until` (platform setting slug_reservation_days, 90 by default). No API role: written and read by the sites triggers sites_slug_claim and sites_slug_release.';
+
+-- Serialises everything that takes or gives up one slug (a transaction-level advisory lock on
+-- it), so a claim waits for a release in flight and then sees the reservation it recorded.
+create function private.lock_site_slug(p_slug text)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+begin
+  if p_slug is not null then
+    perform pg_advisory_xact_lock(hashtextextended('wifi-billing site slug ' || p_slug, 0));
+  end if;
+end;
+$$;
+
+revoke all on function private.lock_site_slug(text) from public, anon, authenticated;
+
+comment on function private.lock_site_slug(text) is
+'Takes the transaction-level advisory lock of one slug.
+Callers: the sites triggers.
+Returns: nothing.';
+
+-- Trigger, before a site takes or gives up a slug (insert, slug or organization changed,
+-- delete): locks the slugs involved (in order, so two renames cannot deadlock), then refuses a
+-- slug reserved for another organization (23505 slug_reserved, whichever way the site is
+-- written). The organization's own reservation of the slug ends when it takes it again.
+create function private.site_slug_claim()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'DELETE' then
+    perform private.lock_site_slug(old.slug);
+    return old;
+  end if;
+  if tg_op = 'UPDATE' then
+    if new.slug is not distinct from old.slug
+       and new.organization_id is not distinct from old.organization_id then
+      return new;
+    end if;
+    perform private.lock_site_slug(least(old.slug, new.slug));
+    perform private.lock_site_slug(greatest(old.slug, new.slug));
+  else
+    perform private.lock_site_slug(new.slug);
+  end if;
+  if exists (
+    select 1 from private.released_slugs r
+    where r.slug = new.slug and r.until > now()
+      and r.organization_id is distinct from new.organization_id
+  ) then
+    raise exception 'slug % was released by another organization recently and is reserved', new.slug
+      using errcode = '23505', hint = 'slug_reserved';
+  end if;
+  delete from private.released_slugs r where r.slug = new.slug;
+  return new;
+end;
+$$;
+
+revoke all on function private.site_slug_claim() from public, anon, authenticated;
+
+comment on function private.site_slug_claim() is
+'Trigger sites_slug_claim: refuses a slug reserved for another organization.
+Callers: the trigger only.
+Returns: the row.
+Errors: 23505 slug_reserved.';
+
+-- Trigger, after a site gave up a slug (deleted, renamed, or moved to another organization): the
+-- slug is reserved for the organization that held it for slug_reservation_days from now.
+create function private.site_slug_release()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and new.slug is not distinct from old.slug
+     and new.organization_id is not distinct from old.organization_id then
+    return null;
+  end if;
+  insert into private.released_slugs as r (slug, organization_id, released_at, until)
+  select old.slug, old.organization_id, now(),
+         now() + make_interval(days => s.slug_reservation_days)
+  from private.platform_settings s
+  on conflict (slug) do update
+    set organization_id = excluded.organization_id, released_at = excluded.released_at,
+        until = excluded.until;
+  return null;
+end;
+$$;
+
+revoke all on function private.site_slug_release() from public, anon, authenticated;
+
+comment on function private.site_slug_release() is
+'Trigger sites_slug_release: records the slug a site gave up in private.released_slugs.
+Callers: the trigger only.
+Returns: null (an after trigger).';
+
+create trigger sites_slug_claim
+  before insert or delete or update of slug, organization_id on public.sites
+  for each row execute function private.site_slug_claim();
+
+create trigger sites_slug_release
+  after delete or update of slug, organization_id on public.sites
+  for each row execute function private.site_slug_release();
 
 -- ---------------------------------------------------------------------------------------------
 -- Organizations as platform staff see them

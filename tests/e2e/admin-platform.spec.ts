@@ -84,8 +84,16 @@ test('platform staff see the jobs, suspend an organization and resume it', async
     .click();
   await expect(page.getByLabel('Invite only (the default)')).toBeChecked();
   await expect(page.getByText('approve each new organization before RADIUS')).toBeVisible();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Sign-up mode saved.' })).toBeVisible();
+  // How long records are kept: each kind with its floor and reason; saved as it is.
+  const sms = page.getByLabel('SMS sent (days, at least 30)');
+  await expect(sms).toHaveValue('90');
+  await expect(page.getByText('support answers "I got no SMS"')).toBeVisible();
+  await page.getByRole('button', { name: 'Save how long SMS sent are kept' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'SMS sent: kept 90 days.' }),
+  ).toBeVisible();
 
   // Organizations: suspend this test's own organization, with a reason, after confirming.
   await page

@@ -31,7 +31,8 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
   await router.getByText('Router files').click();
   // The stack's /config.json names the portal and RADIUS as its own routers reach it; an
   // operator whose router sits elsewhere types the address the router uses.
-  const portalUrl = `${stack().portalUrl}/s/${site.slug}`;
+  // Router files address the site by its id, never its slug (SECURITY.md, Slugs are cosmetic).
+  const portalUrl = `${stack().portalUrl}/s/${site.id}`;
   await expect(router.getByLabel('Portal address')).toHaveValue(stack().portalUrl);
   const radiusHost = router.getByLabel('RADIUS server as the router reaches it');
   await expect(radiusHost).toHaveValue(/^\d+\.\d+\.\d+\.\d+$/);
@@ -49,6 +50,7 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
   expect(login.suggestedFilename()).toBe('login.html');
   const html = await text(login);
   expect(html).toContain(`action="${portalUrl}"`);
+  expect(html).not.toContain(`/s/${site.slug}`);
   expect(html).toContain('value="$(chap-challenge)"');
   expect(html).not.toContain(secret);
 
@@ -63,6 +65,7 @@ test('sites: download a MikroTik login.html and set-up script; agents get no fil
   );
   expect(script).toContain('/radius incoming set accept=yes port=3799');
   expect(script).toContain(`/tool fetch url="${portalUrl}/mikrotik/login.html"`);
+  expect(script).not.toContain(`/s/${site.slug}`);
 
   // Only the script read the secret, and that read is in the audit log (without the secret).
   const audits = await owner.client

@@ -199,3 +199,47 @@ test('settings: an owner downloads the export of their organization, an admin ha
   await expect(page.getByRole('region', { name: 'M-Pesa' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Your data' })).toHaveCount(0);
 });
+
+test('settings: an owner rotates the C2B URLs of a production shortcode, guided to register them', async ({
+  page,
+}) => {
+  const owner = await newOperator();
+  const shortcode = String(600_000 + Math.floor(Math.random() * 399_999));
+  const saved = await owner.client.rpc('set_mpesa_settings', {
+    p_organization_id: owner.organizationId,
+    p_environment: 'production',
+    p_shortcode: shortcode,
+    p_account_type: 'paybill',
+    p_passkey: randomBytes(16).toString('hex'),
+    p_consumer_key: 'consumer-key-abcd',
+    p_consumer_secret: 'consumer-secret-wxyz',
+  });
+  expect(saved.error).toBeNull();
+  await signInAs(page, owner);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const c2b = page.getByRole('region', { name: 'C2B URLs' });
+  await expect(c2b).toContainText('Not registered with M-Pesa yet.');
+  await c2b.getByRole('button', { name: 'Register URLs' }).click();
+  await expect(c2b.getByRole('status')).toContainText('C2B URLs registered with M-Pesa.');
+  const confirmationUrl = c2b.locator('code').first();
+  const oldUrl = await confirmationUrl.textContent();
+  expect(oldUrl).toMatch(/\/pay-c2b\/[0-9a-f-]{36}\/[0-9a-f]{32}\/confirmation$/);
+
+  // Rotating asks first; production then shows the steps, the old URLs work until registration.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await c2b.getByRole('button', { name: 'Rotate C2B URLs' }).click();
+  await expect(c2b.getByRole('status')).toContainText('New C2B URLs made.');
+  await expect(c2b).toContainText(
+    `In Daraja self-service, URL management, delete the old URLs for shortcode ${shortcode}.`,
+  );
+  await expect(c2b).toContainText('The old URLs keep working until you register the new ones.');
+  await expect(confirmationUrl).not.toHaveText(oldUrl!);
+  await expect(c2b.getByRole('button', { name: 'Copy Confirmation URL' })).toBeVisible();
+  await shot(page, 'settings-c2b-rotated');
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await c2b.getByRole('button', { name: 'Register new URLs' }).click();
+  await expect(c2b.getByRole('status')).toContainText('C2B URLs registered with M-Pesa.');
+  await expect(c2b).toContainText('The old URLs stop working at');
+  await expect(c2b.getByRole('button', { name: 'Register new URLs' })).toHaveCount(0);
+});

@@ -140,6 +140,37 @@ test('the mini-browser closed during the prompt: the device comes back to its pa
   expect(await paymentsOf(local)).toHaveLength(1);
 });
 
+test('a mini-browser that lost its cookie sees the status only, and the code from the SMS logs it in', async ({
+  context,
+  page,
+}, testInfo) => {
+  const local = phone();
+  await simPhone(local, { delayMs: 1500 });
+  await openPayForm(page);
+  await page.getByLabel('Your M-Pesa phone number').fill(local);
+  await page.getByRole('button', { name: /^Pay KES/ }).click();
+  await expect(page.getByRole('heading', { name: 'Check your phone' })).toBeVisible();
+  await page.close();
+  await context.clearCookies({ name: 'wb_payment' });
+  await expect
+    .poll(async () => (await paymentsOf(local))[0]?.status, { timeout: 15_000 })
+    .toBe('success');
+  // Back through the router: only the MAC says which device this is, which anyone can type.
+  const again = await context.newPage();
+  await again.goto(`${sim.url}/weather`);
+  await expect(again.getByRole('status')).toContainText(
+    'The payment from this device was received',
+  );
+  await shot(again, testInfo, 'resumed-status-only');
+  const [paid] = await paymentsOf(local);
+  const [voucher] = await sql`select code from public.vouchers where id = ${paid!.voucher_id}`;
+  await expect(again.locator('body')).not.toContainText(voucher!.code as string);
+  await again.getByRole('link', { name: 'Enter the code from the SMS' }).click();
+  await again.getByLabel('Voucher code').fill(voucher!.code as string);
+  await again.getByRole('button', { name: 'Connect' }).click();
+  await expect(again.locator('#user')).toHaveText(voucher!.code as string);
+});
+
 for (const [outcome, words] of [
   ['1032', 'You cancelled the payment'],
   ['0001', 'Your M-Pesa balance is too low'],

@@ -210,7 +210,8 @@ test.describe('through the login.html the router set-up installs', () => {
     page,
   }) => {
     await page.goto(`${routed.url}/generate_204`);
-    await expect(page).toHaveURL(/\/s\/demo\?mac=/);
+    // login.html addresses the site by its id, not its slug.
+    await expect(page).toHaveURL(new RegExp(`/s/${stack().demo.siteId}\\?mac=`));
     await page.getByRole('link', { name: /I have a voucher/ }).click();
     await page.getByLabel('Voucher code').fill('ZZZZZZZZZZ');
     await page.getByRole('button', { name: 'Connect' }).click();
@@ -227,7 +228,7 @@ test.describe('through the login.html the router set-up installs', () => {
     test('login.html has a Continue button', async ({ page }) => {
       await page.goto(`${routed.url}/generate_204`);
       await page.getByRole('button', { name: 'Continue' }).click();
-      await expect(page).toHaveURL(/\/s\/demo\?mac=/);
+      await expect(page).toHaveURL(new RegExp(`/s/${stack().demo.siteId}\\?mac=`));
       await page.getByRole('link', { name: /I have a voucher/ }).click();
       const code = await newVoucher();
       await page.getByLabel('Voucher code').fill(code);

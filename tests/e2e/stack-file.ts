@@ -14,6 +14,8 @@ export interface Stack {
     email: string;
     password: string;
     siteSlug: string;
+    /** The demo site's id (router files address a site by id: /s/<siteId>). */
+    siteId: string;
     organizationName: string;
     /** Checked on the portal page when the stack names it. */
     siteName?: string;

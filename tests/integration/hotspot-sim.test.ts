@@ -186,7 +186,8 @@ describe("the stack's own hotspot simulator (npm start)", () => {
     const response = await fetch(`${hotspot!.url}/`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);
-    expect(`${location.origin}${location.pathname}`).toBe(`${portalUrl}/s/${demo.siteSlug}`);
+    // Like a router set up from the generated files: the site by its id, not its slug.
+    expect(`${location.origin}${location.pathname}`).toBe(`${portalUrl}/s/${demo.siteId}`);
     expect(location.searchParams.get('link-login-only')).toBe(`${hotspot!.url}/login`);
   });
 });

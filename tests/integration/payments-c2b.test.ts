@@ -5,7 +5,9 @@ import {
   createPayHotspot,
   functionsUrl,
   postCallback,
+  receipt,
   testPhone,
+  verified,
   waitFor,
   type PayHotspot,
 } from '../support/payments.ts';
@@ -91,6 +93,12 @@ describe('C2B: paybill payments made by hand', () => {
       phone: null,
     });
     expect(kept!.msisdn_hint).toMatch(/^[0-9a-f]{64}$/);
+    // Safaricom saw it: Transaction Status confirms it and names the payer.
+    expect(await verified(hotspot.organizationId, paid.transId)).toMatchObject({
+      verification: 'confirmed',
+      verified_amount_kes: 35,
+      verified_phone: phone,
+    });
 
     const wrongPhone = await client().rpc('recover_voucher', {
       p_site_slug: hotspot.siteSlug,
@@ -164,5 +172,216 @@ describe('C2B: paybill payments made by hand', () => {
     const none =
       await ownerSql()`select 1 from private.unmatched_receipts where receipt = 'TFORGED001'`;
     expect(none).toHaveLength(0);
+  });
+});
+
+// An attacker who learned an organization's C2B URL (a log, a screenshot, a former employee):
+// rotating the URLs retires it. The previous URLs keep working for the grace (72 hours after the
+// new ones are registered, aged here with SQL), so a confirmation already on its way is not lost.
+describe('C2B URLs can be rotated: a leaked URL stops working', () => {
+  type UrlsAnswer = {
+    environment: string;
+    shortcode: string;
+    generation: number;
+    registered_at: string | null;
+    previous: { generation: number; expires_at: string | null } | null;
+    confirmation: string;
+    validation: string;
+    register_problem?: string;
+  };
+  const call = (action: string, token: string | null, organizationId = hotspot.organizationId) =>
+    fetch(`${functionsUrl()}/pay-c2b/${action}`, {
+      method: 'POST',
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ organization_id: organizationId }),
+    });
+  const rotate = async (user: TestUser, organizationId = hotspot.organizationId) => {
+    const response = await call('rotate', user.accessToken, organizationId);
+    expect(response.status).toBe(200);
+    return (await response.json()) as UrlsAnswer;
+  };
+  const confirmation = (shortcode = '174379') => ({
+    TransactionType: 'Pay Bill',
+    TransID: receipt(),
+    TransTime: '20261129101501',
+    TransAmount: '20.00',
+    BusinessShortCode: shortcode,
+    BillRefNumber: 'WIFI',
+    MSISDN: '2547 ***** 678',
+  });
+  const stored = async (transId: string) => ({
+    receipts: (
+      await ownerSql()`select 1 from private.unmatched_receipts where receipt = ${transId}`
+    ).length,
+    callbacks: (
+      await ownerSql()`select 1 from private.payment_callbacks where receipt = ${transId}
+                       or body like ${`%${transId}%`}`
+    ).length,
+  });
+  const forgedHits = async () =>
+    (
+      await ownerSql()`select coalesce(sum(hits), 0)::int as n from private.callback_junk
+                       where kind = 'c2b' and reason = 'forged'`
+    )[0]!.n as number;
+  const age = (organizationId = hotspot.organizationId) =>
+    ownerSql()`update private.c2b_url_generations set previous_expires_at = now() - interval '1 second'
+               where organization_id = ${organizationId}`;
+  const simUrls = async (shortcode: string) =>
+    (await fetch(`${stackInfo().daraja!.url}/_sim/c2b/${shortcode}/urls`)).json();
+
+  it('only an owner of the organization rotates: admin, agent, another owner, nobody get 403', async () => {
+    const [agent, stranger] = await Promise.all([
+      createTestUser('c2b-agent'),
+      createTestUser('c2b-stranger'),
+    ]);
+    const other = await createPayHotspot(20);
+    await ownerSql()`insert into public.memberships (organization_id, user_id, role)
+      values (${hotspot.organizationId}, ${agent.id}, 'agent'), (${other.organizationId}, ${stranger.id}, 'owner')`;
+    const [before] = await ownerSql()`select private.c2b_urls(${hotspot.organizationId}) as s`;
+    for (const token of [admin.accessToken, agent.accessToken, stranger.accessToken, null]) {
+      const refused = await call('rotate', token);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: 'forbidden' });
+      expect((await call('urls', token)).status).toBe(403);
+    }
+    const [after] = await ownerSql()`select private.c2b_urls(${hotspot.organizationId}) as s`;
+    expect(after!.s).toEqual(before!.s);
+    // The database refuses too, whoever the function says the actor is.
+    await expect(
+      ownerSql()`select private.c2b_rotate(${hotspot.organizationId}, ${stranger.id})`,
+    ).rejects.toMatchObject({ code: '42501' });
+    // The other organization's owner rotates only their own URLs (on a shortcode of its own, so
+    // the simulator keeps this organization's registration of 174379).
+    await ownerSql()`update private.mpesa_settings set shortcode = '600100'
+      where organization_id = ${other.organizationId}`;
+    expect((await rotate(stranger, other.organizationId)).generation).toBe(2);
+    expect((await call('urls', owner.accessToken)).status).toBe(200);
+  });
+
+  it('after rotation the old URL works for the grace, then is refused and stores nothing', async () => {
+    const leaked = urls;
+    const rotated = await rotate(owner);
+    // Sandbox: registered with Daraja at once, and the grace of the old URLs starts now.
+    expect(rotated).toMatchObject({ environment: 'sandbox', shortcode: '174379', generation: 2 });
+    expect(rotated.registered_at).not.toBeNull();
+    expect(rotated.previous?.generation).toBe(1);
+    const graceHours = (Date.parse(rotated.previous!.expires_at!) - Date.now()) / 3_600_000;
+    expect(graceHours).toBeGreaterThan(71.9);
+    expect(graceHours).toBeLessThanOrEqual(72);
+    expect(rotated.confirmation).not.toBe(leaked.confirmation);
+    expect(rotated.confirmation).toMatch(/\/pay-c2b\/[0-9a-f-]{36}\/[0-9a-f]{32}\/confirmation$/);
+    expect(await simUrls('174379')).toEqual({
+      confirmation: rotated.confirmation,
+      validation: rotated.validation,
+    });
+    const [audit] = await ownerSql()`
+      select actor, new from public.audit_log
+      where organization_id = ${hotspot.organizationId} and table_name = 'c2b_urls'
+        and new->>'rotated' = 'true' order by id desc limit 1`;
+    expect(audit).toMatchObject({
+      actor: owner.id,
+      new: { generation: 2, previous_generation: 1 },
+    });
+
+    // Within the grace a confirmation Daraja already sent to the old URL is kept.
+    const inFlight = confirmation();
+    expect((await postCallback(leaked.confirmation, inFlight)).status).toBe(200);
+    expect((await stored(inFlight.TransID)).receipts).toBe(1);
+
+    // The legitimate flow goes through the new URLs.
+    const phone = testPhone();
+    const paid = await simulate(35, phone.slice(1));
+    expect(paid.confirmation).toBe(200);
+    expect((await stored(paid.transId)).receipts).toBe(1);
+
+    // After the grace: the holder of the old URL is refused and leaves only a junk counter.
+    await age();
+    const forgedBefore = await forgedHits();
+    const late = confirmation();
+    const refused = await postCallback(leaked.confirmation, late);
+    expect(refused).toEqual({
+      status: 403,
+      body: { ResultCode: 'C2B00016', ResultDesc: 'Rejected' },
+    });
+    expect((await postCallback(leaked.validation, late)).status).toBe(403);
+    expect(await stored(late.TransID)).toEqual({ receipts: 0, callbacks: 0 });
+    expect((await forgedHits()) - forgedBefore).toBeGreaterThanOrEqual(2);
+
+    // The new URL keeps working.
+    const fresh = confirmation();
+    expect((await postCallback(rotated.confirmation, fresh)).status).toBe(200);
+    expect((await stored(fresh.TransID)).receipts).toBe(1);
+    urls = rotated;
+  });
+
+  it('URLs older than the previous generation are refused at once, grace or not', async () => {
+    const second = urls;
+    const third = await rotate(owner);
+    const fourth = await rotate(owner);
+    expect([third.generation, fourth.generation]).toEqual([3, 4]);
+    expect(third.previous?.generation).toBe(2);
+    expect(fourth.previous?.generation).toBe(3);
+    // The second generation was still within its grace when the fourth was made.
+    expect(Date.parse(third.previous!.expires_at!)).toBeGreaterThan(Date.now());
+    const note = confirmation();
+    expect((await postCallback(second.confirmation, note)).status).toBe(403);
+    expect((await postCallback(third.confirmation, confirmation())).status).toBe(200);
+    expect((await postCallback(fourth.confirmation, confirmation())).status).toBe(200);
+    expect(await stored(note.TransID)).toEqual({ receipts: 0, callbacks: 0 });
+    urls = fourth;
+  });
+
+  it('production: the old URLs work until the owner deletes them in Daraja and registers the new', async () => {
+    const prod = await createPayHotspot(20);
+    const prodOwner = await createTestUser('c2b-prod-owner');
+    const shortcode = String(600_000 + Math.floor(Math.random() * 399_999));
+    await ownerSql()`insert into public.memberships (organization_id, user_id, role)
+      values (${prod.organizationId}, ${prodOwner.id}, 'owner')`;
+    await ownerSql()`update private.mpesa_settings set environment = 'production', shortcode = ${shortcode}
+      where organization_id = ${prod.organizationId}`;
+    const daraja = stackInfo().daraja!.url;
+    await fetch(`${daraja}/_sim/c2b/${shortcode}/production`, { method: 'POST' });
+    const registerProd = () => call('register', prodOwner.accessToken, prod.organizationId);
+    const first = (await (await registerProd()).json()) as UrlsAnswer;
+    expect(first).toMatchObject({ environment: 'production', shortcode, generation: 1 });
+
+    const rotated = await rotate(prodOwner, prod.organizationId);
+    expect(rotated).toMatchObject({ generation: 2, registered_at: null });
+    expect(rotated.previous).toEqual({ generation: 1, expires_at: null });
+    expect(await simUrls(shortcode)).toMatchObject({ confirmation: first.confirmation });
+    // Not registered yet: the old URLs keep working, with no end.
+    expect((await postCallback(first.confirmation, confirmation(shortcode))).status).toBe(200);
+
+    // Daraja refuses a second registration until the old URLs are deleted (URL management).
+    const early = await registerProd();
+    expect(early.status).toBe(502);
+    expect(await early.json()).toMatchObject({ error: 'mpesa_unavailable' });
+    const [pending] = await ownerSql()`select private.c2b_urls(${prod.organizationId}) as s`;
+    expect(pending!.s).toMatchObject({
+      generation: 2,
+      registered_at: null,
+      previous_generation: 1,
+    });
+
+    await fetch(`${daraja}/_sim/c2b/${shortcode}/urls`, { method: 'DELETE' });
+    const done = await registerProd();
+    expect(done.status).toBe(200);
+    const registered = (await done.json()) as UrlsAnswer;
+    expect(registered.confirmation).toBe(rotated.confirmation);
+    expect(registered.registered_at).not.toBeNull();
+    expect(Date.parse(registered.previous!.expires_at!)).toBeGreaterThan(
+      Date.now() + 71.9 * 3_600_000,
+    );
+    expect(await simUrls(shortcode)).toEqual({
+      confirmation: rotated.confirmation,
+      validation: rotated.validation,
+    });
+    expect((await postCallback(first.confirmation, confirmation(shortcode))).status).toBe(200);
+    await age(prod.organizationId);
+    expect((await postCallback(first.confirmation, confirmation(shortcode))).status).toBe(403);
+    expect((await postCallback(rotated.confirmation, confirmation(shortcode))).status).toBe(200);
   });
 });

@@ -9,10 +9,12 @@ import {
   settled,
   signedCallbackUrl,
   simPushes,
+  simReceipt,
   simSwitch,
   startPayment,
   successCallback,
   testPhone,
+  verified,
   waitFor,
   type PayHotspot,
 } from '../support/payments.ts';
@@ -137,6 +139,8 @@ describe('money that does not match is kept, not credited', () => {
   it('a success for an unknown checkout is kept and redeemable by receipt code', async () => {
     const p = await pendingPayment();
     const code = receipt();
+    // M-Pesa really saw it: Transaction Status confirms it before it is redeemable.
+    await simReceipt({ receipt: code, amount: 20, msisdn: p.phone.slice(1) });
     const answer = await postCallback(
       p.url,
       successCallback('ws_CO_unknown_1', '20.00', code, p.phone),
@@ -149,6 +153,10 @@ describe('money that does not match is kept, not credited', () => {
       reason: 'no_payment',
       organization_id: hotspot.organizationId,
       amount_kes: 20,
+    });
+    expect(await verified(hotspot.organizationId, code)).toMatchObject({
+      verification: 'confirmed',
+      verified_amount_kes: 20,
     });
     const redeemed = await client().rpc('recover_voucher', {
       p_site_slug: hotspot.siteSlug,

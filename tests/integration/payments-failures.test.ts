@@ -6,6 +6,7 @@ import {
   simPushes,
   simSwitch,
   startPayment,
+  testMac,
   testPhone,
   waitFor,
   type PayHotspot,
@@ -81,13 +82,25 @@ describe('double submits and limits', () => {
     expect(count!.n).toBe(1);
   });
 
-  it('a second tap with a new form key within two minutes does not push again', async () => {
+  it('a second request with a new form key within two minutes does not push again, nor get the payment', async () => {
     const phone = testPhone();
+    const mac = testMac();
     // The customer takes a second to answer, so the payment is still pending at the second tap.
     await simSwitch(phone, { delayMs: 1500 });
-    const first = await startPayment(hotspot, { phone });
-    const second = await startPayment(hotspot, { phone });
-    expect(second.body.payment_id).toBe(first.body.payment_id);
+    const first = await startPayment(hotspot, { phone, client_mac: mac });
+    // The same device: told its payment waits on the phone. Another device that typed the same
+    // number (even naming the payer's MAC would only change the words): told to wait. Neither
+    // gets the payment's status token, which would show the code once paid.
+    const again = await startPayment(hotspot, { phone, client_mac: mac });
+    const other = await startPayment(hotspot, { phone, client_mac: testMac() });
+    const unnamed = await startPayment(hotspot, { phone });
+    expect(again).toMatchObject({ status: 409, body: { error: 'already_pending' } });
+    expect(other).toMatchObject({ status: 429, body: { error: 'too_soon' } });
+    expect(unnamed).toMatchObject({ status: 429, body: { error: 'too_soon' } });
+    for (const answer of [again, other, unnamed]) {
+      expect(answer.body.status_token).toBeUndefined();
+      expect(answer.body.payment_id).toBeUndefined();
+    }
     expect(await simPushes(phone)).toHaveLength(1);
     await settled(first.body.payment_id!);
     const third = await startPayment(hotspot, { phone });

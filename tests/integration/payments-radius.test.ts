@@ -1,5 +1,6 @@
-// Paid with M-Pesa → FreeRADIUS lets the device on: with the voucher code from the SMS, and by
-// MAC without typing anything (the payment bound the paying device to the voucher).
+// Paid with M-Pesa → FreeRADIUS lets the device on with the voucher code (from the page or the
+// SMS); that login binds the device, which may then log in by MAC. The MAC in the portal's URL
+// binds nothing: anyone can write it.
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHotspot, login, randomMac, type Hotspot } from '../support/radius.ts';
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 
 describe('paid → Access-Accept', () => {
-  it('accepts the new voucher, and the paying device by MAC', async () => {
+  it('binds the device that logs in with the code, which may then come back by MAC', async () => {
     const mac = randomMac();
     const started = await startPayment(pay, { phone: testPhone(), client_mac: mac });
     expect(started.status).toBe(201);
@@ -40,16 +41,41 @@ describe('paid → Access-Accept', () => {
     const [voucher] =
       await ownerSql()`select code from public.vouchers where id = ${row.voucher_id}`;
 
-    const byMac = await login(hotspot.router, mac, { mac, password: '' });
-    expect(byMac?.code).toBe('Access-Accept');
-    expect(byMac?.attributes['Mikrotik-Rate-Limit']).toBe('1024k/2048k');
-
     const byCode = await login(hotspot.router, voucher!.code as string, { mac });
     expect(byCode?.code).toBe('Access-Accept');
+    expect(byCode?.attributes['Mikrotik-Rate-Limit']).toBe('1024k/2048k');
+    const byMac = await login(hotspot.router, mac, { mac, password: '' });
+    expect(byMac?.code).toBe('Access-Accept');
     // Another device cannot use the MAC route, and the plan allows one device only.
     expect((await login(hotspot.router, randomMac(), { password: '' }))?.code).toBe(
       'Access-Reject',
     );
     expect((await login(hotspot.router, voucher!.code as string))?.code).toBe('Access-Reject');
+  });
+
+  it("a MAC written into the portal URL binds nothing: the attacker's device stays out, the payer gets on", async () => {
+    // A customer on the Wi-Fi doctors the link (or a sticker) so that a neighbour's payment
+    // names the attacker's MAC, then waits for the paid voucher to let that MAC in.
+    const attacker = randomMac();
+    const payer = randomMac();
+    const started = await startPayment(pay, { phone: testPhone(), client_mac: attacker });
+    const row = await settled(started.body.payment_id!);
+    expect(row.status).toBe('success');
+    const [voucher] =
+      await ownerSql()`select code from public.vouchers where id = ${row.voucher_id}`;
+    expect(
+      await ownerSql()`select mac from radius.voucher_devices where voucher_id = ${row.voucher_id}`,
+    ).toEqual([]);
+
+    expect((await login(hotspot.router, attacker, { mac: attacker, password: '' }))?.code).toBe(
+      'Access-Reject',
+    );
+    // The payer's own device logs in with the code (one device allowed: no "device limit").
+    expect((await login(hotspot.router, voucher!.code as string, { mac: payer }))?.code).toBe(
+      'Access-Accept',
+    );
+    expect((await login(hotspot.router, attacker, { mac: attacker, password: '' }))?.code).toBe(
+      'Access-Reject',
+    );
   });
 });

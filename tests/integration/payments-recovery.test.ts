@@ -73,8 +73,10 @@ describe('receipt recovery (anon RPC)', () => {
     const phone = testPhone();
     const code = receipt();
     await ownerSql()`
-      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes, reason)
-      values (${code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${phone}, 35, 'c2b')`;
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes,
+                                              reason, verification, verified_amount_kes)
+      values (${code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${phone}, 35, 'c2b',
+              'confirmed', 35)`;
     const wrongPhone = await recover(hotspot.siteSlug, code, testPhone());
     expect(wrongPhone.data).toEqual({ ok: false, error: 'not_found' });
     const first = await recover(hotspot.siteSlug, code, phone);
@@ -99,8 +101,10 @@ describe('receipt recovery (anon RPC)', () => {
     const phone = testPhone();
     const code = receipt();
     await ownerSql()`
-      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes, reason)
-      values (${code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${phone}, 5, 'no_payment')`;
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes,
+                                              reason, verification, verified_amount_kes)
+      values (${code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${phone}, 5, 'no_payment',
+              'confirmed', 5)`;
     const answer = await recover(hotspot.siteSlug, code, phone);
     expect(answer.data).toEqual({ ok: false, error: 'amount_too_small', amount_kes: 5 });
   });

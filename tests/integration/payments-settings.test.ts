@@ -96,6 +96,49 @@ describe('M-Pesa and SMS settings: write-only secrets', () => {
     expect(JSON.stringify(audit!.new)).not.toContain('consumer-secret');
   });
 
+  it('the Transaction Status initiator: its credential write-only, set with its name', async () => {
+    const base = {
+      p_organization_id: hotspot.organizationId,
+      p_environment: 'sandbox',
+      p_shortcode: '174379',
+      p_account_type: 'paybill',
+    };
+    const alone = await clientAs(owner).rpc('set_mpesa_settings', {
+      ...base,
+      p_initiator_name: 'apiop',
+    });
+    // The hotspot starts with the simulator's initiator: a name alone replaces only the name.
+    expect(alone.error).toBeNull();
+    const credential = 'encrypted-initiator-password-QRST';
+    const saved = await clientAs(owner).rpc('set_mpesa_settings', {
+      ...base,
+      p_initiator_name: 'testapi',
+      p_security_credential: credential,
+    });
+    expect(saved.error).toBeNull();
+    expect(saved.data.mpesa).toMatchObject({
+      initiator_name: 'testapi',
+      security_credential_hint: '…QRST',
+    });
+    const seen = await clientAs(admin).rpc('payment_settings', {
+      p_organization_id: hotspot.organizationId,
+    });
+    expect(JSON.stringify(seen.data)).not.toContain(credential);
+    const [audit] = await ownerSql()`select new from public.audit_log
+      where organization_id = ${hotspot.organizationId} and table_name = 'mpesa_settings'
+      order by id desc limit 1`;
+    expect(JSON.stringify(audit!.new)).not.toContain(credential);
+    const bad = await clientAs(owner).rpc('set_mpesa_settings', {
+      ...base,
+      p_initiator_name: 'not a name!',
+    });
+    expect(bad.error?.hint).toBe('mpesa_settings_invalid');
+    // Put the simulator's credential back for the other tests of this file.
+    await ownerSql()`update private.mpesa_settings
+      set security_credential = 'c2ltdWxhdG9yLWluaXRpYXRvci1jcmVkZW50aWFs'
+      where organization_id = ${hotspot.organizationId}`;
+  });
+
   it('admins and agents cannot write them; bad values are refused', async () => {
     for (const user of [admin, agent]) {
       const denied = await clientAs(user).rpc('set_mpesa_settings', {

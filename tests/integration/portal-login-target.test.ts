@@ -187,6 +187,7 @@ function routeSamples(site: string, plan: string, token: string): Map<string, st
     ['s/[slug]/p/[token]/connected', `/s/${site}/p/${token}/connected`],
     ['s/[slug]/p/[token]/state', `/s/${site}/p/${token}/state`],
     ['s/[slug]/pay/[plan]', `/s/${site}/pay/${plan}`],
+    ['s/[slug]/privacy', `/s/${site}/privacy`],
     ['s/[slug]/recover', `/s/${site}/recover`],
     ['s/[slug]/status', `/s/${site}/status`],
     ['s/[slug]/voucher', `/s/${site}/voucher`],

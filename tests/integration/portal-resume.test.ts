@@ -1,8 +1,16 @@
 // portal_resume: a device that comes back to the portal finds its own payment at this site while
-// it is pending, or paid with a voucher not used yet; nothing older, used, or elsewhere.
+// it is pending, or paid with a voucher not used yet; nothing older, used, or elsewhere. Only the
+// browser that started the payment (its cookie) is taken back to the payment page, which shows
+// the code: a customer on the Wi-Fi who types a neighbour's MAC into the URL learns its status.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPayHotspot, testMac, testPhone } from '../support/payments.ts';
+import {
+  createPayHotspot,
+  settled,
+  startPayment,
+  testMac,
+  testPhone,
+} from '../support/payments.ts';
 import { stackInfo } from '../support/stack.ts';
 import { client, ownerSql } from '../support/users.ts';
 
@@ -76,5 +84,38 @@ describe('portal_resume', () => {
       p_mac: testMac(),
     });
     expect(error?.code).toBe('42501');
+  });
+});
+
+describe('resuming on the portal', () => {
+  const home = (slug: string, mac: string, cookie?: string) =>
+    fetch(`${stackInfo().portalUrl}/s/${slug}?mac=${encodeURIComponent(mac)}`, {
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+    });
+
+  it("a neighbour's MAC in the URL shows the payment's status, never its page or code", async () => {
+    const hotspot = await createPayHotspot();
+    const victim = testMac();
+    const started = await startPayment(hotspot, { phone: testPhone(), client_mac: victim });
+    const token = started.body.status_token!;
+    const paid = await settled(started.body.payment_id!);
+    expect(paid.status).toBe('success');
+    const [voucher] =
+      await ownerSql()`select code from public.vouchers where id = ${paid.voucher_id}`;
+
+    // The attacker: the victim's MAC (seen on the air), no cookie, or someone else's.
+    for (const cookie of [undefined, `wb_payment=${'0'.repeat(32)}`]) {
+      const answer = await home(hotspot.siteSlug, victim.toUpperCase(), cookie);
+      expect(answer.status).toBe(200);
+      const page = await answer.text();
+      expect(page).toContain('The payment from this device was received');
+      expect(page).not.toContain(token);
+      expect(page).not.toContain(voucher!.code as string);
+    }
+    // The browser that started it goes back to its payment page.
+    const own = await home(hotspot.siteSlug, victim, `wb_payment=${token}`);
+    expect(own.status).toBe(303);
+    expect(own.headers.get('location')).toContain(`/p/${token}?`);
   });
 });

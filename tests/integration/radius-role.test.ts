@@ -37,6 +37,7 @@ const FUNCTIONS = {
     'private.job_finish(text,text,text,text)',
     'private.job_register(text,text,integer,integer)',
     'private.job_wake(text)',
+    'private.retention_run(integer)',
     'radius.claim_disconnects(integer)',
     'radius.nas_clients()',
     'radius.record_disconnect(bigint,text,integer)',

@@ -591,6 +591,14 @@ async function inviteAdminB(w: World): Promise<string> {
   return email;
 }
 
+/** A new customer of organization A (no payment: the dashboard's figures stay as they are). */
+async function newCustomer(w: World) {
+  const phone = randomPhone();
+  const [customer] = await sql()`
+    insert into public.customers (organization_id, phone) values (${w.a.id}, ${phone}) returning id`;
+  return { id: customer!.id as string, phone };
+}
+
 const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCall>> = {
   // The payments migration's support RPCs: drivers kept next to the payments test support.
   ...PAYMENT_SUPPORT_RPC_DRIVERS,
@@ -728,6 +736,29 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     };
   },
 
+  // A fresh customer of A: the owner's export holds them; the owner's erasure masks the phone;
+  // anyone else's call changes nothing.
+  'customer_data_export(uuid, text)': async (w) => {
+    const customer = await newCustomer(w);
+    return {
+      args: { p_organization_id: w.a.id, p_phone: customer.phone },
+      allowed: async (data) => {
+        expect((data as { customer: { id: string } }).customer.id).toBe(customer.id);
+      },
+      denied: async () => {},
+    };
+  },
+  'erase_customer(uuid, text)': async (w) => {
+    const customer = await newCustomer(w);
+    const phone = async () =>
+      (await sql()`select phone from public.customers where id = ${customer.id}`)[0]!.phone;
+    return {
+      args: { p_organization_id: w.a.id, p_phone: customer.phone },
+      allowed: async () => expect(await phone()).toMatch(/^erased:[0-9a-f]{32}$/),
+      denied: async () => expect(await phone()).toBe(customer.phone),
+    };
+  },
+
   // A fresh customer found by the last six digits of the phone number.
   'search_customers(uuid, text)': async (w) => {
     const [customer] = await sql()`
@@ -861,7 +892,7 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     };
   },
 
-  'set_mpesa_settings(uuid, text, text, text, text, text, text, text)': async (w) => {
+  'set_mpesa_settings(uuid, text, text, text, text, text, text, text, text, text)': async (w) => {
     const shortcode = String(randomInt(100_000, 1_000_000));
     const secrets = {
       p_passkey: `passkey-${randomTag(8)}`,
@@ -1058,10 +1089,29 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
     allowed: async (data) => expect(Array.isArray(data)).toBe(true),
     denied: async () => {},
   }),
+  'platform_receipt_alerts()': async () => ({
+    args: {},
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
   'platform_settings()': async () => ({
     args: {},
     allowed: async (data) => expect(Array.isArray(data)).toBe(true),
     denied: async () => {},
+  }),
+  'retention_policies()': async () => ({
+    args: {},
+    allowed: async (data) => expect(Array.isArray(data)).toBe(true),
+    denied: async () => {},
+  }),
+  'set_retention_days(text, integer)': async () => ({
+    args: { p_kind: 'disconnects', p_days: 7 },
+    allowed: async () => {},
+    denied: async () => {
+      const [row] =
+        await sql()`select days from private.retention_policies where kind = 'disconnects'`;
+      expect(row!.days).toBe(30);
+    },
   }),
   'set_signup_mode(text)': async () => ({
     args: { p_mode: 'open' },
@@ -1288,7 +1338,7 @@ const RPC_DRIVERS: Record<string, (w: World, scenario: string) => Promise<RpcCal
         expect(data).toMatchObject({
           router_id: w.a.routerId,
           vendor: 'mikrotik',
-          site_slug: w.a.siteSlug,
+          site_id: w.a.siteId,
           secret: w.a.routerSecret,
         });
         const rows = await audits();

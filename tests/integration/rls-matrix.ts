@@ -611,7 +611,7 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'denied',
     },
   },
-  'set_mpesa_settings(uuid, text, text, text, text, text, text, text)': {
+  'set_mpesa_settings(uuid, text, text, text, text, text, text, text, text, text)': {
     "organization A's M-Pesa settings": {
       anon: 'denied',
       agentA: 'denied',
@@ -741,6 +741,16 @@ export const RPCS: Record<string, RpcRules> = {
       service_role: 'allowed',
     },
   },
+  'platform_receipt_alerts()': {
+    'receipts seen at two organizations': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
   'platform_jobs()': {
     "every job's heartbeat": {
       anon: 'denied',
@@ -753,6 +763,26 @@ export const RPCS: Record<string, RpcRules> = {
   },
   'platform_settings()': {
     'the platform settings': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'retention_policies()': {
+    'how long records are kept': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'denied',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'set_retention_days(text, integer)': {
+    'keeping login attempts a shorter time': {
       anon: 'denied',
       agentA: 'denied',
       adminA: 'denied',
@@ -897,6 +927,28 @@ export const RPCS: Record<string, RpcRules> = {
   // An owner's export of every row of their organization (audited).
   'export_organization(uuid)': {
     "organization A's export": {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  // A customer's rights (Data Protection Act): everything held about a phone, and its erasure
+  // (money kept, phone and MACs gone); owners only, audited with the phone masked.
+  'customer_data_export(uuid, text)': {
+    'a customer of organization A': {
+      anon: 'denied',
+      agentA: 'denied',
+      adminA: 'denied',
+      ownerA: 'allowed',
+      adminB: 'denied',
+      service_role: 'denied',
+    },
+  },
+  'erase_customer(uuid, text)': {
+    'a customer of organization A': {
       anon: 'denied',
       agentA: 'denied',
       adminA: 'denied',

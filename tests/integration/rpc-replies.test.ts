@@ -225,8 +225,10 @@ describe('portal RPCs', () => {
     expect(await reply(anon, 'recover_voucher', args)).toMatchObject({ ok: true, amount_kes: 20 });
     const small = { code: receipt(), phone: testPhone() };
     await ownerSql()`
-      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes, reason)
-      values (${small.code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${small.phone}, 5, 'amount_mismatch')`;
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes,
+                                              reason, verification, verified_amount_kes)
+      values (${small.code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${small.phone}, 5,
+              'amount_mismatch', 'confirmed', 5)`;
     expect(
       await reply(anon, 'recover_voucher', {
         ...args,
@@ -234,6 +236,20 @@ describe('portal RPCs', () => {
         p_phone: small.phone,
       }),
     ).toEqual({ ok: false, error: 'amount_too_small', amount_kes: 5 });
+    // Asked, not confirmed by Daraja yet (asked just now: not asked again for 5 minutes).
+    const waiting = { code: receipt(), phone: testPhone() };
+    await ownerSql()`
+      insert into private.unmatched_receipts (receipt, organization_id, site_id, phone, amount_kes,
+                                              reason, verification, verification_requested_at)
+      values (${waiting.code}, ${hotspot.organizationId}, ${hotspot.siteId}, ${waiting.phone}, 20,
+              'c2b', 'requested', now())`;
+    expect(
+      await reply(anon, 'recover_voucher', {
+        ...args,
+        p_receipt: waiting.code,
+        p_phone: waiting.phone,
+      }),
+    ).toEqual({ ok: false, error: 'verifying', retry_after_seconds: 5 });
     // Five tries per phone in ten minutes; the sixth is refused.
     const guess = { ...args, p_receipt: receipt(), p_phone: testPhone() };
     for (let i = 0; i < 5; i++) {
@@ -393,6 +409,25 @@ describe('admin RPCs', () => {
     });
     expect(bare).toMatchObject({ sites: [], vouchers: [], payments: [] });
     expect(bare.memberships).toEqual([expect.objectContaining({ email: owner.email })]);
+  });
+
+  it('customer_data_export and erase_customer: a paying phone, and one never seen', async () => {
+    const full = await reply(asOwner, 'customer_data_export', {
+      p_organization_id: hotspot.organizationId,
+      p_phone: paid.phone,
+    });
+    expect(full.payments.length).toBeGreaterThan(0);
+    const none = await reply(asOwner, 'customer_data_export', {
+      p_organization_id: hotspot.organizationId,
+      p_phone: testPhone(),
+    });
+    expect(none).toMatchObject({ customer: null, payments: [], sessions: [], sms: [] });
+    // A phone the organization never saw: nothing to erase (the shared fixture stays as it is).
+    const erased = await reply(asOwner, 'erase_customer', {
+      p_organization_id: hotspot.organizationId,
+      p_phone: testPhone(),
+    });
+    expect(erased).toMatchObject({ erased: false, payments: 0 });
   });
 
   it('callRpc types the arguments and parses the reply (as the admin calls it)', async () => {

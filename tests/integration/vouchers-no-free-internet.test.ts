@@ -4,7 +4,7 @@
 // journeys (sale, release, the owner's discount) still working.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHotspot, login, type Hotspot } from '../support/radius.ts';
-import { clientAs, createTestUser, ownerSql, type TestUser } from '../support/users.ts';
+import { client, clientAs, createTestUser, ownerSql, type TestUser } from '../support/users.ts';
 
 const sql = () => ownerSql();
 let hotspot: Hotspot;
@@ -95,6 +95,13 @@ describe('a printed batch voucher', () => {
     const before = await login(hotspot.router, code);
     expect(before?.code).toBe('Access-Reject');
     expect(before?.attributes['Reply-Message']).toBe('WB_NOT_ACTIVE');
+    // The portal's status page says so in its own words (not "cancelled").
+    const [site] = await sql()`select slug from public.sites where id = ${hotspot.siteId}`;
+    const status = await client().rpc('portal_voucher_status', {
+      p_site_slug: site!.slug,
+      p_code: code,
+    });
+    expect(status.data).toMatchObject({ ok: true, status: 'inactive', seconds_left: 0 });
 
     const sold = await clientAs(owner).rpc('sell_voucher', {
       p_voucher_id: (await voucher(code)).id,

@@ -149,6 +149,7 @@ describe('the job runner', () => {
     const real = [
       'pay-reconcile',
       'sms-dispatch',
+      'pay-verify',
       'radius-sweep',
       'radius-disconnects',
       'job-alerts',

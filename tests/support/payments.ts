@@ -21,6 +21,9 @@ export type PayHotspot = {
 };
 
 const SANDBOX_PASSKEY = 'bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919';
+/** The Daraja simulator's initiator (stack/sim/daraja.ts): Transaction Status works with it. */
+export const SANDBOX_INITIATOR = 'testapi';
+export const SANDBOX_SECURITY_CREDENTIAL = 'c2ltdWxhdG9yLWluaXRpYXRvci1jcmVkZW50aWFs';
 
 export async function createPayHotspot(priceKes = 20): Promise<PayHotspot> {
   const sql = ownerSql();
@@ -47,9 +50,9 @@ export async function createPayHotspot(priceKes = 20): Promise<PayHotspot> {
     returning id`;
   await sql`
     insert into private.mpesa_settings (organization_id, environment, shortcode, account_type,
-      passkey, consumer_key, consumer_secret)
+      passkey, consumer_key, consumer_secret, initiator_name, security_credential)
     values (${organizationId}, 'sandbox', '174379', 'paybill', ${SANDBOX_PASSKEY},
-            ${`key-${tag}`}, ${`secret-${tag}`})`;
+            ${`key-${tag}`}, ${`secret-${tag}`}, ${SANDBOX_INITIATOR}, ${SANDBOX_SECURITY_CREDENTIAL})`;
   await sql`
     insert into private.sms_settings (organization_id, username, api_key)
     values (${organizationId}, 'sandbox', ${`at-key-${tag}`})`;
@@ -94,18 +97,22 @@ export type StartAnswer = {
 };
 
 /**
- * POST pay-start as the portal server does (the secret key) unless `key` says otherwise: an API
- * key (`sb_…`) goes in `apikey`, a user's session JWT is the bearer token.
+ * POST pay-start as the portal server does (its own credential, in `x-portal-key`) unless `key`
+ * says otherwise: an API key (`sb_…`) goes in `apikey`, a user's session JWT is the bearer token.
  */
 export async function startPayment(
   hotspot: PayHotspot,
   input: Record<string, unknown>,
-  key = stackInfo().secretKey,
+  key = stackInfo().portalKey,
 ): Promise<StartAnswer> {
   const response = await fetch(`${functionsUrl()}/pay-start`, {
     method: 'POST',
     headers: {
-      ...(key.startsWith('sb_') ? { apikey: key } : { authorization: `Bearer ${key}` }),
+      ...(key.startsWith('wb_portal_')
+        ? { 'x-portal-key': key }
+        : key.startsWith('sb_')
+          ? { apikey: key }
+          : { authorization: `Bearer ${key}` }),
       'content-type': 'application/json',
     },
     body: JSON.stringify({
@@ -268,6 +275,42 @@ export function settled(id: string, timeoutMs = 8000): Promise<PaymentRow> {
     timeoutMs,
     `payment ${id} to settle`,
   );
+}
+
+/** Waits until Daraja's Transaction Status has confirmed or refuted an unmatched receipt (the
+ * worker's pay-verify job, woken when the receipt was stored); its row then. */
+export function verified(
+  organizationId: string,
+  code: string,
+  timeoutMs = 8000,
+): Promise<Record<string, unknown>> {
+  return waitFor(
+    async () => {
+      const [row] = await ownerSql()`
+        select * from private.unmatched_receipts
+        where organization_id = ${organizationId} and receipt = ${code}
+          and verification in ('confirmed', 'refuted')`;
+      return row as Record<string, unknown> | undefined;
+    },
+    timeoutMs,
+    `receipt ${code} to be verified`,
+  );
+}
+
+/** Tells the Daraja simulator that M-Pesa really saw this payment (its Transaction Status then
+ * confirms it). `msisdn` as 2547…. */
+export async function simReceipt(input: {
+  receipt: string;
+  amount: number;
+  msisdn: string;
+  shortcode?: string;
+}): Promise<void> {
+  const response = await fetch(`${darajaUrl()}/_sim/receipts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ shortcode: '174379', ...input }),
+  });
+  if (!response.ok) throw new Error(`simulator refused the receipt: ${response.status}`);
 }
 
 export async function vouchersOf(paymentId: string) {

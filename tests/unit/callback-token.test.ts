@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   FORBIDDEN_CALLBACK_WORDS,
+  c2bTokenPurpose,
   callbackToken,
   parseCallbackPath,
   timingSafeEqual,
@@ -27,6 +28,18 @@ describe('callback tokens', () => {
     expect(await verifyCallbackToken(secret, paymentId, token.slice(0, 31))).toBe(false);
     const other = await callbackToken(secret, '3f9c1e7a-0000-4000-8000-000000000002');
     expect(await verifyCallbackToken(secret, paymentId, other)).toBe(false);
+  });
+
+  it('sign each generation of C2B URLs apart; generation 1 keeps the original token', async () => {
+    expect(c2bTokenPurpose(1)).toBe('c2b');
+    const first = await callbackToken(secret, paymentId, c2bTokenPurpose(1));
+    expect(first).toBe(await callbackToken(secret, paymentId, 'c2b'));
+    const second = await callbackToken(secret, paymentId, c2bTokenPurpose(2));
+    expect(second).toMatch(/^[0-9a-f]{32}$/);
+    expect(second).not.toBe(first);
+    expect(await callbackToken(secret, paymentId, c2bTokenPurpose(3))).not.toBe(second);
+    expect(() => c2bTokenPurpose(0)).toThrow(RangeError);
+    expect(() => c2bTokenPurpose(1.5)).toThrow(RangeError);
   });
 
   it('refuse short secrets', async () => {

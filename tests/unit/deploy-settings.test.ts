@@ -13,6 +13,7 @@ const GOOD = {
   SUPABASE_URL: 'https://abcd.supabase.co/',
   SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_x',
   SUPABASE_SECRET_KEY: 'sb_secret_x',
+  PORTAL_API_KEY: `wb_portal_${'p'.repeat(32)}`,
   DB_HOST: 'db.abcd.supabase.co',
   DB_SSLROOTCERT: '/etc/wifi-billing/supabase-ca.crt',
   FREERADIUS_DB_PASSWORD: 'f'.repeat(32),
@@ -88,6 +89,10 @@ describe('installer settings', () => {
     expect(() => readSettings(file({ ...GOOD, SUPABASE_SECRET_KEY: 'sb_publishable_x' }))).toThrow(
       /SUPABASE_SECRET_KEY/,
     );
+    // The portal holds its own credential, never a Supabase key in its place.
+    for (const key of [`sb_secret_${'x'.repeat(32)}`, 'short', '']) {
+      expect(() => readSettings(file({ ...GOOD, PORTAL_API_KEY: key }))).toThrow(/PORTAL_API_KEY/);
+    }
   });
 
   it('parses env files as systemd does, and refuses a line that is not KEY=value', () => {

@@ -3,6 +3,7 @@ import {
   mikrotikLoginHtml,
   mikrotikSetupScript,
   routerOsString,
+  sitePortalUrl,
   type RouterScriptInput,
 } from '../../supabase/functions/_shared/domain/router-files.ts';
 
@@ -340,5 +341,30 @@ describe('the hotspot login.html', () => {
     expect(action).not.toContain('$(');
     expect(action).toContain('&amp;c=');
     expect(() => mikrotikLoginHtml('ftp://wifi.example.net/')).toThrow(RangeError);
+  });
+});
+
+describe('the site a router file or printed voucher points at', () => {
+  const siteId = '3f9c1e7a-0000-4000-8000-000000000001';
+
+  it('is the site id, never its slug', () => {
+    expect(sitePortalUrl('https://wifi.example.net/', siteId)).toBe(
+      `https://wifi.example.net/s/${siteId}`,
+    );
+    expect(sitePortalUrl('https://wifi.example.net', siteId.toUpperCase())).toBe(
+      `https://wifi.example.net/s/${siteId}`,
+    );
+    // A slug (which its owner may give up and another organization take) is refused outright.
+    for (const slug of ['cafe-westlands', 'demo', `${siteId}/../evil`, '']) {
+      expect(() => sitePortalUrl('https://wifi.example.net', slug), slug).toThrow(RangeError);
+    }
+  });
+
+  it('ends up in login.html and in the set-up script', () => {
+    const portalUrl = sitePortalUrl('https://wifi.example.net', siteId);
+    expect(mikrotikLoginHtml(portalUrl)).toContain(`action="https://wifi.example.net/s/${siteId}"`);
+    const script = mikrotikSetupScript({ ...base, portalUrl });
+    expect(script).toContain(`https://wifi.example.net/s/${siteId}/mikrotik/login.html`);
+    expect(script).not.toContain('/s/cafe-westlands');
   });
 });

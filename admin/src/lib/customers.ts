@@ -25,7 +25,10 @@ const customerSchema = z.object({
   payments: z.array(paymentSchema),
 });
 export type Customer = z.infer<typeof customerSchema> & { totalKes: number };
-export type CustomerDetail = Customer & { vouchers: z.infer<typeof voucherSchema>[] };
+export type CustomerDetail = Customer & {
+  organization_id: string;
+  vouchers: z.infer<typeof voucherSchema>[];
+};
 
 export type CustomersPage = {
   membership: Membership;
@@ -103,13 +106,15 @@ export async function loadCustomer(
   const answer = await supabase
     .from('customers')
     .select(
-      'id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt), vouchers(id, code, status, created_at)',
+      'id, organization_id, phone, created_at, payments(id, amount_kes, status, created_at, mpesa_receipt), vouchers(id, code, status, created_at)',
     )
     .eq('id', id)
     .maybeSingle();
   const customer = checked(
     answer,
-    customerSchema.extend({ vouchers: z.array(voucherSchema) }).nullable(),
+    customerSchema
+      .extend({ organization_id: z.string(), vouchers: z.array(voucherSchema) })
+      .nullable(),
     'the customer',
   );
   return customer && withTotal(customer);

@@ -34,12 +34,17 @@ export const CODE_WORDS = {
   signup_mode_invalid: 'Choose invite only or open.',
   address_quarantine_days_invalid: 'The address quarantine is 0 to 365 days.',
   suspend_reason_invalid: 'Say why the organization is suspended (up to 500 characters).',
+  retention_kind_unknown: 'There is no such kind of record. Reload the settings.',
+  retention_below_minimum:
+    'That is shorter than the floor shown for these records, or longer than 3,650 days.',
 
   // Organizations, routers, team, sites.
   organization_name_invalid: 'An organization name is 1 to 100 characters.',
   nas_ip_required: 'Enter the address the router reaches RADIUS from, e.g. 10.8.0.2.',
   nas_ip_quarantined:
     'Another organization used this address until recently, so it is held back for a while (30 days unless the platform says otherwise) to keep their routers’ traffic away from yours. Use your router’s own address, or ask the platform team.',
+  slug_reserved:
+    'Another organization used this web address until recently, so it is reserved for them for a while (90 days unless the platform says otherwise): their routers and printed vouchers may still point at it. Choose another address.',
   last_owner: 'An organization must keep at least one owner. Make another member owner first.',
   invitation_not_found:
     'This invitation is not for this account, was already used or has expired. Ask for a new one.',

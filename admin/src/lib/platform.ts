@@ -51,6 +51,17 @@ const settingsSchema = z
   .transform(([row]) => row!);
 export type PlatformSettings = z.infer<typeof settingsSchema>;
 
+const retentionSchema = z.array(
+  z.object({
+    kind: z.string(),
+    days: z.number().int(),
+    minimum_days: z.number().int(),
+    reason: z.string(),
+    updated_at: z.string(),
+  }),
+);
+export type RetentionPolicy = z.infer<typeof retentionSchema>[number];
+
 let staffCheck: { userId: string; at: number; staff: Promise<boolean> } | null = null;
 
 /**
@@ -96,6 +107,11 @@ export const loadSettings = (supabase: SupabaseClient) =>
     checked(await supabase.rpc('platform_settings'), settingsSchema, 'the platform settings'),
   );
 
+export const loadRetention = (supabase: SupabaseClient) =>
+  forStaff(supabase, async () =>
+    checked(await supabase.rpc('retention_policies'), retentionSchema, 'the retention periods'),
+  );
+
 /** A staff action's outcome: null when done, else the problem in words. */
 async function act(
   call: PromiseLike<{ error: ApiError | null }>,
@@ -125,6 +141,12 @@ export const resumeOrganization = (supabase: SupabaseClient, organization: Platf
   act(
     supabase.rpc('resume_organization', { p_organization_id: organization.id }),
     `resume ${organization.name}`,
+  );
+
+export const setRetentionDays = (supabase: SupabaseClient, kind: string, days: number) =>
+  act(
+    supabase.rpc('set_retention_days', { p_kind: kind, p_days: days }),
+    `change how long ${kind} is kept`,
   );
 
 export const setSignupMode = (supabase: SupabaseClient, mode: SignupMode) =>

@@ -1,6 +1,6 @@
 import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
-import { mikrotikLoginHtml, mikrotikSetupScript } from '$domain/router-files.ts';
+import { mikrotikLoginHtml, mikrotikSetupScript, sitePortalUrl } from '$domain/router-files.ts';
 import { errorWords } from './errors.ts';
 import { rpc } from './rpc.ts';
 import { portalBaseUrl } from './supabase.ts';
@@ -72,11 +72,6 @@ export const routerFilesFormSchema = z.object({
 });
 export type RouterFilesForm = z.output<typeof routerFilesFormSchema>;
 
-/** The site's portal page, which login.html forwards to. */
-function sitePortalUrl(form: RouterFilesForm, siteSlug: string): string {
-  return `${form.portal_url.replace(/\/+$/, '')}/s/${encodeURIComponent(siteSlug)}`;
-}
-
 /** Hands text to the browser as a downloaded file. */
 function saveFile(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -90,10 +85,13 @@ function saveFile(name: string, text: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** login.html needs no secret, so it does not call router_setup (nothing to audit). */
-export function downloadLoginHtml(form: RouterFilesForm, siteSlug: string): string | null {
+/**
+ * login.html needs no secret, so it does not call router_setup (nothing to audit). It forwards to
+ * the site's portal page by the site's id (sitePortalUrl), never its slug.
+ */
+export function downloadLoginHtml(form: RouterFilesForm, siteId: string): string | null {
   try {
-    saveFile('login.html', mikrotikLoginHtml(sitePortalUrl(form, siteSlug)), 'text/html');
+    saveFile('login.html', mikrotikLoginHtml(sitePortalUrl(form.portal_url, siteId)), 'text/html');
     return null;
   } catch (err) {
     return err instanceof RangeError ? err.message : 'Could not make login.html.';
@@ -121,7 +119,7 @@ export async function downloadSetupScript(
   try {
     const script = mikrotikSetupScript({
       routerName: setup.name,
-      portalUrl: sitePortalUrl(form, setup.site_slug),
+      portalUrl: sitePortalUrl(form.portal_url, setup.site_id),
       radius: {
         address: form.radius_address,
         secret: setup.secret,

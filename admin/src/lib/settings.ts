@@ -84,6 +84,15 @@ export const mpesaFormSchema = z.object({
   passkey: secret,
   consumer_key: secret,
   consumer_secret: secret,
+  // Transaction Status (verifies receipts before the portal redeems them); empty keeps them.
+  initiator_name: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z0-9_.@-]{1,100})?$/, {
+      error: 'The initiator name is letters, digits and . _ @ - only.',
+    })
+    .transform((value) => value || null),
+  security_credential: secret,
 });
 
 export async function saveMpesa(
@@ -100,6 +109,8 @@ export async function saveMpesa(
     p_passkey: form.passkey,
     p_consumer_key: form.consumer_key,
     p_consumer_secret: form.consumer_secret,
+    p_initiator_name: form.initiator_name,
+    p_security_credential: form.security_credential,
   });
   return error ? errorWords(error, 'save the M-Pesa settings') : null;
 }

@@ -77,7 +77,14 @@ export const siteFormSchema = z.object({
     .toLowerCase()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
       error: 'The web address uses lower-case letters, digits and dashes, e.g. "kibera-cafe".',
-    }),
+    })
+    // The portal reads a uuid in /s/… as a site's id (the database refuses such a slug too).
+    .refine(
+      (slug) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(slug),
+      {
+        error: 'That looks like a site id. Choose a name, e.g. "kibera-cafe".',
+      },
+    ),
 });
 
 export async function createSite(

@@ -1,5 +1,6 @@
 import type { SupabaseClient } from './supabase.ts';
 import { z } from 'zod';
+import { sitePortalUrl } from '$domain/router-files.ts';
 import { VOUCHER_PREFIX_MAX_LENGTH, VOUCHER_PREFIX_PATTERN } from '$domain/voucher-code.ts';
 import { CODE_WORDS, errorWords } from './errors.ts';
 import { rpc } from './rpc.ts';
@@ -221,7 +222,7 @@ const printableSchema = z.object({
   price_kes: z.number(),
   plan: z.object({
     name: z.string(),
-    plan_sites: z.array(z.object({ site: z.object({ slug: z.string() }) })),
+    plan_sites: z.array(z.object({ site: z.object({ id: z.string() }) })),
   }),
 });
 export type Printable = z.infer<typeof printableSchema>;
@@ -240,7 +241,7 @@ export async function loadPrintable(
   const search = filter.search.toUpperCase().replace(/[^0-9A-Z]/g, '');
   let query = supabase
     .from('vouchers')
-    .select('id, code, price_kes, plan:plans(name, plan_sites(site:sites(slug)))')
+    .select('id, code, price_kes, plan:plans(name, plan_sites(site:sites(id)))')
     .eq('organization_id', membership.organization.id)
     .in('status', ['active', 'inactive'])
     .is('sold_at', null)
@@ -251,9 +252,13 @@ export async function loadPrintable(
   return checked(await query, z.array(printableSchema), 'vouchers');
 }
 
-/** Where a printed voucher's QR code leads: the portal of a site selling it, code filled in. */
+/**
+ * Where a printed voucher's QR code leads: the portal of a site selling it, code filled in. The
+ * site is addressed by its id, never its slug: a printed card outlives a renamed slug, and must
+ * never lead to another operator who took it (SECURITY.md, Slugs are cosmetic).
+ */
 export function voucherLink(portalUrl: string, voucher: Printable): string | null {
-  const slug = voucher.plan.plan_sites[0]?.site.slug;
-  if (!slug) return null;
-  return `${portalUrl}/s/${encodeURIComponent(slug)}?code=${encodeURIComponent(voucher.code)}`;
+  const siteId = voucher.plan.plan_sites[0]?.site.id;
+  if (!siteId) return null;
+  return `${sitePortalUrl(portalUrl, siteId)}?code=${encodeURIComponent(voucher.code)}`;
 }

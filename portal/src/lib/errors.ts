@@ -19,6 +19,7 @@ export const recoverErrorKeys = {
   not_found: 'recoverNotFound',
   rate_limited: 'recoverLimited',
   amount_too_small: 'recoverTooSmall',
+  verifying: 'recoverVerifying',
 } as const;
 
 /** portal_voucher_status's `{ok: false, error}` → the sentence of messages.ts. */

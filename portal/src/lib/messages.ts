@@ -59,6 +59,7 @@ const en = {
   statusExpired: 'Expired',
   statusExhausted: 'Used up',
   statusRevoked: 'Cancelled',
+  statusInactive: 'Not activated yet: ask the person who sold it to you',
   buy: 'Buy',
   paidNoVoucher: 'I paid but have no voucher',
   payTitle: 'Pay with M-Pesa',
@@ -69,6 +70,11 @@ const en = {
   waitingBody: 'Enter your M-Pesa PIN on your phone to pay. This page updates by itself.',
   refresh: 'Refresh',
   paidTitle: 'Payment received',
+  resumedPending:
+    'A payment from this device is waiting on the phone that was asked. Approve it there with the M-Pesa PIN; the voucher code then comes to that phone by SMS.',
+  resumedPaid:
+    'The payment from this device was received. The voucher code was sent by SMS to the phone that paid.',
+  enterSmsCode: 'Enter the code from the SMS',
   payFailedTitle: 'The payment did not go through',
   connectedTitle: 'You are online',
   connectedBody: 'Here is what is left on your plan.',
@@ -81,12 +87,34 @@ const en = {
   recoverLimited: 'Too many tries. Please wait 10 minutes and try again.',
   recoverTooSmall:
     'This payment is less than the cheapest plan here. Please call the hotspot for help.',
+  recoverVerifying:
+    'We are confirming this payment with M-Pesa. Please try again in a few seconds.',
   recoveredTitle: 'Here is your voucher',
   phoneEmpty: 'Enter your phone number, for example 0712 345 678.',
   phoneCharacters: 'A phone number can only contain digits, for example 0712 345 678.',
   phoneCountry: 'Enter a Kenyan mobile number (+254), for example 0712 345 678.',
   phoneInvalid:
     'That is not a valid Kenyan mobile number. Enter it like 0712 345 678 or 0110 123 456.',
+  privacy: 'Privacy',
+  privacyTitle: 'Your privacy',
+  privacyWho:
+    'This hotspot’s operator keeps your data and decides how it is used: under Kenya’s Data Protection Act 2019 they are the data controller.',
+  privacyWhatTitle: 'What is kept',
+  privacyWhat:
+    'Your phone number, your device’s MAC address, your payments and M-Pesa receipts, your vouchers, when you were connected and how much data you used, and the SMS sent to you.',
+  privacyWhyTitle: 'Why',
+  privacyWhy:
+    'To sell you internet access and deliver it, to sort out payment problems, and to keep the payment records the law requires.',
+  privacyHowLongTitle: 'For how long',
+  // The one place that states the retention periods (also privacyHowLong in Swahili below): the
+  // defaults of private.retention_policies (radacct and radpostauth 365 days, sms_outbox 90).
+  privacyHowLong:
+    'Payment records: as long as the law requires. Connection records (when you were online, data used): one year, then deleted. SMS: 90 days.',
+  privacyRightsTitle: 'Your rights',
+  privacyRights:
+    'You may ask the operator for a copy of everything kept about your phone number, and for it to be deleted. The payment records the law requires are kept, without your phone number or device.',
+  privacyAsk: 'Ask the operator',
+  privacyAskStaff: 'Ask the hotspot’s staff.',
 };
 
 const sw: typeof en = {
@@ -149,6 +177,7 @@ const sw: typeof en = {
   statusExpired: 'Imeisha muda',
   statusExhausted: 'Imetumika yote',
   statusRevoked: 'Imefutwa',
+  statusInactive: 'Bado haijawashwa: muulize aliyekuuzia',
   buy: 'Nunua',
   paidNoVoucher: 'Nimelipa lakini sina vocha',
   payTitle: 'Lipa kwa M-Pesa',
@@ -159,6 +188,11 @@ const sw: typeof en = {
   waitingBody: 'Weka PIN yako ya M-Pesa kwenye simu ili ulipe. Ukurasa huu unajisasisha wenyewe.',
   refresh: 'Onyesha upya',
   paidTitle: 'Malipo yamepokelewa',
+  resumedPending:
+    'Malipo kutoka kwenye kifaa hiki yanasubiri kwenye simu iliyoombwa. Yaidhinishe hapo kwa PIN ya M-Pesa; nambari ya vocha itakuja kwa simu hiyo kwa SMS.',
+  resumedPaid:
+    'Malipo kutoka kwenye kifaa hiki yamepokelewa. Nambari ya vocha imetumwa kwa SMS kwa simu iliyolipa.',
+  enterSmsCode: 'Andika nambari kutoka kwenye SMS',
   payFailedTitle: 'Malipo hayakufanikiwa',
   connectedTitle: 'Umeunganishwa',
   connectedBody: 'Hiki ndicho kilichobaki kwenye kifurushi chako.',
@@ -171,12 +205,32 @@ const sw: typeof en = {
   recoverLimited: 'Majaribio mengi mno. Tafadhali subiri dakika 10 kisha ujaribu tena.',
   recoverTooSmall:
     'Malipo haya ni chini ya bei ya kifurushi cha bei nafuu zaidi hapa. Tafadhali piga simu kwa hotspot upate msaada.',
+  recoverVerifying:
+    'Tunathibitisha malipo haya na M-Pesa. Tafadhali jaribu tena baada ya sekunde chache.',
   recoveredTitle: 'Hii ndiyo vocha yako',
   phoneEmpty: 'Andika nambari yako ya simu, kwa mfano 0712 345 678.',
   phoneCharacters: 'Nambari ya simu ina tarakimu tu, kwa mfano 0712 345 678.',
   phoneCountry: 'Andika nambari ya simu ya Kenya (+254), kwa mfano 0712 345 678.',
   phoneInvalid:
     'Hiyo si nambari sahihi ya simu ya Kenya. Iandike kama 0712 345 678 au 0110 123 456.',
+  privacy: 'Faragha',
+  privacyTitle: 'Faragha yako',
+  privacyWho:
+    'Mwendeshaji wa hotspot hii anahifadhi taarifa zako na kuamua jinsi zinavyotumika: chini ya Sheria ya Ulinzi wa Data ya Kenya ya 2019 yeye ndiye mdhibiti wa data.',
+  privacyWhatTitle: 'Kinachohifadhiwa',
+  privacyWhat:
+    'Nambari yako ya simu, anwani ya MAC ya kifaa chako, malipo yako na risiti za M-Pesa, vocha zako, muda uliounganishwa na kiasi cha data ulichotumia, na SMS ulizotumiwa.',
+  privacyWhyTitle: 'Kwa nini',
+  privacyWhy:
+    'Ili kukuuzia huduma ya intaneti na kukuletea, kutatua matatizo ya malipo, na kuweka kumbukumbu za malipo zinazotakiwa na sheria.',
+  privacyHowLongTitle: 'Kwa muda gani',
+  privacyHowLong:
+    'Kumbukumbu za malipo: kwa muda unaotakiwa na sheria. Kumbukumbu za muunganisho (ulipokuwa mtandaoni, data uliyotumia): mwaka mmoja, kisha hufutwa. SMS: siku 90.',
+  privacyRightsTitle: 'Haki zako',
+  privacyRights:
+    'Unaweza kumwomba mwendeshaji nakala ya kila kitu kilichohifadhiwa kuhusu nambari yako ya simu, na kwamba kifutwe. Kumbukumbu za malipo zinazotakiwa na sheria hubaki, bila nambari yako ya simu wala kifaa chako.',
+  privacyAsk: 'Muulize mwendeshaji',
+  privacyAskStaff: 'Waulize wafanyakazi wa hotspot.',
 };
 
 export type Messages = typeof en;
@@ -201,13 +255,16 @@ export const phoneErrorKeys: Record<PhoneErrorReason, keyof Messages> = {
   invalid: 'phoneInvalid',
 };
 
-/** A portal page of the site, keeping the controller's variables and the language. */
+/**
+ * A portal page of the site, keeping the controller's variables and the language. `ref` is the
+ * site reference the customer arrived with (its id or slug): links keep that form.
+ */
 export function sitePath(
-  slug: string,
+  ref: string,
   path: string,
   vars: [string, string][],
   lang: Lang,
   extra: [string, string][] = [],
 ): string {
-  return `/s/${slug}${path}?${new URLSearchParams([...vars, ...extra, ['lang', lang]])}`;
+  return `/s/${ref}${path}?${new URLSearchParams([...vars, ...extra, ['lang', lang]])}`;
 }

@@ -1,6 +1,8 @@
 // Small HTTP helpers shared by the edge function handlers.
 import { z } from 'zod';
 import { isSecretKey, verifyJwt } from './api-keys.ts';
+import { timingSafeEqual } from './domain/callback-token.ts';
+import { requireEnv } from './env.ts';
 
 export function json(
   status: number,
@@ -71,6 +73,16 @@ export async function isServiceRole(request: Request): Promise<boolean> {
     if (verified?.legacy && verified.claims.role === 'service_role') return true;
   }
   return false;
+}
+
+/**
+ * Whether the caller is the portal server: its own credential (PORTAL_API_KEY, a secret of the
+ * functions') in the `x-portal-key` header, compared in constant time. It is no Supabase API key,
+ * so PostgREST and Auth refuse it; only pay-start and portal-rpc accept it.
+ */
+export function isPortal(request: Request): boolean {
+  const presented = request.headers.get('x-portal-key');
+  return presented !== null && timingSafeEqual(presented, requireEnv('PORTAL_API_KEY'));
 }
 
 const sessionClaims = z.object({ sub: z.guid(), role: z.literal('authenticated') });

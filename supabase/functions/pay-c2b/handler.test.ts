@@ -13,3 +13,16 @@ Deno.test('pay-c2b refuses other methods, unknown paths and a register without J
   );
   assertEquals(register.status, 400);
 });
+
+Deno.test('pay-c2b refuses a rotate or urls request without an organization id', async () => {
+  for (const action of ['rotate', 'urls']) {
+    const bad = await handlePayC2b(
+      request(`/pay-c2b/${action}`, {
+        method: 'POST',
+        body: JSON.stringify({ organization_id: 'not-a-uuid' }),
+      }),
+    );
+    assertEquals(bad.status, 400);
+    assertEquals((await bad.json()).error, 'invalid_request');
+  }
+});

@@ -55,16 +55,11 @@ export async function handlePayReconcile(request: Request): Promise<Response> {
         >`select private.can_support_payment(${opts.payment_id}, ${userId}) as ok`
       : [];
     if (!row?.ok) return json(403, { error: 'forbidden' });
-    await sql`select private.audit_support(p.organization_id, 'recheck_payment', p.id::text,
-                ${sql.json({ user_id: userId })})
-              from public.payments p where p.id = ${opts.payment_id!}`;
+    await sql`select private.audit_payment_recheck(${opts.payment_id!}, ${userId})`;
   }
 
   const candidates = opts.payment_id
-    ? await sql<Candidate[]>`
-        select p.id as payment_id, p.organization_id, p.checkout_request_id,
-               extract(epoch from now() - p.created_at)::int as age_seconds
-        from public.payments p where p.id = ${opts.payment_id} and p.status = 'pending'`
+    ? await sql<Candidate[]>`select * from private.pay_reconcile_candidate(${opts.payment_id})`
     : await sql<Candidate[]>`
         select * from private.pay_reconcile_candidates(${opts.older_than_seconds}, ${opts.limit})`;
 

@@ -5,8 +5,8 @@
 // and stores Daraja's CheckoutRequestID. Answers {payment_id, status_token, status, amount_kes,
 // message}; the portal polls public.payment_status(status_token).
 //
-// Callers: the portal server (the secret key, kept server-side) or a signed-in owner/admin of
-// the site's organization. The publishable key is refused, so nobody can spam STK prompts.
+// Callers: the portal server (its own credential, PORTAL_API_KEY in `x-portal-key`), the secret
+// key, or a signed-in owner/admin of the site's organization. The publishable key is refused, so nobody can spam STK prompts.
 import { callbackToken } from '../_shared/domain/callback-token.ts';
 import { stkPushRequest, stkPushResponse, resultMessage } from '../_shared/domain/daraja.ts';
 import {
@@ -17,11 +17,10 @@ import {
 } from '../_shared/domain/payment-request.ts';
 import { DEFAULT_LANGUAGE, languageOrDefault, type Language } from '../_shared/domain/languages.ts';
 import { toMsisdn } from '../_shared/domain/phone.ts';
-import { rolesAtLeast } from '../_shared/domain/roles.ts';
 import { darajaPost, loadDaraja } from '../_shared/daraja-client.ts';
 import { db } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
-import { authUserId, isServiceRole, json, readLimited } from '../_shared/http.ts';
+import { authUserId, isPortal, isServiceRole, json, readLimited } from '../_shared/http.ts';
 
 type StartRow = {
   ok: boolean;
@@ -92,16 +91,11 @@ async function start(request: Request): Promise<Response> {
   const input = parsed.data;
   const sql = db();
 
-  if (!(await isServiceRole(request))) {
+  if (!isPortal(request) && !(await isServiceRole(request))) {
     const userId = await authUserId(request);
     const [allowed] = userId
       ? await sql<{ ok: boolean }[]>`
-          select exists (
-            select 1 from public.sites s
-            join public.memberships m on m.organization_id = s.organization_id
-            where s.id = ${input.site_id} and m.user_id = ${userId}
-              and m.role in ${sql(rolesAtLeast('admin'))}
-          ) as ok`
+          select private.site_member_at_least(${userId}, ${input.site_id}, 'admin') as ok`
       : [];
     if (!allowed?.ok) return fail('forbidden', {}, input.language);
   }

@@ -124,10 +124,8 @@ const REFUSALS: Record<string, [Problem, (email: string) => string]> = {
 };
 
 async function hasConfirmedAccount(email: string): Promise<boolean> {
-  const [row] = await db()`
-    select 1 from auth.users
-    where lower(email) = ${email} and deleted_at is null and email_confirmed_at is not null`;
-  return row !== undefined;
+  const [row] = await db()<{ ok: boolean }[]>`select private.account_confirmed(${email}) as ok`;
+  return row?.ok === true;
 }
 
 /** Supabase Auth's admin invite (POST /auth/v1/invite): creates the user and mails the link. */

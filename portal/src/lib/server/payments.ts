@@ -74,21 +74,26 @@ export async function loadPayment(token: string, fetch: typeof globalThis.fetch)
   return payment;
 }
 
-/** The payment this device came back for (pending, or paid and unused), by the controller's MAC. */
+/**
+ * The payment this device came back for (pending, or paid and unused), by the controller's MAC:
+ * {token} when this browser started it (its cookie holds that token), else {status} only.
+ */
 export async function resumablePayment(
   slug: string,
   mac: string,
+  remembered: string | null,
   fetch: typeof globalThis.fetch,
-): Promise<string | null> {
-  const answer = await rpc('portal_resume', { p_site_slug: slug, p_mac: mac }, fetch, 'service');
-  return answer?.status_token ?? null;
+): Promise<{ token: string } | { status: string } | null> {
+  const answer = await rpc('portal_resume', { p_site_slug: slug, p_mac: mac }, fetch, 'portal');
+  if (!answer) return null;
+  return answer.status_token === remembered ? { token: remembered } : { status: answer.status };
 }
 
 export type Recovered = RpcReply<'recover_voucher'>;
 
 /**
  * The voucher an M-Pesa receipt bought (or buys now, for money that matched no payment). With
- * the secret key, naming the client: its own budget is spent before the site's.
+ * the portal's credential, naming the client: its own budget is spent before the site's.
  */
 export function recoverVoucher(
   slug: string,
@@ -98,5 +103,5 @@ export function recoverVoucher(
   mac?: string | null,
 ): Promise<Recovered> {
   const args = { p_site_slug: slug, p_receipt: receipt, p_phone: phone, p_client: clientKey(mac) };
-  return rpc('recover_voucher', args, fetch, 'service');
+  return rpc('recover_voucher', args, fetch, 'portal');
 }

@@ -46,32 +46,38 @@ export async function orUnavailable<T>(pending: Promise<T>): Promise<T> {
 const timeoutMs = 8000;
 
 /**
- * The publishable key (sb_publishable_…) for public reads; the secret key (sb_secret_…,
- * server-side only) for the rest. A legacy anon / service_role JWT works in their place.
+ * The publishable key (sb_publishable_…) for public reads; for the rest, the portal's own
+ * credential (PORTAL_API_KEY, server-side only), which pay-start and portal-rpc accept and
+ * nothing else does. The portal holds no secret key.
  */
-function credentials(role: 'anon' | 'service'): { url: string; key: string } {
+function credentials(role: 'anon' | 'portal'): { url: string; key: string; portalKey?: string } {
   const url = env.SUPABASE_URL;
-  const keyName = role === 'anon' ? 'SUPABASE_PUBLISHABLE_KEY' : 'SUPABASE_SECRET_KEY';
-  const key = env[keyName];
-  if (!url || !key) throw new PortalBackendError(`SUPABASE_URL and ${keyName} must be set`);
-  return { url: url.replace(/\/*$/, '/'), key };
+  const key = env.SUPABASE_PUBLISHABLE_KEY;
+  const portalKey = role === 'portal' ? env.PORTAL_API_KEY : undefined;
+  if (!url || !key) {
+    throw new PortalBackendError('SUPABASE_URL and SUPABASE_PUBLISHABLE_KEY must be set');
+  }
+  if (role === 'portal' && !portalKey) throw new PortalBackendError('PORTAL_API_KEY must be set');
+  return { url: url.replace(/\/*$/, '/'), key, portalKey };
 }
 
 async function post(
   what: string,
   path: string,
   body: unknown,
-  role: 'anon' | 'service',
+  role: 'anon' | 'portal',
   fetch: typeof globalThis.fetch,
 ): Promise<Response> {
-  const { url, key } = credentials(role);
+  const { url, key, portalKey } = credentials(role);
   try {
     // The key goes in `apikey` only: the new keys are not JWTs, so they are no bearer token.
-    // Supabase's gateway gives PostgREST the key's role; the edge function checks the key itself.
+    // Supabase's gateway gives PostgREST the key's role; the edge function checks the portal's
+    // credential (`x-portal-key`) itself.
     return await fetch(new URL(path, url), {
       method: 'POST',
       headers: {
         apikey: key,
+        ...(portalKey ? { 'x-portal-key': portalKey } : {}),
         'content-type': 'application/json',
         accept: 'application/json',
       },
@@ -104,15 +110,17 @@ function raisedCode(body: string): string | null {
 /**
  * Calls `public.<name>(args)` through PostgREST, typed and parsed by the shared contract
  * (`$contract`: arguments from supabase/types.ts, the reply's schema); any non-2xx answer, or a
- * reply of another shape, is a backend error.
+ * reply of another shape, is a backend error. `portal`: one of the portal's own RPCs, through
+ * the portal-rpc function with the portal's credential (PostgREST's answer, passed through).
  */
 export async function rpc<N extends JsonbRpc>(
   name: N,
   args: RpcArgs<N>,
   fetch: typeof globalThis.fetch,
-  role: 'anon' | 'service' = 'anon',
+  role: 'anon' | 'portal' = 'anon',
 ): Promise<RpcReply<N>> {
-  const response = await post(name, `rest/v1/rpc/${name}`, args, role, fetch);
+  const path = role === 'portal' ? `functions/v1/portal-rpc/${name}` : `rest/v1/rpc/${name}`;
+  const response = await post(name, path, args, role, fetch);
   if (!response.ok) {
     const body = await response.text().catch(() => '');
     throw new PortalBackendError(`${name}: HTTP ${response.status} ${body.slice(0, 300)}`, {
@@ -151,7 +159,7 @@ export async function callFunction<T extends z.ZodType>(
   schema: T,
   fetch: typeof globalThis.fetch,
 ): Promise<{ status: number; body: z.output<T> }> {
-  const response = await post(name, `functions/v1/${name}`, body, 'service', fetch);
+  const response = await post(name, `functions/v1/${name}`, body, 'portal', fetch);
   const json = await response.json().catch(() => undefined);
   if (json === undefined) throw new PortalBackendError(`${name}: HTTP ${response.status}, no JSON`);
   return { status: response.status, body: parse(name, schema, json) };

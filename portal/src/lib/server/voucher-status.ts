@@ -9,7 +9,7 @@ import { PortalBackendError, rpc } from './supabase.ts';
 export type VoucherStatus = RpcReply<'portal_voucher_status'>;
 
 /**
- * With the secret key, naming the client (its address and the device's MAC): the throttle is
+ * With the portal's credential, naming the client (its address and the device's MAC): the throttle is
  * kept per client before the site's, so one client cannot lock the site's pages for everyone.
  */
 export function fetchVoucherStatus(
@@ -19,7 +19,7 @@ export function fetchVoucherStatus(
   mac?: string | null,
 ): Promise<VoucherStatus> {
   const args = { p_site_slug: slug, p_code: code, p_client: clientKey(mac) };
-  return rpc('portal_voucher_status', args, fetch, 'service');
+  return rpc('portal_voucher_status', args, fetch, 'portal');
 }
 
 /**
@@ -47,6 +47,8 @@ export async function voucherRefusal(
       return 'expired';
     case 'revoked':
       return 'revoked';
+    case 'inactive':
+      return 'not-active';
     default:
       return status.bytes_left === 0 ? 'data-used' : 'time-used';
   }

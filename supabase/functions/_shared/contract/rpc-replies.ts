@@ -23,10 +23,10 @@ const count = int.nonnegative();
 
 const paymentStatus = z.enum(['pending', 'success', 'failed', 'cancelled', 'timeout']);
 /**
- * What `portal_voucher_status` reports: `vouchers_values_valid` also allows `inactive` (an unsold
- * batch voucher), which it reports as `revoked`; it reports `expired` early.
+ * What `portal_voucher_status` reports: a voucher's status (`inactive`: printed, not sold yet),
+ * `expired` as soon as its time has passed.
  */
-const voucherStatus = z.enum(['active', 'revoked', 'exhausted', 'expired']);
+const voucherStatus = z.enum(['active', 'inactive', 'revoked', 'exhausted', 'expired']);
 /** `private.roles()`. */
 const role = z.enum(['owner', 'admin', 'agent']);
 /** What `private.image_type()` recognises and `private.site_logos` allows. */
@@ -73,6 +73,9 @@ const paymentSettings = z.object({
       passkey_hint: z.string(),
       consumer_key_hint: z.string(),
       consumer_secret_hint: z.string(),
+      /** The Transaction Status initiator; null: unmatched receipts cannot be verified. */
+      initiator_name: z.string().nullable(),
+      security_credential_hint: z.string().nullable(),
       updated_at: timestamp,
     })
     .nullable(),
@@ -106,6 +109,40 @@ export const rpcReplies = {
   create_router: z.object({ router_id: id, secret: z.string().regex(/^[0-9a-f]{32}$/) }),
 
   /** Failing STK pushes (the last hour), failing SMS (the last day), routers gone quiet. */
+  /**
+   * A customer's access request: everything the organization holds about one phone number,
+   * oldest first; nothing once erase_customer has run for it.
+   */
+  customer_data_export: z.object({
+    phone: z.string(),
+    organization_id: id,
+    exported_at: timestamp,
+    customer: tableRow.nullable(),
+    payments: z.array(tableRow),
+    vouchers: z.array(tableRow),
+    sessions: z.array(
+      z.object({
+        id: int,
+        voucher_id: id.nullable(),
+        router_id: id.nullable(),
+        started_at: timestamp.nullable(),
+        updated_at: timestamp.nullable(),
+        stopped_at: timestamp.nullable(),
+        seconds: count.nullable(),
+        bytes_in: count.nullable(),
+        bytes_out: count.nullable(),
+        mac: z.string().nullable(),
+        calling_station_id: z.string().nullable(),
+        ip: z.string().nullable(),
+        terminate_cause: z.string().nullable(),
+      }),
+    ),
+    /** radius.voucher_devices rows of those vouchers. */
+    devices: z.array(tableRow),
+    sms: z.array(tableRow),
+    unmatched_receipts: z.array(tableRow),
+  }),
+
   dashboard_alerts: z.array(
     z.discriminatedUnion('kind', [
       // max(push_error) over rows whose push_error is set: never null.
@@ -138,6 +175,17 @@ export const rpcReplies = {
     sessions_online: count,
     sold_by_plan: z.array(z.object({ plan: z.string(), count })),
     top_sites: z.array(z.object({ site: z.string(), kes: count })),
+  }),
+
+  /** A customer's erasure request: rows changed per kind; `erased` whether anything matched. */
+  erase_customer: z.object({
+    erased: z.boolean(),
+    payments: count,
+    sms: count,
+    unmatched_receipts: count,
+    devices: count,
+    sessions: count,
+    vouchers: count,
   }),
 
   /** An owner's export: every row of the organization, oldest first; no secret is among them. */
@@ -251,6 +299,12 @@ export const rpcReplies = {
       rateLimited,
       // Money that matched no payment and is less than any plan at the site costs.
       z.object({ ok: z.literal(false), error: z.literal('amount_too_small'), amount_kes: count }),
+      // Daraja's Transaction Status has not confirmed the receipt yet: try again shortly.
+      z.object({
+        ok: z.literal(false),
+        error: z.literal('verifying'),
+        retry_after_seconds: count,
+      }),
     ]),
   ]),
 
@@ -283,7 +337,8 @@ export const rpcReplies = {
     nas_ip: z.string(),
     coa_port: int.min(1).max(65535),
     require_message_authenticator: z.boolean(),
-    site_slug: z.string(),
+    /** The router files address the site by its id (/s/<site_id>), never by its slug. */
+    site_id: id,
     /** Null for a router inserted without one (create_router always makes one). */
     secret: z.string().nullable(),
   }),
@@ -328,6 +383,10 @@ export const rpcReplies = {
       overpaid_kes: count.nullable(),
       refunded_at: timestamp.nullable(),
       note: z.string().nullable(),
+      /** Daraja's Transaction Status: only confirmed money is redeemable on the portal. */
+      verification: z.enum(['unverified', 'requested', 'confirmed', 'refuted']),
+      verified_amount_kes: count.nullable(),
+      verification_error: z.string().nullable(),
     }),
   ),
 

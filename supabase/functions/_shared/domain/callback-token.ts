@@ -51,6 +51,16 @@ export async function callbackToken(
   );
 }
 
+/**
+ * The purpose of an organization's C2B token of URL generation `generation` (rotating the URLs
+ * makes a new generation; private.c2b_url_generations). Generation 1 keeps the original
+ * `c2b:<organization id>` message, so URLs registered before rotation existed keep working.
+ */
+export function c2bTokenPurpose(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation < 1) throw new RangeError('bad generation');
+  return generation === 1 ? 'c2b' : `c2b-g${generation}`;
+}
+
 /** Constant-time string comparison (length is not secret). */
 export function timingSafeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;

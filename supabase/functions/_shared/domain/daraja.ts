@@ -463,3 +463,103 @@ export function c2bRegisterRequest(
     ValidationURL: validationUrl,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transaction Status: is this receipt real money, credited to us?
+// ---------------------------------------------------------------------------------------------
+
+/** The Transaction Status body for a receipt (TransactionID) of the organization's shortcode
+ * (IdentifierType 4: an organization shortcode). The answer arrives later at ResultURL. */
+export function transactionStatusRequest(input: {
+  initiator: string;
+  securityCredential: string;
+  receipt: string;
+  shortcode: string;
+  resultUrl: string;
+  timeoutUrl: string;
+}) {
+  for (const url of [input.resultUrl, input.timeoutUrl]) {
+    const forbidden = forbiddenCallbackWords(url);
+    if (forbidden.length) {
+      throw new RangeError(`Daraja refuses URLs containing ${forbidden.join(', ')}`);
+    }
+  }
+  return {
+    Initiator: input.initiator,
+    SecurityCredential: input.securityCredential,
+    CommandID: 'TransactionStatusQuery' as const,
+    TransactionID: input.receipt,
+    PartyA: input.shortcode,
+    IdentifierType: '4',
+    ResultURL: input.resultUrl,
+    QueueTimeOutURL: input.timeoutUrl,
+    Remarks: 'Receipt check',
+    Occasion: 'WiFi',
+  };
+}
+
+/** Synchronous acknowledgement of a Transaction Status query (`ResponseCode` "0" = accepted). */
+export const transactionStatusAck = z.object({
+  OriginatorConversationID: z.string().max(100).optional(),
+  ConversationID: z.string().max(100).optional(),
+  ResponseCode: resultCode,
+  ResponseDescription: z.string().optional(),
+});
+
+const resultParameter = z.object({
+  Key: z.string().max(100),
+  Value: z.union([z.number(), z.string(), z.boolean(), z.null()]).optional(),
+});
+
+/** The Result Daraja POSTs to ResultURL. `ResultParameter` is an array of key/value pairs (one
+ * pair may come as a bare object). */
+export const transactionStatusResult = z.object({
+  Result: z.object({
+    ResultType: z.union([z.number(), z.string()]).optional(),
+    ResultCode: resultCode,
+    ResultDesc: z.string().max(500).optional().default(''),
+    ConversationID: z.string().max(100).optional(),
+    OriginatorConversationID: z.string().max(100).optional(),
+    TransactionID: z.string().max(100).optional(),
+    ResultParameters: z
+      .object({ ResultParameter: z.union([z.array(resultParameter).max(100), resultParameter]) })
+      .optional(),
+  }),
+});
+
+export type TransactionStatus = {
+  resultCode: string;
+  resultDesc: string;
+  conversationId: string | null;
+  receiptNo: string | null;
+  amount: string | null;
+  transactionStatus: string | null;
+  debitParty: string | null;
+  creditParty: string | null;
+};
+
+/** A Result body → the fields that decide a receipt (private.receipt_status_result). */
+export function parseTransactionStatus(body: unknown): ParseResult<TransactionStatus> {
+  const parsed = transactionStatusResult.safeParse(body);
+  if (!parsed.success) return { ok: false, error: parsed.error.message };
+  const result = parsed.data.Result;
+  const raw = result.ResultParameters?.ResultParameter;
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const value = (key: string) => {
+    const found = list.find((item) => item.Key === key)?.Value;
+    return found === undefined || found === null ? null : String(found).trim();
+  };
+  return {
+    ok: true,
+    value: {
+      resultCode: result.ResultCode,
+      resultDesc: result.ResultDesc,
+      conversationId: result.ConversationID ?? null,
+      receiptNo: value('ReceiptNo'),
+      amount: value('Amount'),
+      transactionStatus: value('TransactionStatus'),
+      debitParty: value('DebitPartyName'),
+      creditParty: value('CreditPartyName'),
+    },
+  };
+}

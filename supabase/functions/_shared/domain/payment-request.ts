@@ -78,6 +78,13 @@ export const START_ERRORS = {
     message: 'M-Pesa is not answering right now. Try again in a minute.',
     message_sw: 'M-Pesa haijibu kwa sasa. Jaribu tena baada ya dakika moja.',
   },
+  already_pending: {
+    status: 409,
+    message:
+      'Your payment request is already on your phone. Approve it there with your M-Pesa PIN; the voucher code also comes by SMS.',
+    message_sw:
+      'Ombi lako la malipo tayari liko kwenye simu yako. Liidhinishe kwa PIN yako ya M-Pesa; nambari ya vocha pia itakuja kwa SMS.',
+  },
   too_soon: {
     status: 429,
     message: 'A payment request was just sent to this phone. Wait two minutes before trying again.',

@@ -73,6 +73,19 @@ export function portalLoginUrl(value: string): URL {
   return url;
 }
 
+const SITE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A site's portal page as everything handed to a router or printed addresses it
+ * (`<portal>/s/<site id>`): by the site's id, never its slug, which the owner may change and
+ * another organization may later own (SECURITY.md, Slugs are cosmetic). `portal` is the portal's
+ * base URL; anything but a uuid as the site is refused (RangeError).
+ */
+export function sitePortalUrl(portal: string, siteId: string): string {
+  if (!SITE_ID.test(siteId)) throw new RangeError(`a site is addressed by its id: ${siteId}`);
+  return `${portal.replace(/\/+$/, '')}/s/${siteId.toLowerCase()}`;
+}
+
 function escapeHtmlAttribute(value: string): string {
   // `$(` would be taken for a RouterOS servlet variable: never let one through from our side.
   return value
@@ -128,7 +141,7 @@ $(if error)<input type="hidden" name="error" value="$(error)">$(endif)
 export type RouterScriptInput = {
   /** The router's name in the admin app (comments only). */
   routerName: string;
-  /** The portal page of the router's site, e.g. https://wifi.example.net/s/cafe. */
+  /** The portal page of the router's site by its id (sitePortalUrl), e.g. https://wifi.example.net/s/<site id>. */
   portalUrl: string;
   radius: {
     /** FreeRADIUS as the router reaches it (its WireGuard address when tunnelled). */

@@ -38,7 +38,11 @@ export const actions: Actions = {
       recoverVoucher(params.slug, receipt, phone.e164, fetch, clientMac(vars)),
     );
     if (!found.ok) {
-      const status = { rate_limited: 429, amount_too_small: 402, not_found: 404 }[found.error];
+      // verifying: M-Pesa has not confirmed the payment yet; the form comes back filled, to be
+      // sent again in a few seconds (no JavaScript needed).
+      const status = { rate_limited: 429, amount_too_small: 402, not_found: 404, verifying: 409 }[
+        found.error
+      ];
       return refused(status, t[recoverErrorKeys[found.error]]);
     }
     const login = await loginFor(

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { normalizeKenyanPhone } from '$domain/phone.ts';
 import { normalizeMac } from '$domain/mac.ts';
 import { messages, phoneErrorKeys, sitePath } from '$lib/messages.ts';
-import { clientMac, controllerQuery, controllerVars } from '$lib/server/controller.ts';
+import { clientMac, controllerQuery, controllerVars, isHttpsPage } from '$lib/server/controller.ts';
+import { rememberPayment, rememberedPayment } from '$lib/server/payment-cookie.ts';
 import { loginHost, startPayment } from '$lib/server/payments.ts';
 import { loadSite } from '$lib/server/site-page.ts';
 import { orUnavailable } from '$lib/server/supabase.ts';
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async ({ params, url, fetch, locals, setHead
 };
 
 export const actions: Actions = {
-  default: async ({ request, params, fetch, locals }) => {
+  default: async ({ request, params, fetch, locals, cookies, url }) => {
     const form = await request.formData();
     const controller = controllerVars(form);
     const vars = controllerQuery(controller);
@@ -60,7 +61,16 @@ export const actions: Actions = {
         fetch,
       ),
     );
-    if (!outcome.ok) return refused(outcome.status, outcome.message);
-    redirect(303, sitePath(slug, `/p/${outcome.token}`, vars, locals.lang));
+    if (outcome.ok) {
+      rememberPayment(cookies, outcome.token, isHttpsPage(url, request.headers));
+      redirect(303, sitePath(slug, `/p/${outcome.token}`, vars, locals.lang));
+    }
+    // Pay tapped again on a new form: the browser that started the waiting payment goes back
+    // to it; pay-start never hands it to another request.
+    const remembered = rememberedPayment(cookies);
+    if (outcome.error === 'already_pending' && remembered) {
+      redirect(303, sitePath(slug, `/p/${remembered}`, vars, locals.lang));
+    }
+    return refused(outcome.status, outcome.message);
   },
 };

@@ -1,0 +1,3 @@
+import { handlePayVerify } from './handler.ts';
+
+Deno.serve(handlePayVerify);

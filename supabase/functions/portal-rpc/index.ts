@@ -1,0 +1,3 @@
+import { handlePortalRpc } from './handler.ts';
+
+Deno.serve(handlePortalRpc);
