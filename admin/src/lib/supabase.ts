@@ -76,5 +76,8 @@ async function connect(fetch: typeof globalThis.fetch): Promise<SupabaseClient> 
   portalUrl = config.data.portalUrl?.replace(/\/$/, '');
   return createClient<Database>(config.data.supabaseUrl, config.data.key, {
     auth: { persistSession: true, autoRefreshToken: true, storage: localStorage },
+    // No automatic retries of failed reads (postgrest-js waits 1 + 2 + 4 s): offline, a page
+    // shows this device's last copy at once (offline-copy.ts), and every page has Try again.
+    db: { retry: false },
   });
 }

@@ -45,6 +45,31 @@ export async function readLimited(request: Request, maxBytes: number): Promise<s
   return new TextDecoder().decode(all);
 }
 
+/**
+ * A run's options from a small JSON body (empty means all defaults), parsed with `schema`: the
+ * options, or the answer that refuses them (413, or 400 invalid_request with the reason).
+ */
+export async function readOptions<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; options: T } | { ok: false; response: Response }> {
+  const text = await readLimited(request, 4096);
+  if (text === null) return { ok: false, response: json(413, { error: 'too_large' }) };
+  let raw: unknown;
+  try {
+    raw = text.trim() ? JSON.parse(text) : {};
+  } catch {
+    const response = json(400, { error: 'invalid_request', message: 'body is not JSON' });
+    return { ok: false, response };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const response = json(400, { error: 'invalid_request', message: parsed.error.message });
+    return { ok: false, response };
+  }
+  return { ok: true, options: parsed.data };
+}
+
 /** The bearer token of the request, if any. */
 export function bearer(request: Request): string | null {
   return (
@@ -56,8 +81,8 @@ export function bearer(request: Request): string | null {
 }
 
 /**
- * Whether the caller holds a secret key (sb_secret_…): the portal server and the worker, which
- * keep it server-side, never in a browser. The key comes in `apikey`, where Supabase wants API
+ * Whether the caller holds a secret key (sb_secret_…): the worker and the functions themselves,
+ * which keep it server-side (the portal holds only its own credential: isPortal). The key comes in `apikey`, where Supabase wants API
  * keys, or as a bearer token from older callers. While LEGACY_JWT_SECRET is set, the legacy
  * service_role JWT counts too. A service_role JWT signed with the new signing key does not: only
  * Supabase's gateway mints those, for PostgREST and Auth.

@@ -12,7 +12,7 @@ import * as z from 'zod';
 import { isStillProcessing, stkQueryRequest, stkQueryResponse } from '../_shared/domain/daraja.ts';
 import { darajaPost, loadDaraja, type DarajaConfig } from '../_shared/daraja-client.ts';
 import { db } from '../_shared/db.ts';
-import { authUserId, isServiceRole, json, readLimited } from '../_shared/http.ts';
+import { authUserId, isServiceRole, json, readOptions } from '../_shared/http.ts';
 
 const options = z.object({
   older_than_seconds: z.number().int().min(0).max(86_400).default(60),
@@ -34,18 +34,9 @@ export async function handlePayReconcile(request: Request): Promise<Response> {
   const service = await isServiceRole(request);
   const userId = service ? null : await authUserId(request);
   if (!service && !userId) return json(403, { error: 'forbidden' });
-  const text = await readLimited(request, 4096);
-  if (text === null) return json(413, { error: 'too_large' });
-  let raw: unknown = {};
-  try {
-    raw = text.trim() ? JSON.parse(text) : {};
-  } catch {
-    return json(400, { error: 'invalid_request', message: 'body is not JSON' });
-  }
-  const parsed = options.safeParse(raw);
-  if (!parsed.success)
-    return json(400, { error: 'invalid_request', message: parsed.error.message });
-  const opts = parsed.data;
+  const parsed = await readOptions(request, options);
+  if (!parsed.ok) return parsed.response;
+  const opts = parsed.options;
   const sql = db();
   // Owners and admins may re-check one payment of their organization now (support action).
   if (!service) {

@@ -20,7 +20,7 @@ import {
 import { darajaPost, loadDaraja, type DarajaConfig } from '../_shared/daraja-client.ts';
 import { db } from '../_shared/db.ts';
 import { requireEnv } from '../_shared/env.ts';
-import { isServiceRole, json, readLimited } from '../_shared/http.ts';
+import { isServiceRole, json, readLimited, readOptions } from '../_shared/http.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RECEIPT = /^[A-Z0-9]{6,20}$/;
@@ -140,21 +140,12 @@ async function run(request: Request): Promise<Response> {
     await request.body?.cancel();
     return json(403, { error: 'forbidden' });
   }
-  const text = await readLimited(request, 4096);
-  if (text === null) return json(413, { error: 'too_large' });
-  let raw: unknown = {};
-  try {
-    raw = text.trim() ? JSON.parse(text) : {};
-  } catch {
-    return json(400, { error: 'invalid_request', message: 'body is not JSON' });
-  }
-  const parsed = options.safeParse(raw);
-  if (!parsed.success)
-    return json(400, { error: 'invalid_request', message: parsed.error.message });
+  const parsed = await readOptions(request, options);
+  if (!parsed.ok) return parsed.response;
   const sql = db();
   const claimed = await sql<Claimed[]>`
-    select * from private.receipt_verification_claim(${parsed.data.limit},
-                                                     ${parsed.data.organization_id ?? null})`;
+    select * from private.receipt_verification_claim(${parsed.options.limit},
+                                                     ${parsed.options.organization_id ?? null})`;
   const summary = { requested: 0, errors: 0 };
   const configs = new Map<string, Promise<(DarajaConfig & Initiator) | null>>();
   await Promise.all(

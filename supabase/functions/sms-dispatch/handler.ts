@@ -15,7 +15,7 @@ import {
 } from '../_shared/domain/sms.ts';
 import { db } from '../_shared/db.ts';
 import { optionalEnv } from '../_shared/env.ts';
-import { isServiceRole, json, readLimited } from '../_shared/http.ts';
+import { isServiceRole, json, readOptions } from '../_shared/http.ts';
 
 const options = z.object({ limit: z.number().int().min(1).max(200).default(50) });
 
@@ -32,20 +32,11 @@ type Claimed = {
 export async function handleSmsDispatch(request: Request): Promise<Response> {
   if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' });
   if (!(await isServiceRole(request))) return json(403, { error: 'forbidden' });
-  const text = await readLimited(request, 4096);
-  if (text === null) return json(413, { error: 'too_large' });
-  let raw: unknown = {};
-  try {
-    raw = text.trim() ? JSON.parse(text) : {};
-  } catch {
-    return json(400, { error: 'invalid_request', message: 'body is not JSON' });
-  }
-  const parsed = options.safeParse(raw);
-  if (!parsed.success)
-    return json(400, { error: 'invalid_request', message: parsed.error.message });
+  const parsed = await readOptions(request, options);
+  if (!parsed.ok) return parsed.response;
 
   const sql = db();
-  const claimed = await sql<Claimed[]>`select * from private.sms_claim(${parsed.data.limit})`;
+  const claimed = await sql<Claimed[]>`select * from private.sms_claim(${parsed.options.limit})`;
   const summary = { claimed: claimed.length, sent: 0, retry: 0, failed: 0 };
   await Promise.all(
     claimed.map(async (message) => {
